@@ -1,0 +1,23 @@
+"""Errors the engine raises for bad input; front ends print them as one line."""
+
+
+class AccordError(Exception):
+    """A user-facing problem with a one-line message and an exit code."""
+
+    exit_code = 1
+
+
+class InputNotFound(AccordError):
+    exit_code = 2
+
+
+class NoArticles(AccordError):
+    exit_code = 1
+
+
+class QueryError(AccordError):
+    exit_code = 2
+
+
+class IndexBusy(AccordError):
+    exit_code = 3

@@ -1,0 +1,181 @@
+"""Find article files, read them safely, and build `Article`s.
+
+Bad files never stop a load: binary, empty, non-UTF-8, huge or malformed
+files are skipped with a warning naming the file; the rest still load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from .cleaning import clean
+from .errors import InputNotFound
+from .model import Article, Removed, Repair
+from .readers import SUFFIXES, Document, ReadError, read_documents
+from .repairs import strip_controls
+from .rules import DEFAULT_RULES, Rule
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # larger files are almost never one news article
+
+
+@dataclass(frozen=True, slots=True)
+class IngestWarning:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+WarningSink = Callable[[IngestWarning], None]
+
+
+def bundled_seeds() -> Path:
+    """The sample corpus shipped with Accord (five reports, December 2023)."""
+    return Path(str(resources.files("accord").joinpath("seeds")))
+
+
+def discover(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Expand files and folders (recursively) into article files, sorted.
+
+    Raises InputNotFound for a path that does not exist.
+    """
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if not path.exists():
+            raise InputNotFound(f"no such file or folder: {raw}")
+        if path.is_dir():
+            found.extend(
+                p for p in sorted(path.rglob("*"))
+                if p.is_file() and p.suffix.lower() in SUFFIXES and not _hidden(p, path)
+            )
+        else:
+            found.append(path)
+    unique = dict.fromkeys(p.resolve() for p in found)
+    return list(unique)
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def file_digest(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()
+
+
+def read_file(path: Path, rules: tuple[Rule, ...] | list[Rule] = DEFAULT_RULES) -> tuple[list[Article], list[IngestWarning]]:
+    """Read one file into articles, with warnings for what could not be used."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return [], [IngestWarning(name, f"skipped: too large ({size // (1024 * 1024)} MiB)")]
+        data = path.read_bytes()
+    except OSError as error:
+        return [], [IngestWarning(name, f"skipped: cannot read ({error.strerror or error})")]
+    return articles_from_bytes(data, path, rules)
+
+
+def articles_from_bytes(data: bytes, path: Path, rules=DEFAULT_RULES) -> tuple[list[Article], list[IngestWarning]]:
+    name = str(path)
+    if not data.strip():
+        return [], [IngestWarning(name, "skipped: empty file")]
+    if b"\x00" in data[:8192]:
+        return [], [IngestWarning(name, "skipped: binary file")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return [], [IngestWarning(name, f"skipped: not UTF-8 text (byte {error.start})")]
+    digest = file_digest(data)
+    warnings: list[IngestWarning] = []
+    articles: list[Article] = []
+    try:
+        documents = list(read_documents(path.suffix, text))
+    except ReadError as error:
+        return [], [IngestWarning(name, f"skipped: {error}")]
+    for document in documents:
+        if isinstance(document, ReadError):
+            warnings.append(IngestWarning(name, f"skipped {document}"))
+            continue
+        article = build_article(document, path, digest, rules)
+        if article.text:
+            articles.append(article)
+        else:
+            where = f" record {document.record}" if document.record else ""
+            warnings.append(IngestWarning(name, f"skipped{where}: no article text after cleaning"))
+    return articles, warnings
+
+
+def article_id(path: Path, record: int | None, url: str) -> str:
+    """Stable id: from the source's identity (URL, else path and record), never its content,
+    so annotations stay attached when an article is re-scraped."""
+    identity = url or f"{path.resolve()}#{record or 0}"
+    return hashlib.sha1(identity.encode("utf-8")).hexdigest()[:12]
+
+
+def build_article(document: Document, path: Path, digest: str, rules=DEFAULT_RULES) -> Article:
+    blocks, repairs_before = _sanitize(document)
+    cleaned = clean(blocks, document.meta, rules)
+    meta = cleaned.meta
+    shown_path = f"{path}#{document.record}" if document.record else str(path)
+    return Article(
+        id=article_id(path, document.record, meta.url),
+        title=meta.title,
+        outlet=meta.outlet,
+        date=meta.date,
+        url=meta.url,
+        path=shown_path,
+        text=cleaned.text,
+        paragraphs=cleaned.paragraphs,
+        sentences=cleaned.sentences,
+        removed=cleaned.removed,
+        repairs=repairs_before + cleaned.repairs,
+        hashtags=meta.hashtags,
+        place=meta.place,
+        section=meta.section,
+        title_guessed=cleaned.title_guessed,
+        content_hash=digest,
+        raw="\n".join(block.text for block in document.blocks),
+    )
+
+
+def _sanitize(document: Document):
+    """Strip escape sequences and control characters from every block and the metadata."""
+    removed = 0
+    blocks = []
+    for block in document.blocks:
+        text, count = strip_controls(block.text)
+        removed += count
+        blocks.append(type(block)(block.line, text))
+    meta = document.meta
+    for field_name in ("title", "outlet", "url", "place", "section"):
+        value, count = strip_controls(getattr(meta, field_name))
+        removed += count
+        setattr(meta, field_name, " ".join(value.split()))
+    repairs = [Repair("control-chars", f"{removed} control characters", "", -1)] if removed else []
+    return blocks, repairs
+
+
+def load(
+    paths: Iterable[str | os.PathLike[str]],
+    rules: tuple[Rule, ...] | list[Rule] = DEFAULT_RULES,
+    on_warning: WarningSink | None = None,
+) -> Iterator[Article]:
+    """Yield every article under `paths`; warnings go to `on_warning`."""
+    for path in discover(paths):
+        articles, warnings = read_file(path, rules)
+        for warning in warnings:
+            if on_warning:
+                on_warning(warning)
+        yield from articles
+
+
+__all__ = [
+    "IngestWarning", "Removed", "bundled_seeds", "discover", "load", "read_file", "article_id",
+]

@@ -1,0 +1,261 @@
+"""The engine's front door: sync sources into the workspace, list, load and search articles.
+
+Front ends (CLI, TUI, tests) use `Library` and the typed records it returns;
+none of them touches Whoosh or SQLite directly.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .catalog import ArticleSummary, Catalog, FileState
+from .errors import NoArticles
+from .fulltext import FullTextIndex, RawHit
+from .ingest import MAX_FILE_BYTES, IngestWarning, articles_from_bytes, discover, file_digest
+from .model import Article, SearchHit, SearchResult
+from .rules import DEFAULT_RULES, Rule
+from .workspace import Workspace
+
+Progress = Callable[[int, int, str], None]  # (files done, files total, current file)
+
+COMMIT_EVERY_FILES = 500
+COMMIT_EVERY_SECONDS = 3.0
+MERGE_AFTER_SEGMENTS = 12
+SNIPPET_CHARS = 240
+
+
+@dataclass(slots=True)
+class SyncReport:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    warnings: list[IngestWarning] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # files in scope, in discovery order
+
+    def summary(self) -> str:
+        return (
+            f"{self.added} added, {self.updated} updated, {self.removed} removed, "
+            f"{self.unchanged} unchanged, {self.skipped} skipped"
+        )
+
+
+class Library:
+    def __init__(self, workspace: Workspace, rules: tuple[Rule, ...] | list[Rule] = DEFAULT_RULES) -> None:
+        self.workspace = workspace.ensure()
+        self.rules = rules
+        self.catalog = Catalog(workspace.catalog_path)
+        self.fulltext = FullTextIndex(workspace.whoosh_dir)
+        if self.catalog.rebuilt != self.fulltext.rebuilt:
+            # One cache was rebuilt without the other: start both afresh so they agree.
+            self.catalog.reset()
+            self.fulltext.reset()
+        self._articles: OrderedDict[str, Article] = OrderedDict()
+
+    def close(self) -> None:
+        self.fulltext.close()
+        self.catalog.close()
+
+    def __enter__(self) -> "Library":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # Syncing ---------------------------------------------------------------------------
+
+    def sync(self, paths: Iterable[str | os.PathLike[str]], progress: Progress | None = None) -> SyncReport:
+        """Bring the workspace up to date with `paths`: re-index changed files only and
+        drop files deleted under the given folders. Commits in batches, so a long
+        import is searchable as it goes.
+
+        Raises InputNotFound for a missing path, NoArticles when nothing loads and
+        IndexBusy when another process holds the index for too long.
+        """
+        paths = [Path(p) for p in paths]
+        files = [str(f) for f in discover(paths)]
+        report = SyncReport(files=files)
+        gone = self._deleted_files(paths, set(files))
+        batch: list[tuple[str, FileState, list[Article]]] = []
+        last_commit = time.monotonic()
+        for done, file in enumerate(files):
+            if progress:
+                progress(done, len(files), file)
+            change = self._read_if_changed(file, report)
+            if change is not None:
+                batch.append((file, *change))
+            if len(batch) >= COMMIT_EVERY_FILES or (batch and time.monotonic() - last_commit > COMMIT_EVERY_SECONDS):
+                self._apply(batch, [], report)
+                batch, last_commit = [], time.monotonic()
+        self._apply(batch, gone, report)
+        if progress:
+            progress(len(files), len(files), "")
+        if self.fulltext.segment_count() > MERGE_AFTER_SEGMENTS:
+            self.fulltext.optimize()
+        if not self.catalog.article_ids(files):
+            raise NoArticles(f"no articles found in {', '.join(str(p) for p in paths)}")
+        return report
+
+    def _deleted_files(self, paths: list[Path], present: set[str]) -> list[str]:
+        gone: list[str] = []
+        for path in paths:
+            if path.is_dir():
+                gone.extend(f for f in self.catalog.files_under(str(path.resolve())) if f not in present)
+        return gone
+
+    def _read_if_changed(self, file: str, report: SyncReport) -> tuple[FileState, list[Article]] | None:
+        known = self.catalog.file_state(file)
+        path = Path(file)
+        try:
+            stat = path.stat()
+            if known and (known.mtime_ns, known.size) == (stat.st_mtime_ns, stat.st_size):
+                report.unchanged += len(self.catalog.article_ids([file]))
+                return None
+            if stat.st_size > MAX_FILE_BYTES:
+                report.warnings.append(IngestWarning(file, f"skipped: too large ({stat.st_size // 2**20} MiB)"))
+                report.skipped += 1
+                return (FileState(stat.st_mtime_ns, stat.st_size, ""), []) if known else None
+            data = path.read_bytes()
+        except OSError as error:
+            report.warnings.append(IngestWarning(file, f"skipped: cannot read ({error.strerror or error})"))
+            report.skipped += 1
+            return None
+        state = FileState(stat.st_mtime_ns, stat.st_size, file_digest(data))
+        if known and known.digest == state.digest:
+            self.catalog.touch_file(file, state.mtime_ns, state.size)
+            report.unchanged += len(self.catalog.article_ids([file]))
+            return None
+        articles, warnings = articles_from_bytes(data, path, self.rules)
+        report.warnings.extend(warnings)
+        if not articles:
+            report.skipped += 1
+            return (state, []) if known else None  # a file that went bad loses its old articles
+        if known:
+            report.updated += len(articles)
+        else:
+            report.added += len(articles)
+        return state, articles
+
+    def _apply(self, batch: list[tuple[str, FileState, list[Article]]], gone: list[str], report: SyncReport) -> None:
+        """Write a batch to the index, then record it in the catalog.
+
+        The order matters: if Accord dies between the two, the catalog still has
+        the old file state, and the next sync simply indexes the file again.
+        """
+        if not batch and not gone:
+            return
+        with self.fulltext.writer() as writer:
+            for file in gone:
+                writer.remove_file(file)
+            for file, _, articles in batch:
+                writer.remove_file(file)
+                for article in articles:
+                    writer.add(article, file)
+        for file in gone:
+            report.removed += len(self.catalog.article_ids([file]))
+            self.catalog.remove_file(file)
+        for file, state, articles in batch:
+            self.catalog.replace_file(file, state, articles)
+            for article in articles:
+                self._articles.pop(article.id, None)
+
+    # Reading -----------------------------------------------------------------------------
+
+    def article_ids(self, files: Iterable[str]) -> list[str]:
+        return self.catalog.article_ids(files)
+
+    def summaries(self, ids: Iterable[str]) -> list[ArticleSummary]:
+        return self.catalog.summaries(ids)
+
+    def article(self, article_id: str) -> Article:
+        """Load one article (a small LRU keeps the ones being read)."""
+        if article_id in self._articles:
+            self._articles.move_to_end(article_id)
+            return self._articles[article_id]
+        article = self.catalog.article(article_id)
+        if article is None:
+            raise KeyError(article_id)
+        self._articles[article_id] = article
+        if len(self._articles) > 256:
+            self._articles.popitem(last=False)
+        return article
+
+    # Searching -----------------------------------------------------------------------------
+
+    def search(self, text: str, limit: int = 20, files: Iterable[str] | None = None) -> SearchResult:
+        """Ranked hits, each pointing at its best-matching sentence.
+
+        Raises QueryError with a one-line explanation for a malformed query.
+        """
+        raw = self.fulltext.search(text, limit=limit, files=list(files) if files is not None else None)
+        hits = [self._passage_hit(hit) for hit in raw.hits]
+        return SearchResult(text, raw.total, [h for h in hits if h is not None])
+
+    def _passage_hit(self, raw: RawHit) -> SearchHit | None:
+        try:
+            article = self.article(raw.article)
+        except KeyError:
+            return None  # index and catalog briefly disagree while another process syncs
+        sentence, spans = best_sentence(article, raw.spans)
+        kind = "sentence"
+        if sentence is None:  # matched on title, outlet or date: point at the opening sentence
+            sentence, kind = (article.sentences[0] if article.sentences else None), "article"
+        start, end = (sentence.start, sentence.end) if sentence else (0, min(len(article.text), SNIPPET_CHARS))
+        window_start, window_end = snippet_window(article.text, start, end, spans)
+        snippet = article.text[window_start:window_end]
+        highlights = tuple(
+            (max(s, window_start) - window_start, min(e, window_end) - window_start)
+            for s, e in spans
+            if s < window_end and e > window_start
+        )
+        return SearchHit(
+            article=article.id, title=article.title, outlet=article.outlet, source=article.source,
+            date=article.date, path=article.path, start=start, end=end, snippet=snippet,
+            highlights=highlights, score=raw.score, kind=kind, sentence=sentence.index if sentence else None,
+        )
+
+
+def best_sentence(article: Article, spans: tuple[tuple[int, int], ...]):
+    """The sentence holding the most distinct matched words (then the most matches, then the earliest),
+    with the spans that fall inside it."""
+    if not spans or not article.sentences:
+        return None, ()
+    starts = [s.start for s in article.sentences]
+    grouped: dict[int, list[tuple[int, int]]] = {}
+    for span in spans:
+        position = bisect.bisect_right(starts, span[0]) - 1
+        if position >= 0 and span[0] < article.sentences[position].end:
+            grouped.setdefault(position, []).append(span)
+    if not grouped:
+        return None, ()
+
+    def rank(position: int):
+        inside = grouped[position]
+        distinct = {article.text[s:e].casefold() for s, e in inside}
+        return (len(distinct), len(inside), -position)
+
+    best = max(grouped, key=rank)
+    return article.sentences[best], tuple(grouped[best])
+
+
+def snippet_window(text: str, start: int, end: int, spans: tuple[tuple[int, int], ...]) -> tuple[int, int]:
+    """Clip a long passage to about SNIPPET_CHARS around its first match, at word edges."""
+    if end - start <= SNIPPET_CHARS:
+        return start, end
+    anchor = spans[0][0] if spans else start
+    window_start = max(start, anchor - SNIPPET_CHARS // 3)
+    window_end = min(end, window_start + SNIPPET_CHARS)
+    if window_start > start:
+        space = text.find(" ", window_start, anchor)
+        window_start = space + 1 if space != -1 else window_start
+    if window_end < end:
+        space = text.rfind(" ", max(window_start, spans[-1][1] if spans else window_start), window_end)
+        window_end = space if space != -1 else window_end
+    return window_start, window_end

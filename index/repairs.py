@@ -1,0 +1,155 @@
+"""Repairs for damage that scraping does inside paragraphs.
+
+Every repair is reported with the original text, so nothing is lost:
+- control characters and terminal escape sequences are stripped (article text
+  is untrusted and must never drive the terminal);
+- words glued together by lost markup (`USAafter`, `missilesspecific`) are
+  split, but only when exactly one split into two known words exists;
+- fragments repeated back to back (`security. security.`) are dropped.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from functools import lru_cache
+from importlib import resources
+
+# ANSI CSI/OSC/other escape sequences, then any remaining C0/C1 controls
+# (tab and newline are kept), then bidi overrides and isolates that could
+# reorder what the terminal shows.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI ... final byte
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL or ST
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC strings
+    r"|\x1b[@-Z\\-_]?"  # two-byte escapes and a lone ESC
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+    r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+    r"|[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]"
+)
+
+
+def strip_controls(text: str) -> tuple[str, int]:
+    """Remove escape sequences and control characters; return (text, count removed)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    cleaned, count = _ESCAPES.subn("", text)
+    return cleaned, count
+
+
+@lru_cache(maxsize=1)
+def english_words() -> dict[str, int]:
+    """Known English words, mapped to their frequency rank (0 = most common).
+
+    The list is the SymSpell English frequency dictionary (MIT licence), words only.
+    """
+    data = resources.files("accord.index").joinpath("data/english_words.txt.gz").read_bytes()
+    words = gzip.decompress(data).decode("utf-8").split()
+    return {word: rank for rank, word in enumerate(words)}
+
+
+# Word pieces that look like words but are really prefixes or suffixes of
+# compounds ("geo" + "political"); a split that yields one is not trusted.
+_AFFIXES = {
+    "anti", "auto", "bio", "co", "counter", "cyber", "eco", "geo", "inter", "intra",
+    "macro", "mega", "micro", "mid", "multi", "non", "out", "over", "post", "pre",
+    "pro", "re", "self", "semi", "sub", "super", "trans", "ultra", "un", "under",
+    "ness", "less", "ship", "wide", "like", "ward", "wards", "hood", "ism", "ist",
+    "ing", "ed", "er", "ers", "est", "ful", "able", "ible", "ment", "ments", "tion",
+}
+_COMMON_RANK = 30_000  # both halves of a split must be reasonably common words
+_ALPHA_RUN = re.compile(r"(?<![\w'’-])[A-Za-z]{7,}(?![\w'’-])")
+
+
+def split_glued(word: str) -> str | None:
+    """`USAafter` -> `USA after`; `missilesspecific` -> `missiles specific`; else None."""
+    vocab = english_words()
+    lower = word.lower()
+    if lower in vocab:
+        return None
+    acronym = re.fullmatch(r"([A-Z]{2,})([a-z]{3,})", word)
+    if acronym:
+        rest = acronym.group(2)
+        return f"{acronym.group(1)} {rest}" if vocab.get(rest, _COMMON_RANK) < _COMMON_RANK else None
+    if not word.islower():
+        return None  # names and mixed case are left alone: "Lockheed", "McDonald"
+    splits = [
+        (lower[:i], lower[i:])
+        for i in range(3, len(lower) - 2)
+        if vocab.get(lower[:i], _COMMON_RANK) < _COMMON_RANK
+        and vocab.get(lower[i:], _COMMON_RANK) < _COMMON_RANK
+        and lower[:i] not in _AFFIXES
+        and lower[i:] not in _AFFIXES
+    ]
+    if len(splits) != 1:
+        return None  # none, or ambiguous
+    left, right = splits[0]
+    return f"{left} {right}"
+
+
+# Single words that are legitimately doubled in English prose.
+_LEGIT_DOUBLES = {"had", "that", "very", "bye", "no", "yes", "ha", "so", "is"}
+_REPEAT = re.compile(r"(?<!\S)(\S+(?:\s+\S+){0,7}?)\s+\1(?!\S)")
+
+
+def _is_repeat_worth_dropping(fragment: str) -> bool:
+    words = fragment.split()
+    if len(words) == 1:
+        bare = words[0].strip(".,;:!?\"'“”‘’").lower()
+        return bool(bare) and bare not in _LEGIT_DOUBLES and not bare.isdigit()
+    return True
+
+
+RepairEvent = tuple[int, str, str, str]  # (offset in repaired text, kind, original, replacement)
+
+
+def repair_paragraph(text: str) -> tuple[str, list[RepairEvent]]:
+    """Split glued words, then drop back-to-back repeated fragments.
+
+    Returns the repaired text and its repair events, in text order.
+    """
+    glued, glue_events = _split_glued_words(text)
+    repaired, dropped, drop_events = _drop_repeats(glued)
+
+    def shifted(offset: int) -> int:
+        return offset - sum(length for at, length in dropped if at < offset)
+
+    events = [(shifted(offset), kind, old, new) for offset, kind, old, new in glue_events]
+    return repaired, sorted(events + drop_events)
+
+
+def _split_glued_words(text: str) -> tuple[str, list[RepairEvent]]:
+    parts: list[str] = []
+    events: list[RepairEvent] = []
+    position = length = 0
+    for match in _ALPHA_RUN.finditer(text):
+        split = split_glued(match.group())
+        if split is None:
+            continue
+        parts.append(text[position : match.start()])
+        length += match.start() - position
+        events.append((length, "glued-words", match.group(), split))
+        parts.append(split)
+        length += len(split)
+        position = match.end()
+    parts.append(text[position:])
+    return "".join(parts), events
+
+
+def _drop_repeats(text: str) -> tuple[str, list[tuple[int, int]], list[RepairEvent]]:
+    """Return (text, [(offset in input, chars dropped)], events)."""
+    parts: list[str] = []
+    dropped: list[tuple[int, int]] = []
+    events: list[RepairEvent] = []
+    position = length = 0
+    for match in _REPEAT.finditer(text):
+        fragment = match.group(1)
+        if not _is_repeat_worth_dropping(fragment):
+            continue
+        keep_end = match.start() + len(fragment)
+        parts.append(text[position:keep_end])
+        length += keep_end - position
+        events.append((length, "repeated-fragment", text[keep_end : match.end()], ""))
+        dropped.append((keep_end, match.end() - keep_end))
+        position = match.end()
+    parts.append(text[position:])
+    return "".join(parts), dropped, events

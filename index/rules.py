@@ -1,0 +1,84 @@
+"""Boilerplate rules: whole-line patterns that take scraped clutter out of a body.
+
+Each rule has a name (shown as the reason a line was removed) and a regular
+expression matched against the whole stripped line. The defaults describe
+kinds of clutter, not the seeds' exact strings; users add their own in the
+config file (see `accord.index.config`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    pattern: re.Pattern[str]
+
+    def matches(self, line: str) -> bool:
+        return self.pattern.fullmatch(line.strip()) is not None
+
+
+def rule(name: str, pattern: str, flags: int = 0) -> Rule:
+    return Rule(name, re.compile(pattern, flags))
+
+
+_TEASER_WORDS = (
+    r"read(?: also| more| next)?|also read|see also|look here|more information|more info|"
+    r"related(?: news| stories| articles| coverage)?|recommended|watch(?: now)?|listen|video|photos?|"
+    r"trending|must read|don'?t miss|editor'?s picks?|advertisement|sponsored|promoted|subscribe"
+)
+
+DEFAULT_RULES: tuple[Rule, ...] = (
+    # "LOOK HERE: ...", "MORE INFORMATION: ...", "Read also: ..." teasers to other stories.
+    rule("promo", rf"(?:{_TEASER_WORDS})\s*:\s*\S.*", re.IGNORECASE),
+    # Any shouted label of two to four words followed by a colon and a link text.
+    rule("promo", r"[A-Z][A-Z'’]+(?: [A-Z][A-Z'’]+){1,3}:\s+\S.*"),
+    # Lists of links: "Related Posts", "More stories", "You may also like".
+    rule(
+        "related-links",
+        r"(?:related|more|latest|popular|top|other)(?: posts| articles| stories| news| reads| from \w+)?"
+        r"|(?:you (?:may|might) (?:also )?like|read next|most (?:read|popular|viewed)|recommended for you)\s*:?",
+        re.IGNORECASE,
+    ),
+    rule(
+        "navigation",
+        r"(?:back to top(?: button)?|skip to (?:main )?content|share(?: this(?: article| story)?)?(?: on \w+)?"
+        r"|print(?: this)?|e-?mail|comments?|tweet|menu|home|search|close|previous(?: article| post)?"
+        r"|next(?: article| post)?|follow us.*|sign up.*|click here.*|accept (?:all )?cookies.*|cookie settings)",
+        re.IGNORECASE,
+    ),
+    rule("read-time", r"(?:\d+\s*(?:min|mins|minutes?)\s*read|reading time:?\s*\d+\s*(?:min|mins|minutes?))", re.IGNORECASE),
+    rule("copyright", r"(?:©|\(c\)|copyright\b).{0,120}", re.IGNORECASE),
+    # A lone capitalised word between paragraphs: "Details", "Recall", "Advertisement".
+    rule("lone-word", r"[A-Z][a-z]{2,20}"),
+    rule("separator", r"[-–—_=*•·.~#\s]{3,}"),
+)
+
+
+def compile_rules(entries: list[dict[str, str]]) -> list[Rule]:
+    """Build user rules from config entries `{name = "...", pattern = "..."}`.
+
+    Raises ValueError with a one-line message naming the bad entry.
+    """
+    rules: list[Rule] = []
+    for position, entry in enumerate(entries, 1):
+        name = str(entry.get("name") or f"user-rule-{position}")
+        pattern = entry.get("pattern")
+        if not isinstance(pattern, str) or not pattern:
+            raise ValueError(f"boilerplate rule {name!r} has no pattern")
+        flags = re.IGNORECASE if entry.get("ignore_case", True) else 0
+        try:
+            rules.append(Rule(name, re.compile(pattern, flags)))
+        except re.error as error:
+            raise ValueError(f"boilerplate rule {name!r}: bad pattern ({error})") from None
+    return rules
+
+
+def first_match(rules: tuple[Rule, ...] | list[Rule], line: str) -> Rule | None:
+    for candidate in rules:
+        if candidate.matches(line):
+            return candidate
+    return None

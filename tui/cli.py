@@ -1,0 +1,168 @@
+"""The `accord` command: the reader by default, plus `index`, `search` and `info`.
+
+Textual is imported only when the reader starts, so scripting commands stay quick.
+Every failure the user can cause ends as one line on stderr and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.text import Text
+
+from accord import __version__
+from accord.index.errors import AccordError
+from accord.index.ingest import bundled_seeds
+from accord.index.library import Library, SyncReport
+from accord.index.workspace import Workspace, config_path
+
+COMMANDS = ("index", "search", "info")
+PROGRESS_FROM_FILES = 50  # smaller imports finish before a bar would be readable
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--workspace", metavar="DIR", help="where the index and annotations live (default: $ACCORD_HOME or the user data dir)")
+
+    parser = argparse.ArgumentParser(
+        prog="accord",
+        description="A terminal briefing reader: news reports side by side, shared claims, search, annotated briefings.",
+        parents=[common],
+        epilog="Without a command, opens the reader on PATH... (default: the bundled sample reports).",
+    )
+    parser.add_argument("--version", action="version", version=f"accord {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    reader = commands.add_parser("read", parents=[common], help="open the reader (the default)")
+    reader.add_argument("paths", nargs="*", metavar="PATH", help="files or folders of articles")
+
+    index = commands.add_parser("index", parents=[common], help="index files or folders into the workspace")
+    index.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the bundled seeds)")
+    index.add_argument("--quiet", action="store_true", help="print only warnings and errors")
+
+    search = commands.add_parser("search", parents=[common], help="full-text search (Whoosh query language)")
+    search.add_argument("query", help='e.g. patriot, "countries at war", outlet:UNN, mis*, hayashi~, date:2023-12')
+    search.add_argument("paths", nargs="*", metavar="PATH", help="limit to these files or folders (indexed first)")
+    search.add_argument("--limit", type=_positive, default=10, help="number of hits (default 10)")
+    search.add_argument("--json", action="store_true", help="print the stable JSON described in the README")
+
+    commands.add_parser("info", parents=[common], help="print where the workspace, index, annotations and config live")
+    return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not any(a in COMMANDS or a == "read" for a in argv[:1]) and not any(a in ("-h", "--help", "--version") for a in argv):
+        argv = ["read", *argv]  # `accord PATH...` opens the reader
+    args = build_parser().parse_args(argv)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        return _run(args, err)
+    except AccordError as error:
+        err.print(Text(f"accord: error: {error}"))
+        return error.exit_code
+    except KeyboardInterrupt:
+        err.print(Text("accord: interrupted"))
+        return 130
+
+
+def _run(args: argparse.Namespace, err: Console) -> int:
+    workspace = Workspace.resolve(args.workspace)
+    if args.command == "info":
+        return _info(workspace)
+    if args.command == "read":
+        from accord.tui.launch import run_reader  # Textual loads only here
+
+        return run_reader(workspace, args.paths or [str(bundled_seeds())])
+    with Library(workspace) as library:
+        if args.command == "index":
+            report = _sync(library, args.paths or [str(bundled_seeds())], err, show_progress=not args.quiet)
+            if not args.quiet:
+                print(f"{report.summary()} ({len(report.files)} files) in {workspace.root}")
+            return 0
+        return _search(library, args, err)
+
+
+def _sync(library: Library, paths: list[str], err: Console, show_progress: bool) -> SyncReport:
+    with Progress(
+        TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=err, transient=True, disable=not (show_progress and err.is_terminal),
+    ) as bar:
+        task = None
+
+        def progress(done: int, total: int, _file: str) -> None:
+            nonlocal task
+            if total < PROGRESS_FROM_FILES:
+                return
+            if task is None:
+                task = bar.add_task("indexing", total=total)
+            bar.update(task, completed=done)
+
+        report = library.sync(paths, progress)
+    for warning in report.warnings:
+        err.print(Text(f"accord: warning: {warning}"))
+    return report
+
+
+def _search(library: Library, args: argparse.Namespace, err: Console) -> int:
+    files = None
+    if args.paths:
+        files = _sync(library, args.paths, err, show_progress=False).files
+    elif library.catalog.count() == 0:
+        _sync(library, [str(bundled_seeds())], err, show_progress=False)
+    result = library.search(args.query, limit=args.limit, files=files)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    out = Console(highlight=False, soft_wrap=False)
+    if not result.hits:
+        out.print(Text(f"no hits for {args.query}"))
+        return 0
+    out.print(Text(f"{result.total} articles match {args.query}; best {len(result.hits)}:", style="bold"))
+    for number, hit in enumerate(result.hits, 1):
+        date = hit.date.isoformat() if hit.date else "undated"
+        header = Text.assemble((f"{number}. ", "bold"), (hit.source, "cyan"), f" · {hit.title} · {date}")
+        snippet = Text(" ".join(hit.snippet.split("\n")))
+        for start, end in hit.highlights:
+            snippet.stylize("bold reverse", start, end)
+        out.print(header)
+        out.print(Text("   ") + snippet)
+        out.print(Text(f"   {hit.path} @ {hit.start}-{hit.end}", style="dim"))
+    return 0
+
+
+def _info(workspace: Workspace) -> int:
+    rows = [
+        ("version", __version__),
+        ("workspace", str(workspace.root)),
+        ("index", str(workspace.index_dir)),
+        ("annotations", str(workspace.annotations_path)),
+        ("config", str(config_path())),
+        ("seeds", str(bundled_seeds())),
+    ]
+    if workspace.catalog_path.exists():
+        with Library(workspace) as library:
+            rows.append(("articles", str(library.catalog.count())))
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        print(f"{key.ljust(width)}  {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
