@@ -130,12 +130,12 @@ def _read_header(blocks: list[Block], meta: Metadata, removed: list[Removed], ru
         elif not title and not meta.section and _SECTION.fullmatch(text) and _looks_like_headline(following):
             meta.section = text
             removed.append(Removed(block.line, text, "section-label"))
+        elif (matched := first_match(rules, text)) is not None:
+            removed.append(Removed(block.line, text, matched.name))
         elif not title and _looks_like_headline(text) and following:
             meta.title = text
             seen_headline = True
             removed.append(Removed(block.line, text, "headline"))
-        elif (matched := first_match(rules, text)) is not None:
-            removed.append(Removed(block.line, text, matched.name))
         else:
             break
         index += 1

@@ -118,10 +118,13 @@ _LINE_ENDS_SENTENCE = re.compile(r"[.!?:…][\"'”’»)\]]*$")
 
 
 def _looks_wrapped(lines: list[str]) -> bool:
-    if len(lines) < 2 or max(map(len, lines)) > 120:
+    """Hard-wrapped prose: lines of similar, editor-like width that mostly stop mid-sentence."""
+    body = lines[:-1]
+    if not body or max(map(len, lines)) > 120:
         return False
-    ended = sum(1 for line in lines[:-1] if _LINE_ENDS_SENTENCE.search(line))
-    return ended * 2 < len(lines) - 1
+    wide = sum(1 for line in body if len(line) >= 45)
+    ended = sum(1 for line in body if _LINE_ENDS_SENTENCE.search(line))
+    return wide * 3 >= len(body) * 2 and ended * 2 < len(body)
 
 
 # Markdown ------------------------------------------------------------------------

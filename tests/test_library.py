@@ -1,0 +1,200 @@
+"""The engine end to end on a real workspace: catalog, Whoosh index on disk, incremental sync, search."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from accord.index import fulltext
+from accord.index.errors import IndexBusy, InputNotFound, NoArticles, QueryError
+from accord.index.library import Library
+from accord.index.workspace import Workspace
+from conftest import write
+
+
+@pytest.fixture
+def corpus(tmp_path: Path, seeds_dir: Path) -> Path:
+    """A private, editable copy of the seeds."""
+    target = tmp_path / "corpus"
+    shutil.copytree(seeds_dir, target)
+    return target
+
+
+def _ids_for(library: Library, query: str, **kwargs) -> list[str]:
+    return [hit.article for hit in library.search(query, **kwargs).hits]
+
+
+def _story(folder: Path, **bodies: str) -> Path:
+    for name, body in bodies.items():
+        write(folder / f"{name}.txt", f"Headline for {name}\n{body}\n")
+    return folder
+
+
+def test_sync_indexes_then_skips_unchanged_files(library: Library, corpus: Path) -> None:
+    first = library.sync([corpus])
+    assert (first.added, first.unchanged, len(first.files)) == (5, 0, 5)
+    again = library.sync([corpus])
+    assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 5)
+    assert library.fulltext.doc_count() == 5
+
+
+def test_changed_file_is_reindexed_and_deleted_file_dropped(library: Library, corpus: Path) -> None:
+    library.sync([corpus])
+    changed = corpus / "004_655e8128408faf12.txt"
+    changed.write_text(changed.read_text() + "\nThe shipment includes a zorbulator unit.\n")
+    (corpus / "000_9bbabdd97d7829be.txt").unlink()
+    report = library.sync([corpus])
+    assert (report.updated, report.removed, report.unchanged) == (1, 1, 3)
+    assert _ids_for(library, "zorbulator") == library.article_ids([str(changed.resolve())])
+    assert _ids_for(library, "batteries which") == []  # only the deleted seed said that
+    assert library.fulltext.doc_count() == 4
+
+
+def test_touched_but_identical_file_is_not_reindexed(library: Library, corpus: Path) -> None:
+    library.sync([corpus])
+    seed = corpus / "001_18bdf6cbabb31623.txt"
+    seed.write_bytes(seed.read_bytes())  # new mtime, same content
+    report = library.sync([corpus])
+    assert (report.updated, report.unchanged) == (0, 5)
+
+
+def test_hit_points_at_its_sentence_with_highlighted_words(library: Library, corpus: Path) -> None:
+    library.sync([corpus])
+    hits = library.search("replenish arsenal", limit=5).hits
+    assert len(hits) == 3  # reports with a form of both words: 001, 002, 004
+    for hit in hits:
+        article = library.article(hit.article)
+        sentence = article.sentences[hit.sentence]
+        assert (hit.start, hit.end) == (sentence.start, sentence.end)
+        assert hit.snippet in article.text[hit.start : hit.end]  # long sentences are clipped
+        assert {hit.snippet[s:e].lower() for s, e in hit.highlights} <= {"replenish", "replenishing", "arsenal"}
+    together = [h for h in hits if len({h.snippet[s:e].lower() for s, e in h.highlights}) == 2]
+    assert len(together) == 1
+    assert together[0].snippet.endswith("it will be used to replenish the arsenal of the US military "
+                                        "for the security of the Indo-Pacific region.")
+
+
+def test_search_json_shape_is_stable(library: Library, corpus: Path) -> None:
+    library.sync([corpus])
+    data = library.search("Hayashi", limit=2).to_json()
+    assert set(data) == {"query", "total", "hits"}
+    assert {"article", "title", "outlet", "date", "path", "start", "end", "snippet", "score"} <= set(data["hits"][0])
+
+
+def test_stemming_matches_word_forms_the_porter_stemmer_splits(library: Library, tmp_path: Path) -> None:
+    _story(tmp_path / "s", a="Diplomats will negotiate a ceasefire.", b="Nobody organized the talks.")
+    library.sync([tmp_path / "s"])
+    assert len(_ids_for(library, "negotiating")) == 1
+    assert len(_ids_for(library, "organize")) == 1
+
+
+def test_phrase_keeps_its_small_words(library: Library, tmp_path: Path) -> None:
+    _story(tmp_path / "s", a="Exports to countries at war stay banned.", b="Exports to countries in war zones.",
+           c="Exports to countries that are at war.")
+    library.sync([tmp_path / "s"])
+    hits = library.search('"countries at war"').hits
+    assert [h.snippet for h in hits] == ["Exports to countries at war stay banned."]
+
+
+def test_prefix_is_not_stemmed_and_expansion_is_capped(library: Library, tmp_path: Path) -> None:
+    _story(tmp_path / "s", a="Cosmic costs rose.", b="The coal company closed.")
+    words = " ".join(f"mis{n:03d}x" for n in range(200))
+    _story(tmp_path / "s", c=f"Many words: {words} and mis000x mis000x again.")
+    library.sync([tmp_path / "s"])
+    assert len(_ids_for(library, "cos*")) == 1
+    query = library.fulltext.parse("body:mis*")
+    assert isinstance(query, fulltext.CappedPrefix)
+    with library.fulltext._ix.searcher() as searcher:
+        expanded = query._btexts(searcher.reader())
+    assert len(expanded) == fulltext.EXPANSION_LIMIT < 200
+    assert b"mis000x" in expanded  # the most frequent expansion is kept
+
+
+def test_field_queries_dates_and_fuzzy(library: Library, corpus: Path) -> None:
+    library.sync([corpus])
+    [unn] = _ids_for(library, "outlet:UNN")
+    assert library.article(unn).outlet == "UNN"
+    dated = [a for a in library.summaries(library.article_ids(library.sync([corpus]).files)) if a.date]
+    assert _ids_for(library, "date:2023-12-23") == [dated[0].id]
+    assert _ids_for(library, "date:[2023-12-01 to 2023-12-31]") == [dated[0].id]
+    assert _ids_for(library, "date:[2024-01-01 to 2024-12-31]") == []
+    fuzzy = _ids_for(library, "hayasi~")  # one edit away: "Hayashi" twice, and the misspelt "Hajasi"
+    assert len(fuzzy) == 3 and any("Hajasi" in library.article(a).text for a in fuzzy)
+    assert len(_ids_for(library, "title:patriot NOT outlet:UNN")) == 2
+
+
+@pytest.mark.parametrize("bad", ['"unclosed phrase', "date:[garbage to x]"])
+def test_malformed_query_is_a_one_line_error(library: Library, corpus: Path, bad: str) -> None:
+    library.sync([corpus])
+    with pytest.raises(QueryError) as caught:
+        library.search(bad)
+    assert "\n" not in str(caught.value) and bad in str(caught.value)
+
+
+def test_search_can_be_scoped_to_files(library: Library, corpus: Path, tmp_path: Path) -> None:
+    library.sync([corpus])
+    other = _story(tmp_path / "other", a="Patriot missiles are discussed here too.")
+    scoped = library.sync([other]).files
+    assert len(_ids_for(library, "patriot", limit=50)) == 6
+    assert _ids_for(library, "patriot", files=scoped) == library.article_ids(scoped)
+
+
+def test_missing_path_and_empty_folder(library: Library, tmp_path: Path) -> None:
+    with pytest.raises(InputNotFound):
+        library.sync([tmp_path / "nope"])
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(NoArticles):
+        library.sync([tmp_path / "empty"])
+
+
+def test_corrupt_index_is_rebuilt_from_the_sources(workspace: Workspace, corpus: Path) -> None:
+    with Library(workspace) as library:
+        library.sync([corpus])
+    for segment in workspace.whoosh_dir.glob("*.seg"):
+        segment.write_bytes(b"garbage")
+    with Library(workspace) as library:
+        assert library.fulltext.rebuilt
+        assert library.sync([corpus]).added == 5
+        assert len(_ids_for(library, "patriot")) == 5
+
+
+def test_schema_version_change_rebuilds(workspace: Workspace, corpus: Path) -> None:
+    with Library(workspace) as library:
+        library.sync([corpus])
+    (workspace.whoosh_dir / "schema-version").write_text("0\n")
+    with Library(workspace) as library:
+        assert library.catalog.count() == 0  # the catalog is rebuilt with it
+        assert library.sync([corpus]).added == 5
+
+
+def test_another_writer_makes_sync_wait_then_fail_clearly(workspace: Workspace, corpus: Path, monkeypatch) -> None:
+    with Library(workspace) as library:
+        library.sync([corpus])
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys, time
+            from whoosh import index
+            writer = index.open_dir({str(workspace.whoosh_dir)!r}).writer()
+            print("locked", flush=True)
+            sys.stdin.readline()
+            writer.cancel()
+        """)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        monkeypatch.setattr(fulltext, "LOCK_TIMEOUT", 0.5)
+        (corpus / "new.txt").write_text("Headline\nA new report arrived today.\n")
+        with Library(workspace) as library, pytest.raises(IndexBusy) as caught:
+            library.sync([corpus])
+        assert "another Accord process" in str(caught.value)
+    finally:
+        holder.communicate("\n", timeout=10)
+    with Library(workspace) as library:  # nothing was corrupted: the next sync succeeds
+        assert library.sync([corpus]).added == 1
+        assert len(_ids_for(library, "patriot")) == 5
