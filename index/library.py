@@ -18,7 +18,7 @@ from .catalog import ArticleSummary, Catalog, FileState
 from .errors import NoArticles
 from .fulltext import FullTextIndex, RawHit
 from .ingest import MAX_FILE_BYTES, IngestWarning, articles_from_bytes, discover, file_digest
-from .model import Article, SearchHit, SearchResult
+from .model import Article, SearchHit, SearchResult, Sentence
 from .rules import DEFAULT_RULES, Rule
 from .workspace import Workspace
 
@@ -71,10 +71,18 @@ class Library:
 
     # Syncing ---------------------------------------------------------------------------
 
-    def sync(self, paths: Iterable[str | os.PathLike[str]], progress: Progress | None = None) -> SyncReport:
+    def sync(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        progress: Progress | None = None,
+        on_commit: Callable[[list[str]], None] | None = None,
+    ) -> SyncReport:
         """Bring the workspace up to date with `paths`: re-index changed files only and
         drop files deleted under the given folders. Commits in batches, so a long
         import is searchable as it goes.
+
+        `on_commit` receives the files of each committed batch: their articles are
+        readable and searchable from then on.
 
         Raises InputNotFound for a missing path, NoArticles when nothing loads and
         IndexBusy when another process holds the index for too long.
@@ -92,9 +100,9 @@ class Library:
             if change is not None:
                 batch.append((file, *change))
             if len(batch) >= COMMIT_EVERY_FILES or (batch and time.monotonic() - last_commit > COMMIT_EVERY_SECONDS):
-                self._apply(batch, [], report)
+                self._apply(batch, [], report, on_commit)
                 batch, last_commit = [], time.monotonic()
-        self._apply(batch, gone, report)
+        self._apply(batch, gone, report, on_commit)
         if progress:
             progress(len(files), len(files), "")
         if self.fulltext.segment_count() > MERGE_AFTER_SEGMENTS:
@@ -143,7 +151,13 @@ class Library:
             report.added += len(articles)
         return state, articles
 
-    def _apply(self, batch: list[tuple[str, FileState, list[Article]]], gone: list[str], report: SyncReport) -> None:
+    def _apply(
+        self,
+        batch: list[tuple[str, FileState, list[Article]]],
+        gone: list[str],
+        report: SyncReport,
+        on_commit: Callable[[list[str]], None] | None = None,
+    ) -> None:
         """Write a batch to the index, then record it in the catalog.
 
         The order matters: if Accord dies between the two, the catalog still has
@@ -165,6 +179,8 @@ class Library:
             self.catalog.replace_file(file, state, articles)
             for article in articles:
                 self._articles.pop(article.id, None)
+        if on_commit:
+            on_commit([file for file, _, _ in batch])
 
     # Reading -----------------------------------------------------------------------------
 
@@ -222,7 +238,9 @@ class Library:
         )
 
 
-def best_sentence(article: Article, spans: tuple[tuple[int, int], ...]):
+def best_sentence(
+    article: Article, spans: tuple[tuple[int, int], ...]
+) -> tuple[Sentence | None, tuple[tuple[int, int], ...]]:
     """The sentence holding the most distinct matched words (then the most matches, then the earliest),
     with the spans that fall inside it."""
     if not spans or not article.sentences:
@@ -236,7 +254,7 @@ def best_sentence(article: Article, spans: tuple[tuple[int, int], ...]):
     if not grouped:
         return None, ()
 
-    def rank(position: int):
+    def rank(position: int) -> tuple[int, int, int]:
         inside = grouped[position]
         distinct = {article.text[s:e].casefold() for s, e in inside}
         return (len(distinct), len(inside), -position)

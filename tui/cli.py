@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from accord import __version__
+from accord.index.config import load_config
 from accord.index.errors import AccordError
 from accord.index.ingest import bundled_seeds
 from accord.index.library import Library, SyncReport
@@ -89,7 +90,10 @@ def _run(args: argparse.Namespace, err: Console) -> int:
         from accord.tui.launch import run_reader  # Textual loads only here
 
         return run_reader(workspace, args.paths or [str(bundled_seeds())])
-    with Library(workspace) as library:
+    config = load_config()
+    for problem in config.problems:
+        err.print(Text(f"accord: warning: {problem}"))
+    with Library(workspace, config.rules) as library:
         if args.command == "index":
             report = _sync(library, args.paths or [str(bundled_seeds())], err, show_progress=not args.quiet)
             if not args.quiet:
