@@ -223,6 +223,22 @@ class FullTextIndex:
         return RawResult(len(results), hits)
 
 
+    def spans(self, text: str, article_ids: Iterable[str]) -> dict[str, tuple[tuple[int, int], ...]]:
+        """Where the query's words occur in the body of each given article (those that match)."""
+        ids = list(article_ids)
+        if not ids:
+            return {}
+        q = self.parse(text)
+        searcher = self._current_searcher()
+        scope = query.Or([query.Term("id", i) for i in ids])
+        try:
+            results = searcher.search(q, limit=len(ids), terms=True, filter=scope)
+        except (ValueError, TypeError) as error:
+            raise QueryError(f"cannot run {text!r}: {error}") from None
+        spans = _matched_spans(searcher, results)
+        return {hit["id"]: tuple(sorted(spans.get(hit.docnum, ()))) for hit in results}
+
+
 _DATE_TERM = re.compile(r"(\bdate:)(\[[^\]]*\]|\S+)")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
 

@@ -86,7 +86,7 @@ def articles_from_bytes(data: bytes, path: Path, rules=DEFAULT_RULES) -> tuple[l
     name = str(path)
     if not data.strip():
         return [], [IngestWarning(name, "skipped: empty file")]
-    if b"\x00" in data[:8192]:
+    if _looks_binary(data[:8192]):
         return [], [IngestWarning(name, "skipped: binary file")]
     try:
         text = data.decode("utf-8-sig")
@@ -110,6 +110,11 @@ def articles_from_bytes(data: bytes, path: Path, rules=DEFAULT_RULES) -> tuple[l
             where = f" record {document.record}" if document.record else ""
             warnings.append(IngestWarning(name, f"skipped{where}: no article text after cleaning"))
     return articles, warnings
+
+
+def _looks_binary(head: bytes) -> bool:
+    """Binary formats are full of NULs; a stray NUL in scraped text is not one (cleaning drops it)."""
+    return head.count(b"\x00") > max(2, len(head) // 100)
 
 
 def article_id(path: Path, record: int | None, url: str) -> str:

@@ -203,6 +203,11 @@ class Library:
             self._articles.popitem(last=False)
         return article
 
+    def forget(self, ids: Iterable[str]) -> None:
+        """Drop cached copies of articles another Library instance has just re-indexed."""
+        for article_id in ids:
+            self._articles.pop(article_id, None)
+
     # Searching -----------------------------------------------------------------------------
 
     def search(self, text: str, limit: int = 20, files: Iterable[str] | None = None) -> SearchResult:
@@ -213,6 +218,11 @@ class Library:
         raw = self.fulltext.search(text, limit=limit, files=list(files) if files is not None else None)
         hits = [self._passage_hit(hit) for hit in raw.hits]
         return SearchResult(text, raw.total, [h for h in hits if h is not None])
+
+    def match_spans(self, text: str, article_ids: Iterable[str]) -> dict[str, tuple[tuple[int, int], ...]]:
+        """Character spans of the query's matched words in each given article's text,
+        so a reader can keep them highlighted. Raises QueryError like `search`."""
+        return self.fulltext.spans(text, article_ids)
 
     def _passage_hit(self, raw: RawHit) -> SearchHit | None:
         try:

@@ -86,11 +86,11 @@ def _run(args: argparse.Namespace, err: Console) -> int:
     workspace = Workspace.resolve(args.workspace)
     if args.command == "info":
         return _info(workspace)
-    if args.command == "read":
-        from accord.tui.launch import run_reader  # Textual loads only here
-
-        return run_reader(workspace, args.paths or [str(bundled_seeds())])
     config = load_config()
+    if args.command == "read":
+        from accord.tui.launch import run_reader
+
+        return run_reader(workspace, args.paths or [str(bundled_seeds())], config)  # the reader shows problems itself
     for problem in config.problems:
         err.print(Text(f"accord: warning: {problem}"))
     with Library(workspace, config.rules) as library:

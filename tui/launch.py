@@ -1,16 +1,19 @@
-"""Starts the reader. Until the Textual reader lands, it lists the articles."""
+"""Starts the reader after checking the paths, so bad input fails before the screen changes."""
 
 from __future__ import annotations
 
-from accord.index.library import Library
+from pathlib import Path
+
+from accord.index.config import Config
+from accord.index.errors import InputNotFound
 from accord.index.workspace import Workspace
 
 
-def run_reader(workspace: Workspace, paths: list[str]) -> int:
-    with Library(workspace) as library:
-        report = library.sync(paths)
-        for summary in library.summaries(library.article_ids(report.files)):
-            date = summary.date.isoformat() if summary.date else "undated"
-            print(f"{summary.id}  {summary.source[:24]:24}  {date:10}  {summary.title}")
-    print("Search with: accord search QUERY")
+def run_reader(workspace: Workspace, paths: list[str], config: Config) -> int:
+    for path in paths:
+        if not Path(path).expanduser().exists():
+            raise InputNotFound(f"no such file or folder: {path}")
+    from .app import AccordApp  # Textual loads only when the reader starts
+
+    AccordApp(workspace, [str(Path(p).expanduser()) for p in paths], config).run()
     return 0

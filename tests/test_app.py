@@ -1,0 +1,355 @@
+"""The reader, driven through Pilot like a user would: every binding's visible effect."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from textual.selection import Selection
+from textual.geometry import Offset
+
+from accord.index.config import load_config, state_path
+from accord.index.workspace import config_path
+from accord.tui.app import AccordApp
+from accord.tui.article_list import ArticleList
+from accord.tui.screens import HelpScreen
+from accord.tui.search_panel import SearchPanel
+
+from conftest import write
+from tui_helpers import make_app, ready, type_text, until, visible_text
+
+SIZE = (130, 40)
+
+
+@pytest.fixture
+def app(seeds_dir: Path, tmp_path: Path) -> AccordApp:
+    return make_app([seeds_dir], tmp_path / "ws")
+
+
+async def test_articles_side_by_side_with_headers(app: AccordApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        panes = app.panes
+        assert len(panes) == 2
+        assert len({p.article_id for p in panes}) == 2
+        assert app.slots == app.ids[:2]
+        first = panes[0].view.article
+        header = panes[0].query_one(".pane-title").render()
+        assert first.title[:20] in str(header)
+        assert first.text[:30] in visible_text(panes[0]).replace("\n", " ")
+        assert len(app.ids) == 5
+
+
+@pytest.mark.parametrize(("width", "expected"), [(80, 1), (130, 2), (150, 3), (220, 4)])
+async def test_pane_count_follows_terminal_width(seeds_dir: Path, tmp_path: Path, width: int, expected: int) -> None:
+    app = make_app([seeds_dir], tmp_path / "ws")
+    async with app.run_test(size=(width, 40)) as pilot:
+        await ready(pilot)
+        assert len(app.panes) == expected
+
+
+async def test_sentence_cursor_moves_with_keys(app: AccordApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        view = app.panes[0].view
+        assert view.has_focus and view.cursor == 0
+        await pilot.press("j", "j", "down")
+        assert view.cursor == 3
+        await pilot.press("k", "up")
+        assert view.cursor == 1
+        await pilot.press("G")
+        assert view.cursor == len(view.article.sentences) - 1
+        assert view.scroll_y > 0  # the last sentence was scrolled into view
+        first, last = view.sentence_lines(view.current_sentence)
+        assert view.scroll_y <= first and last < view.scroll_y + view.scrollable_content_region.height
+        await pilot.press("g")
+        assert view.cursor == 0 and view.scroll_y == 0
+        await pilot.press("pagedown")
+        after_page = view.cursor
+        assert after_page > 1 and view.scroll_y > 0
+        await pilot.press("pageup")
+        assert view.cursor < after_page
+
+
+async def test_cursor_sentence_is_highlighted(app: AccordApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        view = app.panes[0].view
+        cursor_style = view.get_component_rich_style("article-view--cursor")
+        styled = [seg for seg in view.render_line(0) if seg.style and seg.style.bgcolor == cursor_style.bgcolor]
+        assert styled, "the first sentence should carry the cursor colour"
+        await pilot.press("j")
+        sentence = view.current_sentence
+        first, _ = view.sentence_lines(sentence)
+        line = view.render_line(first - round(view.scroll_y))
+        highlighted = "".join(seg.text for seg in line if seg.style and seg.style.bgcolor == cursor_style.bgcolor)
+        assert highlighted.strip() and highlighted.strip() in view.article.sentence_text(sentence.index)
+
+
+async def test_click_puts_cursor_on_the_clicked_sentence(app: AccordApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        view = app.panes[1].view
+        target = view.article.sentences[2]
+        line, _ = view.sentence_lines(target)
+        await pilot.click(view, offset=(3, line))
+        assert view.has_focus
+        assert view.cursor == 2
+
+
+async def test_panes_switch_with_h_l_and_tab(app: AccordApp) -> None:
+    async with app.run_test(size=(150, 40)) as pilot:
+        await ready(pilot)
+        views = [p.view for p in app.panes]
+        assert views[0].has_focus
+        await pilot.press("l")
+        assert views[1].has_focus
+        await pilot.press("tab")
+        assert views[2].has_focus
+        await pilot.press("h")
+        assert views[1].has_focus
+        await pilot.press("shift+tab", "left")
+        assert views[0].has_focus
+
+
+async def test_paging_shows_the_next_articles(app: AccordApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert app.slots == app.ids[0:2]
+        await pilot.press("right_square_bracket")
+        await ready(pilot)
+        assert app.slots == app.ids[2:4]
+        await pilot.press("right_square_bracket")
+        await ready(pilot)
+        assert app.slots == app.ids[3:5]  # the last page is full, not one lonely pane
+        await pilot.press("left_square_bracket")
+        await ready(pilot)
+        assert app.slots == app.ids[1:3]
+
+
+async def test_article_list_picks_what_the_pane_shows(app: AccordApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("b")
+        article_list = app.query_one(ArticleList)
+        assert article_list.display and article_list.has_focus
+        assert article_list.option_count == 5
+        prompt = str(article_list.get_option_at_index(4).prompt)
+        assert app.summaries[app.ids[4]].title[:15] in prompt
+        await pilot.press("end", "enter")
+        await ready(pilot)
+        assert app.ids[4] in app.slots
+        assert app.focused is app.panes[app.slots.index(app.ids[4])].view
+        await pilot.press("b")
+        assert not article_list.display
+
+
+async def test_search_as_you_type_then_jump_to_the_passage(app: AccordApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("slash")
+        panel = app.query_one(SearchPanel)
+        assert panel.display and panel.input.has_focus
+        await type_text(pilot, "Mitsubishi")
+        await until(pilot, lambda: panel.result is not None and panel.result.query == "Mitsubishi", "search results")
+        hits = panel.result.hits
+        assert hits and panel.results.option_count == len(hits)
+        assert "Mitsubishi" in str(panel.results.get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        await ready(pilot)
+        hit = hits[0]
+        pane = next(p for p in app.panes if p.article_id == hit.article)
+        assert app.focused is pane.view
+        assert pane.view.cursor == hit.sentence
+        assert "Mitsubishi" in pane.view.article.sentence_text(pane.view.cursor)
+        first, _ = pane.view.sentence_lines(pane.view.current_sentence)
+        assert pane.view.scroll_y <= first < pane.view.scroll_y + pane.view.scrollable_content_region.height
+        # The matched word stays highlighted in the pane while the search is active.
+        assert any(pane.view.article.text[s:e] == "Mitsubishi" for s, e in pane.view.hits)
+        assert not panel.display
+        await pilot.press("escape")
+        assert pane.view.hits == () and app.search_result is None
+
+
+async def test_n_and_shift_n_cycle_through_hits(app: AccordApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "Patriot")
+        await until(pilot, lambda: app.search_result is not None and app.search_result.query == "Patriot", "results")
+        hits = app.search_result.hits
+        assert len(hits) >= 3
+        await pilot.press("enter")
+        await ready(pilot)
+        seen = [(app.focused.article.id, app.focused.cursor)]
+        for _ in range(2):
+            await pilot.press("n")
+            await ready(pilot)
+            seen.append((app.focused.article.id, app.focused.cursor))
+        assert seen == [(h.article, h.sentence) for h in hits[:3]]
+        await pilot.press("N")
+        await ready(pilot)
+        assert (app.focused.article.id, app.focused.cursor) == (hits[1].article, hits[1].sentence)
+
+
+async def test_malformed_query_shows_error_inline(app: AccordApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, '"countries at')
+        status = app.query_one("#search-status")
+        await until(pilot, lambda: status.has_class("-error"), "the inline error")
+        assert "unclosed quote" in str(status.render())
+        assert app.is_running
+        await type_text(pilot, ' war"')
+        await until(pilot, lambda: not status.has_class("-error") and app.search_result is not None, "recovery")
+        assert app.search_result.query == '"countries at war"'
+
+
+async def test_escape_in_the_search_bar_closes_it(app: AccordApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "missile")
+        await until(pilot, lambda: app.search_result is not None and app.search_result.query == "missile", "results")
+        await pilot.press("escape")
+        panel = app.query_one(SearchPanel)
+        assert not panel.display and app.search_result is None
+        assert app.focused is app.panes[0].view
+
+
+async def test_help_screen_lists_every_binding(app: AccordApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        ids = {row.id for row in app.screen.rows}
+        for binding_id in ("next_sentence", "previous_sentence", "page_down", "first_sentence", "last_sentence",
+                           "search", "next_hit", "previous_hit", "pane_left", "pane_right", "toggle_list",
+                           "next_page", "help", "quit", "close_search"):
+            assert binding_id in ids
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_palette_offers_every_action(app: AccordApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Open", "Search", "Article list", "Next articles", "Help", "Theme", "Quit"} <= titles
+
+
+async def test_theme_switch_is_remembered(seeds_dir: Path, tmp_path: Path) -> None:
+    app = make_app([seeds_dir], tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert app.theme == "accord-dark"
+        app.theme = "accord-high-contrast"
+        await pilot.pause()
+        view = app.panes[0].view
+        assert view.get_component_rich_style("article-view--cursor").bgcolor.name == "#0072b2"
+    assert json.loads(state_path().read_text())["theme"] == "accord-high-contrast"
+    again = make_app([seeds_dir], tmp_path / "ws")
+    async with again.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert again.theme == "accord-high-contrast"
+
+
+async def test_user_theme_file_is_picked_up(seeds_dir: Path, tmp_path: Path) -> None:
+    write(config_path().parent / "themes" / "mine.toml", 'name = "mine"\nprimary = "#ff0000"\n[variables]\naccord-hit = "#00ff00"\n')
+    write(config_path().parent / "themes" / "broken.toml", 'name = "broken"\nprimary = "not a colour"\n')
+    app = make_app([seeds_dir], tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert "mine" in app.available_themes and "broken" not in app.available_themes
+        assert any("broken.toml" in n.message for n in app._notifications)
+        app.theme = "mine"
+        await pilot.pause()
+        assert app.panes[0].view.get_component_rich_style("article-view--hit").bgcolor.name == "#00ff00"
+
+
+async def test_keymap_override_from_config(seeds_dir: Path, tmp_path: Path) -> None:
+    write(config_path(), '[keys]\nnext_sentence = "x"\nsearch = "ctrl+f"\n')
+    app = make_app([seeds_dir], tmp_path / "ws", load_config())
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        view = app.panes[0].view
+        await pilot.press("x", "x")
+        assert view.cursor == 2
+        await pilot.press("j")  # remapped away
+        assert view.cursor == 2
+        await pilot.press("ctrl+f")
+        assert app.query_one(SearchPanel).input.has_focus
+        help_rows = {row.id: row.keys for row in app.key_help()}
+        assert help_rows["next_sentence"] == "x"
+
+
+@pytest.mark.parametrize(
+    "config_text",
+    ["[keys\nbroken", "[keys]\nnext_sentence = 3\n", '[keys]\nno_such_binding = "z"\n'],
+    ids=["invalid-toml", "wrong-type", "unknown-id"],
+)
+async def test_bad_config_notifies_and_falls_back(seeds_dir: Path, tmp_path: Path, config_text: str) -> None:
+    write(config_path(), config_text)
+    app = make_app([seeds_dir], tmp_path / "ws", load_config())
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert any(n.severity == "warning" for n in app._notifications)
+        await pilot.press("j")
+        assert app.panes[0].view.cursor == 1  # the default keys still work
+
+
+async def test_missing_path_shows_error_without_crashing(tmp_path: Path) -> None:
+    app = make_app([tmp_path / "nowhere"], tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: any(n.severity == "error" for n in app._notifications), "the error")
+        assert "no such file or folder" in visible_text(app.panes[0])
+
+
+async def test_selection_copies_the_article_text(app: AccordApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        view = app.panes[0].view
+        first_line = view.render_line(0).text.rstrip()
+        second_line = view.render_line(1).text
+        selected, _ = view.get_selection(Selection(Offset(0, 0), Offset(len(second_line.rstrip()), 1)))
+        # The wrap break comes back as the article's own space, not a newline.
+        assert selected == view.article.text[: len(selected)]
+        assert selected.startswith(first_line) and "\n" not in selected
+        app.copy_to_clipboard(selected)
+        await pilot.pause()
+        assert app.clipboard == selected
+        assert any(f"Copied {len(selected)} characters" in n.message for n in app._notifications)
+
+
+UNTRUSTED = (
+    "Title [bold red]x[/] [link=https://evil.example]click[/link]\n\n"
+    "The body has [bold red]markup[/] and [link=https://evil.example]a link[/link] inside it. "
+    "It also has \x1b[31mANSI red\x1b[0m and an OSC \x1b]0;pwned\x07 title change. "
+    "A NUL\x00 byte and a bidi \u202eoverride\u202c sit here.\n"
+)
+
+
+async def test_untrusted_text_is_shown_literally(tmp_path: Path) -> None:
+    folder = tmp_path / "evil"
+    write(folder / "evil.txt", UNTRUSTED)
+    app = make_app([folder], tmp_path / "ws")
+    async with app.run_test(size=(140, 30)) as pilot:
+        await ready(pilot)
+        pane = app.panes[0]
+        shown = visible_text(pane).replace("\n", " ")
+        assert "[bold red]markup[/]" in shown
+        assert "[link=https://evil.example]a link[/link]" in shown
+        assert "\x1b" not in shown and "\x00" not in shown and "\u202e" not in shown
+        for y in range(pane.view.scrollable_content_region.height):
+            for segment in pane.view.render_line(y):
+                style = segment.style
+                assert style is None or not style.link, "article text must never become a link"
+        title = str(pane.query_one(".pane-title").render())
+        assert "[bold red]x[/]" in title and "[link=https://evil.example]" in title
+        await pilot.press("slash")
+        await type_text(pilot, "markup")
+        await until(pilot, lambda: app.search_result is not None and app.search_result.hits, "search results")
+        option = str(app.query_one(SearchPanel).results.get_option_at_index(0).prompt)
+        assert "[bold red]markup[/]" in option

@@ -1,0 +1,60 @@
+"""Driving the real reader with Pilot: start it on a folder, wait for what a user would wait for."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from accord.index.config import Config, load_config
+from accord.index.workspace import Workspace
+from accord.tui.app import AccordApp
+from accord.tui.article_pane import ArticlePane
+
+
+def make_app(paths: list[Path], workspace: Path, config: Config | None = None) -> AccordApp:
+    return AccordApp(Workspace(workspace), [str(p) for p in paths], config or load_config())
+
+
+async def until(pilot: Pilot, condition: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
+    """Let the app run until `condition` holds; fail naming `what` if it never does."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)
+
+
+def panes(app: AccordApp) -> list[ArticlePane]:
+    return app.panes
+
+
+def panes_loaded(app: AccordApp) -> bool:
+    shown = app.panes
+    return bool(shown) and all(
+        app.slots[p.slot] is None or (p.view.article is not None and p.view.article.id == app.slots[p.slot])
+        for p in shown
+    ) and all(w.is_finished for w in app.workers)
+
+
+async def ready(pilot: Pilot) -> AccordApp:
+    """Wait until the sync has finished and every pane shows its article."""
+    app = pilot.app
+    assert isinstance(app, AccordApp)
+    await until(pilot, lambda: all(w.is_finished for w in app.workers if w.group == "sync"), "indexing")
+    await until(pilot, lambda: panes_loaded(app), "panes to show their articles")
+    await pilot.pause()
+    return app
+
+
+def visible_text(pane: ArticlePane) -> str:
+    """What the pane's text area shows right now, line by line."""
+    view = pane.view
+    return "\n".join(view.render_line(y).text.rstrip() for y in range(view.scrollable_content_region.height))
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    for char in text:
+        await pilot.press(char if char != " " else "space")

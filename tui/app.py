@@ -1,0 +1,572 @@
+"""The reader: articles side by side, a sentence cursor, search as you type.
+
+Threading: the UI thread never touches the disk. A sync worker indexes the
+paths with its own Library; the reader's Library (articles and searches) is
+used only from worker threads, one at a time under `_library_lock`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, OptionList, ProgressBar, Static
+from textual.worker import get_current_worker
+
+from accord.index.catalog import ArticleSummary
+from accord.index.config import Config, load_config, save_state, load_state
+from accord.index.errors import AccordError, QueryError
+from accord.index.ingest import discover
+from accord.index.library import Library, SyncReport
+from accord.index.model import Article, SearchHit, SearchResult
+from accord.index.workspace import Workspace
+
+from .article_list import ArticleList
+from .article_pane import ArticlePane
+from .article_view import ArticleView
+from .screens import HelpScreen, KeyHelp, OpenScreen
+from .search_panel import SearchPanel
+from .themes import DEFAULT_THEME, load_themes, with_derived_variables
+
+MIN_PANE_WIDTH = 45  # narrower than this, a news paragraph wraps every few words
+MAX_PANES = 4
+SEARCH_DEBOUNCE = 0.08  # seconds of quiet typing before a search runs
+SEARCH_LIMIT = 50
+PROGRESS_INTERVAL = 0.1  # seconds between progress updates from the sync worker
+
+
+class LibraryReady(Message):
+    def __init__(self, library: Library, ids: list[str], summaries: list[ArticleSummary]) -> None:
+        super().__init__()
+        self.library, self.ids, self.summaries = library, ids, summaries
+
+
+class ArticlesCommitted(Message):
+    def __init__(self, ids: list[str], summaries: list[ArticleSummary]) -> None:
+        super().__init__()
+        self.ids, self.summaries = ids, summaries
+
+
+class SyncProgress(Message):
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__()
+        self.done, self.total = done, total
+
+
+class SyncFinished(Message):
+    def __init__(self, report: SyncReport | None, error: str = "") -> None:
+        super().__init__()
+        self.report, self.error = report, error
+
+
+class AccordApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "Accord"
+
+    BINDINGS = [
+        Binding("slash", "search", "Search", id="search"),
+        Binding("n", "next_hit", "Next hit", id="next_hit"),
+        Binding("N", "previous_hit", "Previous hit", id="previous_hit", show=False),
+        Binding("escape", "clear_search", "Clear search", id="clear_search", show=False),
+        Binding("h,left,shift+tab", "pane_left", "Pane left", id="pane_left", show=False),
+        Binding("l,right,tab", "pane_right", "Pane right", id="pane_right", show=False),
+        Binding("right_square_bracket", "next_page", "More articles", id="next_page"),
+        Binding("left_square_bracket", "previous_page", "Previous articles", id="previous_page", show=False),
+        Binding("b", "toggle_list", "Article list", id="toggle_list"),
+        Binding("o", "open", "Open", id="open", show=False),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+
+    def __init__(self, workspace: Workspace, paths: list[str], config: Config | None = None) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.paths = paths
+        self.config = config or load_config()
+        self.library: Library | None = None
+        self._library_lock = threading.Lock()
+        self.ids: list[str] = []  # every article in view, in reading order
+        self.summaries: dict[str, ArticleSummary] = {}
+        self.slots: list[str | None] = []  # the article each pane shows
+        self.search_result: SearchResult | None = None
+        self.hit_index = -1
+        self.query_text = ""
+        self._search_timer: Timer | None = None
+        self.open_error = ""  # why the paths could not be opened, shown in empty panes
+        self._startup_problems: list[str] = list(self.config.problems)
+        themes, theme_problems = load_themes()
+        self._startup_problems += theme_problems
+        for theme in themes:
+            self.register_theme(theme)
+        saved = load_state().get("theme")
+        self.theme = saved if isinstance(saved, str) and saved in self.available_themes else DEFAULT_THEME
+        self._apply_keymap(self.config.keys)
+
+    # Setup ------------------------------------------------------------------------------
+
+    def get_css_variables(self) -> dict[str, str]:
+        self.theme_variables = with_derived_variables(super().get_css_variables())
+        return self.theme_variables
+
+    def _apply_keymap(self, keys: dict[str, str]) -> None:
+        known = {row.id for row in self.key_help()}
+        unknown = sorted(set(keys) - known)
+        if unknown:
+            self._startup_problems.append(
+                f"config [keys]: unknown binding id {', '.join(unknown)}; press ? to see the ids"
+            )
+        self.set_keymap({k: v for k, v in keys.items() if k in known})
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            yield ArticleList(id="article-list")
+            yield Horizontal(id="panes")
+        yield SearchPanel(id="search")
+        with Horizontal(id="status"):
+            yield Static(id="status-text")
+            yield ProgressBar(id="progress", show_eta=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self._layout_panes()
+        for problem in self._startup_problems:
+            self.notify(problem, title="Config", severity="warning", markup=False, timeout=10)
+        self.query_one("#progress").display = False
+        self._set_status("opening…")
+        self._sync(self.paths)
+
+    def _theme_changed(self, theme: object) -> None:
+        save_state(theme=self.theme)
+        if self.search_result is not None:
+            self.query_one(SearchPanel).show_result(self.search_result)  # re-colour the hit list
+
+    # Loading and syncing (worker threads) ---------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="sync")
+    def _sync(self, paths: list[str]) -> None:
+        """Show what the workspace already knows, then index what changed, batch by batch."""
+        try:
+            sync_library = Library(self.workspace, self.config.rules)
+        except AccordError as error:
+            self.post_message(SyncFinished(None, str(error)))
+            return
+        try:
+            files = [str(f) for f in discover(paths)]
+            known = sync_library.article_ids(files)
+            if self.library is None:
+                self.post_message(LibraryReady(Library(self.workspace, self.config.rules), known,
+                                               sync_library.summaries(known)))
+            else:
+                self.post_message(ArticlesCommitted(known, sync_library.summaries(known)))
+            last_post = 0.0
+
+            def progress(done: int, total: int, _file: str) -> None:
+                nonlocal last_post
+                now = time.monotonic()
+                if now - last_post >= PROGRESS_INTERVAL or done == total:
+                    last_post = now
+                    self.post_message(SyncProgress(done, total))
+
+            def committed(batch: list[str]) -> None:
+                ids = sync_library.article_ids(batch)
+                if self.library is not None:
+                    with self._library_lock:
+                        self.library.forget(ids)
+                self.post_message(ArticlesCommitted(ids, sync_library.summaries(ids)))
+
+            report = sync_library.sync(paths, progress, committed)
+            self.post_message(SyncFinished(report))
+        except AccordError as error:
+            self.post_message(SyncFinished(None, str(error)))
+        finally:
+            sync_library.close()
+
+    def on_library_ready(self, message: LibraryReady) -> None:
+        self.library = message.library
+        self._add_articles(message.ids, message.summaries)
+        if self.query_text:
+            self._start_search(self.query_text)
+
+    def on_articles_committed(self, message: ArticlesCommitted) -> None:
+        self._add_articles(message.ids, message.summaries)
+        for pane in self.panes:  # a re-indexed article on screen: show its new text
+            if pane.article_id in set(message.ids):
+                self._load(pane, pane.article_id, pane.view.cursor)
+
+    def on_sync_progress(self, message: SyncProgress) -> None:
+        bar = self.query_one("#progress", ProgressBar)
+        bar.display = message.done < message.total
+        bar.update(total=message.total, progress=message.done)
+        self._set_status(f"indexing {message.done}/{message.total} files")
+
+    def on_sync_finished(self, message: SyncFinished) -> None:
+        self.query_one("#progress").display = False
+        if message.error:
+            self.notify(message.error, title="Cannot open", severity="error", markup=False, timeout=15)
+            self.open_error = message.error
+            if not self.ids:
+                for pane in self.panes:
+                    pane.show_message(message.error)
+            self._set_status("")
+            return
+        report = message.report
+        assert report is not None
+        for warning in report.warnings[:5]:
+            self.notify(str(warning), title="Skipped", severity="warning", markup=False)
+        if len(report.warnings) > 5:
+            self.notify(f"{len(report.warnings) - 5} more files skipped; `accord index` lists them all",
+                        severity="warning", markup=False)
+        self._set_status(report.summary())
+
+    def _add_articles(self, ids: Iterable[str], summaries: list[ArticleSummary]) -> None:
+        self.summaries.update((s.id, s) for s in summaries)
+        known = set(self.ids)
+        self.ids.extend(i for i in ids if i not in known)
+        self._layout_panes()
+        self._fill_empty_slots()
+        self._refresh_list()
+
+    # Panes ------------------------------------------------------------------------------
+
+    @property
+    def panes(self) -> list[ArticlePane]:
+        return list(self.query(ArticlePane))
+
+    def pane_count(self) -> int:
+        article_list = self.query_one(ArticleList)
+        width = self.size.width - (article_list.outer_size.width or 38 if article_list.display else 0)
+        return max(1, min(MAX_PANES, width // MIN_PANE_WIDTH, len(self.ids) or MAX_PANES))
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._layout_panes)
+
+    def _layout_panes(self) -> None:
+        """As many panes as the width allows; keep what they show."""
+        wanted = self.pane_count()
+        container = self.query_one("#panes")
+        panes = self.panes
+        if len(panes) == wanted:
+            return
+        focused_slot = self.focused_slot()
+        for pane in panes[wanted:]:
+            pane.remove()
+        self.slots = self.slots[:wanted] + [None] * max(0, wanted - len(self.slots))
+        new = [ArticlePane(slot) for slot in range(len(panes), wanted)]
+        if new:
+            container.mount_all(new)
+            for pane in new:
+                self.call_after_refresh(self._show_slot, pane)
+        self.call_after_refresh(self._fill_empty_slots)
+        self.call_after_refresh(self._focus_slot, min(focused_slot, wanted - 1))
+
+    def _show_slot(self, pane: ArticlePane) -> None:
+        article_id = self.slots[pane.slot] if pane.slot < len(self.slots) else None
+        if article_id:
+            self._load(pane, article_id)
+        else:
+            pane.show_message(self._empty_message())
+
+    def _fill_empty_slots(self) -> None:
+        """Give every empty pane the next article not already on screen."""
+        on_screen = set(filter(None, self.slots))
+        spare = (i for i in self.ids if i not in on_screen)
+        for pane in self.panes:
+            if pane.slot < len(self.slots) and self.slots[pane.slot] is None:
+                article_id = next(spare, None)
+                if article_id is None:
+                    pane.show_message(self._empty_message())
+                    continue
+                self.slots[pane.slot] = article_id
+                self._load(pane, article_id)
+
+    def _empty_message(self) -> str:
+        if self.open_error:
+            return self.open_error
+        return "No more articles" if self.ids else "Loading…"
+
+    def focused_slot(self) -> int:
+        focused = self.focused
+        for pane in self.panes:
+            if focused is not None and (focused is pane or pane in focused.ancestors):
+                return pane.slot
+        return getattr(self, "_last_slot", 0)
+
+    def _focus_slot(self, slot: int) -> None:
+        panes = self.panes
+        if panes:
+            pane = panes[max(0, min(slot, len(panes) - 1))]
+            self._last_slot = pane.slot
+            pane.view.focus()
+
+    def on_descendant_focus(self) -> None:
+        slot = self.focused_slot()
+        self._last_slot = slot
+
+    def _load(self, pane: ArticlePane, article_id: str, sentence: int = 0, center: bool = False) -> None:
+        pane.request += 1
+        self._fetch(pane, pane.request, article_id, sentence, center, self.query_text)
+
+    @work(thread=True, group="load")
+    def _fetch(self, pane: ArticlePane, request: int, article_id: str, sentence: int, center: bool, query: str) -> None:
+        library = self.library
+        if library is None:
+            return
+        with self._library_lock:
+            try:
+                article = library.article(article_id)
+            except KeyError:
+                return
+            spans = self._spans_for(library, query, [article_id]).get(article_id, ())
+        self.call_from_thread(self._place, pane, request, article, sentence, center, spans)
+
+    def _place(self, pane: ArticlePane, request: int, article: Article, sentence: int, center: bool,
+               spans: tuple[tuple[int, int], ...]) -> None:
+        if request != pane.request or not pane.is_attached:
+            return  # a newer request for this pane won
+        position = f"{self.ids.index(article.id) + 1}/{len(self.ids)}" if article.id in self.ids else ""
+        pane.show(article, sentence, position=position)
+        if center:
+            pane.view.move_to(sentence, center=True)
+        pane.view.set_hits(spans)
+        self._refresh_list()
+
+    @staticmethod
+    def _spans_for(library: Library, query: str, ids: list[str]) -> dict[str, tuple[tuple[int, int], ...]]:
+        if not query.strip():
+            return {}
+        try:
+            return library.match_spans(query, ids)
+        except QueryError:
+            return {}
+
+    def action_pane_left(self) -> None:
+        self._focus_slot(self.focused_slot() - 1)
+
+    def action_pane_right(self) -> None:
+        self._focus_slot(self.focused_slot() + 1)
+
+    def action_next_page(self) -> None:
+        self._page(+1)
+
+    def action_previous_page(self) -> None:
+        self._page(-1)
+
+    def _page(self, direction: int) -> None:
+        """Show the next (or previous) articles, as many as there are panes."""
+        if not self.ids:
+            return
+        count = len(self.slots)
+        shown = [self.ids.index(i) for i in self.slots if i in self.ids]
+        last_start = max(0, len(self.ids) - count)
+        if direction > 0:
+            start = max(shown) + 1 if shown else 0
+            start = 0 if start >= len(self.ids) else min(start, last_start)  # wrap round at the end
+        else:
+            start = min(shown) - count if shown else 0
+            start = last_start if shown and min(shown) == 0 else max(0, start)
+        window = self.ids[start : start + count]
+        for pane, article_id in zip(self.panes, window + [None] * (count - len(window))):
+            self.slots[pane.slot] = article_id
+            self._show_slot(pane)
+
+    def show_article(self, article_id: str, sentence: int = 0, *, center: bool = False) -> ArticlePane:
+        """Show an article (in its pane if on screen, else in the focused pane) and focus it."""
+        pane = next((p for p in self.panes if self.slots[p.slot] == article_id), None)
+        if pane is None:
+            pane = self.panes[min(self.focused_slot(), len(self.panes) - 1)]
+            self.slots[pane.slot] = article_id
+            self._load(pane, article_id, sentence, center)
+        else:
+            pane.view.move_to(sentence, center=center)
+        self._focus_slot(pane.slot)
+        return pane
+
+    # Article list -------------------------------------------------------------------------
+
+    def action_toggle_list(self) -> None:
+        article_list = self.query_one(ArticleList)
+        article_list.display = not article_list.display
+        if article_list.display:
+            self._refresh_list()
+            article_list.focus()
+        else:
+            self._focus_slot(self.focused_slot())
+        self.call_after_refresh(self._layout_panes)
+
+    def _refresh_list(self) -> None:
+        article_list = self.query_one(ArticleList)
+        if article_list.display:
+            summaries = [self.summaries[i] for i in self.ids if i in self.summaries]
+            article_list.set_articles(summaries, set(filter(None, self.slots)))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if isinstance(event.option_list, ArticleList) and event.option.id:
+            self.show_article(event.option.id)
+
+    # Search ------------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        panel = self.query_one(SearchPanel)
+        panel.display = True
+        panel.input.focus()
+
+    def on_search_panel_query_changed(self, message: SearchPanel.QueryChanged) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(SEARCH_DEBOUNCE, partial(self._start_search, message.query))
+
+    def _start_search(self, query: str) -> None:
+        self.query_text = query
+        if not query.strip():
+            self._show_search(None, {})
+            return
+        if self.library is None:
+            self.query_one(SearchPanel).set_status("opening the index…")
+            return  # runs when the library is ready
+        self._search(query, [i for i in self.slots if i])
+
+    @work(thread=True, exclusive=True, group="search")
+    def _search(self, query: str, shown: list[str]) -> None:
+        worker = get_current_worker()
+        library = self.library
+        if library is None:
+            return
+        with self._library_lock:
+            if worker.is_cancelled:
+                return  # a newer query superseded this one while it waited
+            try:
+                result = library.search(query, limit=SEARCH_LIMIT)
+                spans = library.match_spans(query, shown)
+            except QueryError as error:
+                if not worker.is_cancelled:
+                    self.call_from_thread(self._show_search_error, query, str(error))
+                return
+        if not worker.is_cancelled:
+            self.call_from_thread(self._show_search, result, spans)
+
+    def _show_search(self, result: SearchResult | None, spans: dict[str, tuple[tuple[int, int], ...]]) -> None:
+        if result is not None and result.query != self.query_text:
+            return  # typing moved on
+        self.search_result = result
+        self.hit_index = -1
+        panel = self.query_one(SearchPanel)
+        if result is None:
+            panel.clear()
+        else:
+            panel.show_result(result)
+        for pane in self.panes:
+            pane.view.set_hits(spans.get(pane.article_id or "", ()))
+        self._set_status()
+
+    def _show_search_error(self, query: str, message: str) -> None:
+        if query == self.query_text:
+            self.query_one(SearchPanel).show_error(message)
+
+    def on_search_panel_hit_chosen(self, message: SearchPanel.HitChosen) -> None:
+        self.query_one(SearchPanel).display = False
+        self._jump_to_hit(message.index)
+
+    def on_search_panel_closed(self) -> None:
+        self.action_clear_search()
+
+    def _jump_to_hit(self, index: int) -> None:
+        if not self.search_result or not self.search_result.hits:
+            self.bell()
+            return
+        self.hit_index = index % len(self.search_result.hits)
+        hit: SearchHit = self.search_result.hits[self.hit_index]
+        self.show_article(hit.article, hit.sentence or 0, center=True)
+        self._set_status()
+
+    def action_next_hit(self) -> None:
+        self._jump_to_hit(self.hit_index + 1)
+
+    def action_previous_hit(self) -> None:
+        self._jump_to_hit(self.hit_index - 1 if self.hit_index >= 0 else -1)
+
+    def action_clear_search(self) -> None:
+        panel = self.query_one(SearchPanel)
+        panel.display = False
+        panel.input.value = ""
+        self.query_text = ""
+        self._show_search(None, {})
+        self._focus_slot(self.focused_slot())
+
+    # Other actions -----------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from accord.index.workspace import config_path
+
+        self.push_screen(HelpScreen(self.key_help(), str(config_path())))
+
+    def action_open(self) -> None:
+        def opened(text: str | None) -> None:
+            if text:
+                paths = [str(Path(p).expanduser()) for p in text.split()]
+                self.paths = paths
+                self.ids, self.slots, self.open_error = [], [None] * len(self.slots), ""
+                for pane in self.panes:
+                    pane.show_message("Loading…")
+                self._sync(paths)
+
+        self.push_screen(OpenScreen(), opened)
+
+    def copy_to_clipboard(self, text: str) -> None:
+        super().copy_to_clipboard(text)
+        self.notify(f"Copied {len(text)} characters", markup=False)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Open", "Open files or folders of articles", self.action_open)
+        yield SystemCommand("Search", "Search every article (Whoosh query language)", self.action_search)
+        yield SystemCommand("Article list", "Show or hide the list of articles", self.action_toggle_list)
+        yield SystemCommand("Next articles", "Show the next articles in the panes", self.action_next_page)
+        yield SystemCommand("Previous articles", "Show the previous articles", self.action_previous_page)
+        yield SystemCommand("Clear search", "Stop highlighting the current search", self.action_clear_search)
+        yield SystemCommand("Help", "List every key and its binding id", self.action_help)
+
+    def key_help(self) -> list[KeyHelp]:
+        """Every binding with its current keys (after the user's keymap)."""
+        keymap = getattr(self, "_keymap", {})
+        groups = [("Reader", ArticleView.BINDINGS), ("App", AccordApp.BINDINGS), ("Search bar", SearchPanel.BINDINGS)]
+        rows = []
+        for group, bindings in groups:
+            for binding in bindings:
+                assert isinstance(binding, Binding) and binding.id
+                keys = keymap.get(binding.id, binding.key)
+                rows.append(KeyHelp(group, binding.id, _display_keys(keys), binding.description))
+        return rows
+
+    def _set_status(self, message: str | None = None) -> None:
+        parts = [f"{len(self.ids)} articles"]
+        if message:
+            parts.append(message)
+        if self.search_result is not None:
+            count = len(self.search_result.hits)
+            position = f"{self.hit_index + 1}/{count}" if self.hit_index >= 0 else f"{count} hits"
+            parts.append(f"search {self.search_result.query!r}: {position} (n/N, Esc clears)")
+        from rich.text import Text
+
+        self.query_one("#status-text", Static).update(Text(" · ".join(parts)))
+
+
+_KEY_NAMES = {
+    "slash": "/", "question_mark": "?", "left_square_bracket": "[", "right_square_bracket": "]",
+    "pagedown": "PgDn", "pageup": "PgUp", "escape": "Esc", "space": "Space",
+    "down": "↓", "up": "↑", "left": "←", "right": "→",
+}
+
+
+def _display_keys(keys: str) -> str:
+    return ", ".join(_KEY_NAMES.get(key.strip(), key.strip()) for key in keys.split(","))

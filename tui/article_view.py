@@ -1,0 +1,295 @@
+"""One article's cleaned text with a sentence cursor, rendered line by line.
+
+A Line API widget: only the visible lines are rendered, so a long article costs
+no more to show than a short one. Display lines are slices of `Article.text`
+(see `layout.wrap`), which maps cursor, clicks, hits and mouse selections
+straight onto the engine's offsets.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import OrderedDict
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.selection import Selection
+from textual.strip import Strip
+
+from accord.index.model import Article, Sentence
+
+from .layout import Line, LineIndex, printable, wrap
+
+Spans = tuple[tuple[int, int], ...]
+_CACHE_LINES = 512
+
+
+class ArticleView(ScrollView, can_focus=True):
+    """The text of one article; `j`/`k` move a sentence cursor through it."""
+
+    COMPONENT_CLASSES = {
+        "article-view--cursor",
+        "article-view--cursor-inactive",
+        "article-view--hit",
+        "article-view--placeholder",
+    }
+
+    BINDINGS = [
+        Binding("j,down", "next_sentence", "Next sentence", id="next_sentence", show=False),
+        Binding("k,up", "previous_sentence", "Previous sentence", id="previous_sentence", show=False),
+        Binding("pagedown,space", "page_down", "Page down", id="page_down", show=False),
+        Binding("pageup", "page_up", "Page up", id="page_up", show=False),
+        Binding("g,home", "first_sentence", "First sentence", id="first_sentence", show=False),
+        Binding("G,end", "last_sentence", "Last sentence", id="last_sentence", show=False),
+    ]
+
+    class CursorMoved(Message):
+        """The cursor moved to another sentence."""
+
+        def __init__(self, view: "ArticleView", sentence: Sentence | None) -> None:
+            super().__init__()
+            self.view = view
+            self.sentence = sentence
+
+        @property
+        def control(self) -> "ArticleView":
+            return self.view
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.article: Article | None = None
+        self.cursor = 0
+        self.placeholder = "Loading…"
+        self._hits: Spans = ()
+        self._hit_starts: list[int] = []
+        self._lines: list[Line] = []
+        self._index = LineIndex([])
+        self._wrapped_width = 0
+        self._generation = 0  # bumps whenever the content or the marks change
+        self._cache: OrderedDict[tuple, Strip] = OrderedDict()
+
+    # Content ----------------------------------------------------------------------------
+
+    def show(self, article: Article | None, sentence: int = 0, placeholder: str = "") -> None:
+        """Display `article` (or a placeholder message) with the cursor on `sentence`."""
+        self.article = article
+        self.placeholder = placeholder or self.placeholder
+        self._hits, self._hit_starts = (), []
+        self._wrapped_width = 0
+        self._rewrap()
+        self.cursor = 0
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.move_to(sentence, center=sentence > 0)
+
+    def set_hits(self, spans: Spans) -> None:
+        """Highlight matched words (character spans in the article text)."""
+        if spans == self._hits:
+            return
+        self._hits = tuple(sorted(spans))
+        self._hit_starts = [start for start, _ in self._hits]
+        self._touch()
+
+    @property
+    def hits(self) -> Spans:
+        return self._hits
+
+    @property
+    def current_sentence(self) -> Sentence | None:
+        if self.article is None or not self.article.sentences:
+            return None
+        return self.article.sentences[self.cursor]
+
+    @property
+    def line_count(self) -> int:
+        return len(self._lines)
+
+    def _touch(self) -> None:
+        self._generation += 1
+        self._cache.clear()
+        self.refresh()
+
+    def _rewrap(self) -> None:
+        width = self.scrollable_content_region.width
+        if width == self._wrapped_width and self._lines:
+            return
+        self._wrapped_width = width
+        if self.article is None or width <= 0:
+            self._lines = []
+        else:
+            self._lines = wrap(self.article.text, self.article.paragraphs, width)
+        self._index = LineIndex(self._lines)
+        self.virtual_size = Size(width, len(self._lines) or 1)
+        self._touch()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._rewrap()
+        self._ensure_cursor_visible(center=False)
+
+    # Cursor ----------------------------------------------------------------------------
+
+    def move_to(self, sentence: int, *, center: bool = False) -> None:
+        """Put the cursor on `sentence` (clamped) and scroll it into view."""
+        count = len(self.article.sentences) if self.article else 0
+        target = max(0, min(sentence, count - 1)) if count else 0
+        changed = target != self.cursor
+        self.cursor = target
+        self._touch()
+        self._ensure_cursor_visible(center=center)
+        if changed or center:
+            self.post_message(self.CursorMoved(self, self.current_sentence))
+
+    def sentence_lines(self, sentence: Sentence) -> tuple[int, int]:
+        """First and last display line of a sentence."""
+        return self._index.line_of(sentence.start), self._index.line_of(max(sentence.end - 1, sentence.start))
+
+    def _ensure_cursor_visible(self, *, center: bool) -> None:
+        sentence = self.current_sentence
+        height = self.scrollable_content_region.height
+        if sentence is None or height <= 0 or not self._lines:
+            return
+        first, last = self.sentence_lines(sentence)
+        top = round(self.scroll_y)
+        if center:
+            target = first - height // 3  # a third down the pane: context above, room below
+        elif first < top:
+            target = first
+        elif last >= top + height:
+            target = min(first, last - height + 1)
+        else:
+            return
+        self.scroll_to(y=max(0, target), animate=False, immediate=True)
+
+    def action_next_sentence(self) -> None:
+        self.move_to(self.cursor + 1)
+
+    def action_previous_sentence(self) -> None:
+        self.move_to(self.cursor - 1)
+
+    def action_first_sentence(self) -> None:
+        self.move_to(0)
+
+    def action_last_sentence(self) -> None:
+        self.move_to(len(self.article.sentences) - 1 if self.article else 0)
+
+    def action_page_down(self) -> None:
+        self._page(+1)
+
+    def action_page_up(self) -> None:
+        self._page(-1)
+
+    def _page(self, direction: int) -> None:
+        """Scroll a screenful and put the cursor on the sentence at the same height."""
+        sentence = self.current_sentence
+        if sentence is None:
+            return
+        height = max(1, self.scrollable_content_region.height - 1)
+        first, _ = self.sentence_lines(sentence)
+        line = max(0, min(first + direction * height, len(self._lines) - 1))
+        self.scroll_to(y=max(0, self.scroll_y + direction * height), animate=False, immediate=True)
+        target = self._sentence_on_line(line)
+        if target is not None and target.index == self.cursor:
+            target = self.article.sentences[max(0, min(self.cursor + direction, len(self.article.sentences) - 1))]
+        if target is not None:
+            self.move_to(target.index)
+
+    def _sentence_on_line(self, y: int) -> Sentence | None:
+        if self.article is None or not self._lines:
+            return None
+        return self.article.sentence_at(self._lines[y].start)
+
+    def on_click(self, event: events.Click) -> None:
+        if self.article is None or not self._lines:
+            return
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        y, x = offset.y + round(self.scroll_y), offset.x + round(self.scroll_x)
+        if y >= len(self._lines):
+            return
+        sentence = self.article.sentence_at(self._index.offset_at(y, x))
+        if sentence is not None:
+            self.move_to(sentence.index)
+
+    def on_focus(self) -> None:
+        self._touch()
+
+    def on_blur(self) -> None:
+        self._touch()
+
+    # Selection (mouse) -------------------------------------------------------------------
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The selected text, taken from the article itself (no wrap breaks)."""
+        if self.article is None or not self._lines:
+            return None
+        start = self._index.offset_at(selection.start.y, selection.start.x) if selection.start else 0
+        end = self._index.offset_at(selection.end.y, selection.end.x) if selection.end else len(self.article.text)
+        return self.article.text[start:end], "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self._touch()
+
+    # Rendering --------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if not self._lines:
+            if y != 0:
+                return Strip.blank(width, base)
+            style = base + self.get_component_rich_style("article-view--placeholder")
+            return Strip([Segment(printable(self.placeholder)[:width], style)]).extend_cell_length(width, base)
+        if index >= len(self._lines):
+            return Strip.blank(width, base)
+        strip = self._line_strip(index, base)
+        return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, index)
+
+    def _line_strip(self, index: int, base: Style) -> Strip:
+        cursor_style = self.get_component_rich_style(
+            "article-view--cursor" if self.has_focus else "article-view--cursor-inactive"
+        )
+        hit_style = self.get_component_rich_style("article-view--hit")
+        selection = self.text_selection
+        key = (index, self._generation, cursor_style, hit_style, base)
+        if selection is None and key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        strip = self._build_strip(self._lines[index], index, base, cursor_style, hit_style, selection)
+        if selection is None:
+            self._cache[key] = strip
+            if len(self._cache) > _CACHE_LINES:
+                self._cache.popitem(last=False)
+        return strip
+
+    def _build_strip(
+        self, line: Line, index: int, base: Style, cursor_style: Style, hit_style: Style, selection: Selection | None
+    ) -> Strip:
+        assert self.article is not None
+        # Text(...) never parses markup, and printable() neutralises escapes: article
+        # text is untrusted and must show literally.
+        text = Text(printable(self.article.text[line.start : line.end]), style=base, no_wrap=True, end="")
+        sentence = self.current_sentence
+        if sentence is not None and not line.blank:
+            self._stylize_span(text, line, sentence.start, sentence.end, cursor_style)
+        first_hit = max(0, bisect.bisect_right(self._hit_starts, line.start) - 1)
+        for start, end in self._hits[first_hit:]:
+            if start >= line.end:
+                break
+            self._stylize_span(text, line, start, end, hit_style)
+        if selection is not None and (span := selection.get_span(index)) is not None:
+            start, end = span
+            text.stylize(self.screen.get_component_rich_style("screen--selection"), start, len(text) if end == -1 else end)
+        return Strip(list(text.render(self.app.console)), text.cell_len)
+
+    @staticmethod
+    def _stylize_span(text: Text, line: Line, start: int, end: int, style: Style) -> None:
+        if end > line.start and start < line.end:
+            text.stylize(style, max(start, line.start) - line.start, min(end, line.end) - line.start)
