@@ -353,3 +353,26 @@ async def test_untrusted_text_is_shown_literally(tmp_path: Path) -> None:
         await until(pilot, lambda: app.search_result is not None and app.search_result.hits, "search results")
         option = str(app.query_one(SearchPanel).results.get_option_at_index(0).prompt)
         assert "[bold red]markup[/]" in option
+
+
+async def test_enter_before_results_jumps_to_the_typed_query(app: AccordApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "Mitsubishi")
+        await pilot.press("enter")  # faster than the debounce: must not jump on a stale result
+        await until(pilot, lambda: app.hit_index == 0, "the jump")
+        await ready(pilot)
+        assert app.search_result.query == "Mitsubishi"
+        assert "Mitsubishi" in app.focused.article.sentence_text(app.focused.cursor)
+
+
+async def test_enter_with_no_hits_keeps_the_search_bar_open(app: AccordApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "zzyzx")
+        await pilot.press("enter")
+        await until(pilot, lambda: app.search_result is not None and app.search_result.query == "zzyzx", "results")
+        panel = app.query_one(SearchPanel)
+        assert panel.display and "no articles match" in str(panel.query_one("#search-status").render())

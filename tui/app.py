@@ -102,6 +102,7 @@ class AccordApp(App[None]):
         self.hit_index = -1
         self.query_text = ""
         self._search_timer: Timer | None = None
+        self._pending_jump: int | None = None  # Enter pressed before its search finished
         self.open_error = ""  # why the paths could not be opened, shown in empty panes
         self._startup_problems: list[str] = list(self.config.problems)
         themes, theme_problems = load_themes()
@@ -468,13 +469,29 @@ class AccordApp(App[None]):
         for pane in self.panes:
             pane.view.set_hits(spans.get(pane.article_id or "", ()))
         self._set_status()
+        if self._pending_jump is not None and result is not None:
+            index, self._pending_jump = self._pending_jump, None
+            self._jump_to_hit(index)
 
     def _show_search_error(self, query: str, message: str) -> None:
         if query == self.query_text:
+            if self._pending_jump is not None:
+                self._pending_jump = None
+                self.action_search()  # reopen the bar so the error is seen
             self.query_one(SearchPanel).show_error(message)
 
     def on_search_panel_hit_chosen(self, message: SearchPanel.HitChosen) -> None:
-        self.query_one(SearchPanel).display = False
+        panel = self.query_one(SearchPanel)
+        query = panel.input.value
+        if not query.strip():
+            return
+        if self.search_result is None or self.search_result.query != query:
+            # Enter came before the debounced search: run it now and jump when it lands.
+            self._pending_jump = message.index
+            if self._search_timer is not None:
+                self._search_timer.stop()
+            self._start_search(query)
+            return
         self._jump_to_hit(message.index)
 
     def on_search_panel_closed(self) -> None:
@@ -484,6 +501,7 @@ class AccordApp(App[None]):
         if not self.search_result or not self.search_result.hits:
             self.bell()
             return
+        self.query_one(SearchPanel).display = False
         self.hit_index = index % len(self.search_result.hits)
         hit: SearchHit = self.search_result.hits[self.hit_index]
         self.show_article(hit.article, hit.sentence or 0, center=True)

@@ -60,9 +60,9 @@ class SearchPanel(Vertical):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self.result and self.result.hits:
-            highlighted = self.results.highlighted
-            self.post_message(self.HitChosen(highlighted if highlighted is not None else 0))
+        current = self.result is not None and self.result.query == event.value
+        highlighted = self.results.highlighted if current else None
+        self.post_message(self.HitChosen(highlighted if highlighted is not None else 0))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -1,0 +1,74 @@
+"""Screens as SVG snapshots, for every bundled theme, at a fixed terminal size.
+
+Update after an intended visual change with: python -m pytest tests/test_snapshots.py --snapshot-update
+(then look at the report before committing the new SVGs).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from accord.tui.search_panel import SearchPanel
+from accord.tui.themes import bundled_theme_files
+
+from tui_helpers import make_app, ready, type_text, until
+
+SIZE = (120, 36)
+THEMES = [path.stem for path in bundled_theme_files()]
+# Paths printed on screen (the help screen shows the config file) must not vary per run.
+FIXED_HOME = Path("/tmp/accord-snapshot-home")
+
+
+@pytest.fixture
+def snapshot_app(seeds_dir: Path, monkeypatch: pytest.MonkeyPatch):
+    shutil.rmtree(FIXED_HOME, ignore_errors=True)
+    monkeypatch.setenv("ACCORD_CONFIG_DIR", str(FIXED_HOME / "config"))
+
+    def build(theme: str):
+        app = make_app([seeds_dir], FIXED_HOME / "workspace")
+        app.theme = theme
+        return app
+
+    yield build
+    shutil.rmtree(FIXED_HOME, ignore_errors=True)
+
+
+def test_bundled_themes_are_the_three_promised() -> None:
+    assert set(THEMES) == {"accord-dark", "accord-light", "accord-high-contrast"}
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_main_screen(snap_compare, snapshot_app, theme: str) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await ready(pilot)
+        await pilot.press("j", "j")
+
+    assert snap_compare(snapshot_app(theme), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_search_screen(snap_compare, snapshot_app, theme: str) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await ready(pilot)
+        await pilot.press("slash")
+        panel = pilot.app.query_one(SearchPanel)
+        panel.input.cursor_blink = False
+        await type_text(pilot, "patriot missiles")
+        await until(pilot, lambda: panel.result is not None and panel.result.query == "patriot missiles", "results")
+        await ready(pilot)
+
+    assert snap_compare(snapshot_app(theme), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_help_screen(snap_compare, snapshot_app, theme: str) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(snapshot_app(theme), terminal_size=SIZE, run_before=run_before)
