@@ -376,3 +376,22 @@ async def test_enter_with_no_hits_keeps_the_search_bar_open(app: AccordApp) -> N
         await until(pilot, lambda: app.search_result is not None and app.search_result.query == "zzyzx", "results")
         panel = app.query_one(SearchPanel)
         assert panel.display and "no articles match" in str(panel.query_one("#search-status").render())
+
+
+async def test_articles_are_readable_while_a_big_folder_indexes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import accord.index.library as library_module
+
+    monkeypatch.setattr(library_module, "COMMIT_EVERY_FILES", 10)
+    folder = tmp_path / "many"
+    for number in range(200):
+        write(folder / f"{number:03}.txt", f"Report {number} on the summit\n\n" + "Leaders met and talked. " * 40)
+    app = make_app([folder], tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        sync = next(w for w in app.workers if w.group == "sync")
+        await until(pilot, lambda: app.panes and app.panes[0].view.article is not None, "the first article")
+        assert not sync.is_finished, "the first article should be readable before indexing ends"
+        await until(pilot, lambda: app.query_one("#progress").display, "the progress bar")
+        await ready(pilot)
+        assert len(app.ids) == 200
+        assert not app.query_one("#progress").display
+        assert "200 added" in str(app.query_one("#status-text").render())
