@@ -112,9 +112,14 @@ def articles_from_bytes(data: bytes, path: Path, rules=DEFAULT_RULES) -> tuple[l
     return articles, warnings
 
 
+_TEXT_CONTROLS = frozenset(b"\t\n\r\f\x1b")
+
+
 def _looks_binary(head: bytes) -> bool:
-    """Binary formats are full of NULs; a stray NUL in scraped text is not one (cleaning drops it)."""
-    return head.count(b"\x00") > max(2, len(head) // 100)
+    """Binary data is dense with control bytes; a stray NUL or escape sequence in scraped
+    text is not (cleaning removes those), so a few are tolerated."""
+    controls = sum(1 for byte in head if byte < 0x20 and byte not in _TEXT_CONTROLS)
+    return head.count(0) > 2 or controls * 10 > len(head)
 
 
 def article_id(path: Path, record: int | None, url: str) -> str:

@@ -304,7 +304,8 @@ async def test_missing_path_shows_error_without_crashing(tmp_path: Path) -> None
     app = make_app([tmp_path / "nowhere"], tmp_path / "ws")
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: any(n.severity == "error" for n in app._notifications), "the error")
-        assert "no such file or folder" in visible_text(app.panes[0])
+        await until(pilot, lambda: "no such file or folder" in visible_text(app.panes[0]), "the error in the pane")
+        assert app.is_running
 
 
 async def test_selection_copies_the_article_text(app: AccordApp) -> None:
@@ -395,3 +396,17 @@ async def test_articles_are_readable_while_a_big_folder_indexes(tmp_path: Path, 
         assert len(app.ids) == 200
         assert not app.query_one("#progress").display
         assert "200 added" in str(app.query_one("#status-text").render())
+
+
+async def test_open_replaces_the_articles_in_view(app: AccordApp, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    write(other / "one.txt", "Floods in the valley\n\nThe river rose two metres overnight. Schools closed.\n")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("o")
+        await type_text(pilot, str(other))
+        await pilot.press("enter")
+        await until(pilot, lambda: len(app.ids) == 1, "the new folder's article")
+        await ready(pilot)
+        assert app.panes[0].view.article.title == "Floods in the valley"
+        assert len(app.panes) == 1

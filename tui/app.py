@@ -45,25 +45,36 @@ SEARCH_LIMIT = 50
 PROGRESS_INTERVAL = 0.1  # seconds between progress updates from the sync worker
 
 
-class LibraryReady(Message):
+class _Superseded(Exception):
+    """Raised inside a sync whose open was replaced by a newer one."""
+
+
+class SyncMessage(Message):
+    """From a sync worker; `opening` says which open it belongs to, so a superseded
+    sync (the analyst opened other paths meanwhile) is ignored."""
+
+    opening = 0
+
+
+class LibraryReady(SyncMessage):
     def __init__(self, library: Library, ids: list[str], summaries: list[ArticleSummary]) -> None:
         super().__init__()
         self.library, self.ids, self.summaries = library, ids, summaries
 
 
-class ArticlesCommitted(Message):
+class ArticlesCommitted(SyncMessage):
     def __init__(self, ids: list[str], summaries: list[ArticleSummary]) -> None:
         super().__init__()
         self.ids, self.summaries = ids, summaries
 
 
-class SyncProgress(Message):
+class SyncProgress(SyncMessage):
     def __init__(self, done: int, total: int) -> None:
         super().__init__()
         self.done, self.total = done, total
 
 
-class SyncFinished(Message):
+class SyncFinished(SyncMessage):
     def __init__(self, report: SyncReport | None, error: str = "") -> None:
         super().__init__()
         self.report, self.error = report, error
@@ -102,6 +113,7 @@ class AccordApp(App[None]):
         self.hit_index = -1
         self.query_text = ""
         self._search_timer: Timer | None = None
+        self._opening = 0  # counts opens; see SyncMessage
         self._pending_jump: int | None = None  # Enter pressed before its search finished
         self.open_error = ""  # why the paths could not be opened, shown in empty panes
         self._startup_problems: list[str] = list(self.config.problems)
@@ -145,7 +157,7 @@ class AccordApp(App[None]):
             self.notify(problem, title="Config", severity="warning", markup=False, timeout=10)
         self.query_one("#progress").display = False
         self._set_status("opening…")
-        self._sync(self.paths)
+        self._open(self.paths)
 
     def _theme_changed(self, theme: object) -> None:
         save_state(theme=self.theme)
@@ -154,64 +166,86 @@ class AccordApp(App[None]):
 
     # Loading and syncing (worker threads) ---------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="sync")
-    def _sync(self, paths: list[str]) -> None:
+    def _open(self, paths: list[str]) -> None:
+        self._opening += 1
+        self._sync(paths, self._opening)
+
+    @work(thread=True, group="sync")
+    def _sync(self, paths: list[str], opening: int) -> None:
         """Show what the workspace already knows, then index what changed, batch by batch."""
+
+        def send(message: SyncMessage) -> None:
+            message.opening = opening
+            self.post_message(message)
+
         try:
             sync_library = Library(self.workspace, self.config.rules)
         except AccordError as error:
-            self.post_message(SyncFinished(None, str(error)))
+            send(SyncFinished(None, str(error)))
             return
         try:
             files = [str(f) for f in discover(paths)]
             known = sync_library.article_ids(files)
             if self.library is None:
-                self.post_message(LibraryReady(Library(self.workspace, self.config.rules), known,
-                                               sync_library.summaries(known)))
+                reader = Library(self.workspace, self.config.rules)
+                send(LibraryReady(reader, known, sync_library.summaries(known)))
             else:
-                self.post_message(ArticlesCommitted(known, sync_library.summaries(known)))
+                send(ArticlesCommitted(known, sync_library.summaries(known)))
             last_post = 0.0
 
             def progress(done: int, total: int, _file: str) -> None:
                 nonlocal last_post
+                if opening != self._opening:
+                    raise _Superseded  # stop between files; the batch in hand is simply not committed
                 now = time.monotonic()
                 if now - last_post >= PROGRESS_INTERVAL or done == total:
                     last_post = now
-                    self.post_message(SyncProgress(done, total))
+                    send(SyncProgress(done, total))
 
             def committed(batch: list[str]) -> None:
                 ids = sync_library.article_ids(batch)
                 if self.library is not None:
                     with self._library_lock:
                         self.library.forget(ids)
-                self.post_message(ArticlesCommitted(ids, sync_library.summaries(ids)))
+                send(ArticlesCommitted(ids, sync_library.summaries(ids)))
 
             report = sync_library.sync(paths, progress, committed)
-            self.post_message(SyncFinished(report))
+            send(SyncFinished(report))
         except AccordError as error:
-            self.post_message(SyncFinished(None, str(error)))
+            send(SyncFinished(None, str(error)))
+        except _Superseded:
+            pass
         finally:
             sync_library.close()
 
     def on_library_ready(self, message: LibraryReady) -> None:
+        if message.opening != self._opening or self.library is not None:
+            message.library.close()
+            return
         self.library = message.library
         self._add_articles(message.ids, message.summaries)
         if self.query_text:
             self._start_search(self.query_text)
 
     def on_articles_committed(self, message: ArticlesCommitted) -> None:
+        if message.opening != self._opening:
+            return
         self._add_articles(message.ids, message.summaries)
         for pane in self.panes:  # a re-indexed article on screen: show its new text
             if pane.article_id in set(message.ids):
                 self._load(pane, pane.article_id, pane.view.cursor)
 
     def on_sync_progress(self, message: SyncProgress) -> None:
+        if message.opening != self._opening:
+            return
         bar = self.query_one("#progress", ProgressBar)
         bar.display = message.done < message.total
         bar.update(total=message.total, progress=message.done)
         self._set_status(f"indexing {message.done}/{message.total} files")
 
     def on_sync_finished(self, message: SyncFinished) -> None:
+        if message.opening != self._opening:
+            return
         self.query_one("#progress").display = False
         if message.error:
             self.notify(message.error, title="Cannot open", severity="error", markup=False, timeout=15)
@@ -536,7 +570,7 @@ class AccordApp(App[None]):
                 self.ids, self.slots, self.open_error = [], [None] * len(self.slots), ""
                 for pane in self.panes:
                     pane.show_message("Loading…")
-                self._sync(paths)
+                self._open(paths)
 
         self.push_screen(OpenScreen(), opened)
 
