@@ -19,6 +19,13 @@ from conftest import write
 pytestmark = pytest.mark.tmux
 
 ACCORD = [sys.executable, "-m", "accord"]
+# A private tmux server with no user configuration, so the tests neither see nor touch
+# the person's own sessions and always get tmux's defaults.
+TMUX = ["tmux", "-L", f"accord-tests-{os.getpid()}", "-f", "/dev/null"]
+
+
+def words(screen: str) -> str:
+    return " ".join(screen.replace("│", " ").split())
 
 
 class Terminal:
@@ -26,28 +33,30 @@ class Terminal:
         self.name = name
 
     def keys(self, *keys: str, literal: bool = False) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *(["-l"] if literal else []), *keys], check=True)
+        subprocess.run([*TMUX, "send-keys", "-t", self.name, *(["-l"] if literal else []), *keys], check=True)
 
     def screen(self) -> str:
         return subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name], check=True, capture_output=True, text=True
+            [*TMUX, "capture-pane", "-p", "-t", self.name], check=True, capture_output=True, text=True
         ).stdout
 
     def text(self) -> str:
         """The screen's words in reading order for one pane: borders dropped, wraps joined."""
-        return " ".join(self.screen().replace("│", " ").split())
+        return words(self.screen())
 
     def pane_title(self) -> str:
         return subprocess.run(
-            ["tmux", "display-message", "-p", "-t", self.name, "#{pane_title}"], capture_output=True, text=True
+            [*TMUX, "display-message", "-p", "-t", self.name, "#{pane_title}"], capture_output=True, text=True
         ).stdout.strip()
 
     def wait_for(self, condition: Callable[[str], bool], what: str, timeout: float = 20.0) -> str:
+        """Wait until `condition` holds for the screen's words (wraps joined, so the test does
+        not depend on the terminal size tmux ends up with); returns those words."""
         deadline = time.monotonic() + timeout
         while True:
             screen = self.screen()
-            if condition(screen):
-                return screen
+            if condition(words(screen)):
+                return words(screen)
             if time.monotonic() > deadline:
                 raise AssertionError(f"timed out waiting for {what}; the screen shows:\n{screen}")
             time.sleep(0.1)
@@ -63,12 +72,14 @@ def terminal(isolated_home: Path) -> Iterator[Callable[..., Terminal]]:
         env = {k: os.environ[k] for k in ("ACCORD_HOME", "ACCORD_CONFIG_DIR", "XDG_DATA_HOME", "XDG_CONFIG_HOME")}
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
         command = f"env {exports} TERM=xterm-256color {shlex.join([*ACCORD, *args])}; echo ACCORD-EXIT=$?; sleep 30"
-        subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "130", "-y", "40", command], check=True)
+        subprocess.run([*TMUX, "new-session", "-d", "-s", name, "-x", "130", "-y", "40", command], check=True)
+        # Some tmux builds start detached sessions at 80x24 whatever -x/-y say; insist.
+        subprocess.run([*TMUX, "resize-window", "-t", name, "-x", "130", "-y", "40"], capture_output=True)
         return Terminal(name)
 
     yield start
     for name in names:
-        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+        subprocess.run([*TMUX, "kill-session", "-t", name], capture_output=True)
 
 
 def test_search_and_jump_in_a_real_terminal(terminal) -> None:
