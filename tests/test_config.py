@@ -1,0 +1,120 @@
+"""The config file and the app state: a typo never stops Accord, it becomes one line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from accord.index.config import load_config, load_state, save_state, state_path
+from accord.index.ingest import read_file
+from accord.index.rules import DEFAULT_RULES
+from accord.index.workspace import config_path
+
+from conftest import write
+
+
+def test_no_config_file_means_defaults_and_no_problems() -> None:
+    config = load_config()
+    assert config.path == config_path()
+    assert config.keys == {} and config.problems == []
+    assert config.rules == list(DEFAULT_RULES)
+
+
+def test_keys_and_boilerplate_rules_are_read() -> None:
+    write(
+        config_path(),
+        '[keys]\nnext_sentence = "x,down"\n\n'
+        '[[boilerplate]]\nname = "newsletter"\npattern = "get our .* newsletter.*"\n\n'
+        '[[boilerplate]]\nname = "case-sensitive"\npattern = "WIRE"\nignore_case = false\n',
+    )
+    config = load_config()
+    assert config.problems == []
+    assert config.keys == {"next_sentence": "x,down"}
+    user = config.rules[len(DEFAULT_RULES) :]
+    assert [rule.name for rule in user] == ["newsletter", "case-sensitive"]
+    assert user[0].matches("Get our free morning NEWSLETTER today")
+    assert not user[1].matches("wire")
+
+
+def test_a_user_rule_removes_lines_from_articles(tmp_path: Path) -> None:
+    write(config_path(), '[[boilerplate]]\nname = "newsletter"\npattern = "get our .* newsletter.*"\n')
+    path = write(
+        tmp_path / "a.txt",
+        "Headline of the story\n\nThe ministry approved the plan on Friday.\n"
+        "Get our free morning newsletter\nOfficials expect deliveries in March.\n",
+    )
+    default_articles, _ = read_file(path)
+    assert "newsletter" in default_articles[0].text
+    articles, _ = read_file(path, load_config().rules)
+    article = articles[0]
+    assert "newsletter" not in article.text
+    assert [(r.reason, r.text) for r in article.removed if r.reason == "newsletter"] == [
+        ("newsletter", "Get our free morning newsletter")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("[keys\n", "is not valid TOML"),
+        ("keys = 3\n", "[keys] must map binding ids to strings of keys; ignored"),
+        ('[keys]\nsearch = 1\n', "[keys] must map binding ids to strings of keys; ignored"),
+        ('[[boilerplate]]\nname = "x"\npattern = "(unclosed"\n', "boilerplate rule 'x': bad pattern"),
+        ('[[boilerplate]]\nname = "y"\n', "boilerplate rule 'y' has no pattern"),
+        ('boilerplate = "nope"\n', "[[boilerplate]] entries need a name and a pattern"),
+    ],
+)
+def test_each_bad_entry_is_one_problem_and_the_defaults_stand(text: str, problem: str) -> None:
+    write(config_path(), text)
+    config = load_config()
+    assert len(config.problems) == 1 and problem in config.problems[0]
+    assert "\n" not in config.problems[0]
+    assert config.rules == list(DEFAULT_RULES) and config.keys == {}
+
+
+def test_a_bad_section_does_not_discard_a_good_one() -> None:
+    write(config_path(), '[keys]\nsearch = "ctrl+f"\n\n[[boilerplate]]\nname = "z"\npattern = "["\n')
+    config = load_config()
+    assert config.keys == {"search": "ctrl+f"}
+    assert config.rules == list(DEFAULT_RULES)
+    assert len(config.problems) == 1
+
+
+def test_an_unreadable_config_is_a_problem_not_a_crash() -> None:
+    config_path().parent.mkdir(parents=True)
+    config_path().write_bytes(b"\xff\xfe[keys]")
+    config = load_config()
+    assert len(config.problems) == 1 and "cannot read" in config.problems[0]
+
+
+def test_the_cli_warns_about_a_bad_config_in_one_line_and_carries_on(seeds_dir: Path) -> None:
+    write(config_path(), '[[boilerplate]]\nname = "x"\npattern = "(unclosed"\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "accord", "search", "Mitsubishi", "--limit", "1"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    warning_lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(warning_lines) == 1 and "bad pattern" in warning_lines[0]
+    assert "Traceback" not in result.stderr
+    assert "Mitsubishi" in result.stdout
+
+
+def test_state_round_trips_and_merges() -> None:
+    assert load_state() == {}
+    save_state(theme="accord-light")
+    save_state(other=1)
+    assert load_state() == {"theme": "accord-light", "other": 1}
+    assert json.loads(state_path().read_text()) == {"theme": "accord-light", "other": 1}
+
+
+@pytest.mark.parametrize("content", ["not json", "[1, 2]"])
+def test_corrupt_state_is_ignored(content: str) -> None:
+    write(state_path(), content)
+    assert load_state() == {}
+    save_state(theme="accord-dark")
+    assert load_state() == {"theme": "accord-dark"}
