@@ -17,6 +17,7 @@ from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -467,7 +468,8 @@ class AccordApp(App[None]):
             self._show_search(None, {})
             return
         if self.library is None:
-            self.query_one(SearchPanel).set_status("opening the index…")
+            if panel := self._search_panel():
+                panel.set_status("opening the index…")
             return  # runs when the library is ready
         self._search(query, [i for i in self.slots if i])
 
@@ -493,9 +495,11 @@ class AccordApp(App[None]):
     def _show_search(self, result: SearchResult | None, spans: dict[str, tuple[tuple[int, int], ...]]) -> None:
         if result is not None and result.query != self.query_text:
             return  # typing moved on
+        panel = self._search_panel()
+        if panel is None:
+            return
         self.search_result = result
         self.hit_index = -1
-        panel = self.query_one(SearchPanel)
         if result is None:
             panel.clear()
         else:
@@ -508,11 +512,20 @@ class AccordApp(App[None]):
             self._jump_to_hit(index)
 
     def _show_search_error(self, query: str, message: str) -> None:
-        if query == self.query_text:
+        panel = self._search_panel()
+        if query == self.query_text and panel is not None:
             if self._pending_jump is not None:
                 self._pending_jump = None
                 self.action_search()  # reopen the bar so the error is seen
-            self.query_one(SearchPanel).show_error(message)
+            panel.show_error(message)
+
+    def _search_panel(self) -> SearchPanel | None:
+        """The search panel; None once the app is closing, when a debounce timer
+        or a search worker's result can still arrive."""
+        try:
+            return self.query_one(SearchPanel)
+        except NoMatches:
+            return None
 
     def on_search_panel_hit_chosen(self, message: SearchPanel.HitChosen) -> None:
         panel = self.query_one(SearchPanel)
