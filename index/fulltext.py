@@ -10,9 +10,14 @@ Whoosh quirks handled here (measured on this machine, see the README):
   `negotiating` differently);
 - no stop-word filter, so `"countries at war"` is the exact phrase;
 - wildcard text is never sent through the stemmer (`cos*` stays `cos*`), and
-  a prefix expands to at most `EXPANSION_LIMIT` of its most frequent words;
-- commits do not merge segments (`merge=False`), merging is done once at the
-  end of a large import.
+  a prefix expands to at most `EXPANSION_LIMIT` of its most frequent words,
+  matched as one constant-score document list;
+- phrases compare word positions directly instead of Whoosh's span objects;
+- matched words are read after ranking, for the shown hits only (not with
+  `terms=True` for every match), and hits are counted in the ranking pass
+  (`optimize=False`) rather than by running the query twice;
+- commits do not merge segments (`merge=False`); small segments are merged
+  once at the end of a large import.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh import fields, index, qparser, query
+from whoosh import fields, index, matching, qparser, query
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter
 from whoosh.index import LockError
 from whoosh.qparser.dateparse import DateParserPlugin
@@ -36,18 +41,35 @@ from .model import Article
 
 SCHEMA_VERSION = 1
 EXPANSION_LIMIT = 64  # words a prefix or wildcard may expand to
-EXPANSION_SCAN = 4096  # lexicon entries looked at before choosing the most frequent
+EXPANSION_SCAN = 1024  # lexicon entries looked at before choosing the most frequent
 LOCK_TIMEOUT = 5.0  # seconds to wait for another Accord process's writer
 
 
+_STEMS: dict[str, str] = {}  # module level, so it is never pickled into the index's schema
+_STEMS_MAX = 500_000
+
+
 class WildcardSafeStemFilter(StemFilter):
-    """Stems words but leaves wildcard patterns (`cos*`, `te?t`) as typed."""
+    """Stems words but leaves wildcard patterns (`cos*`, `te?t`) as typed.
+
+    A plain dict in front of Whoosh's own stem cache: its LFU wrapper was a
+    tenth of the indexing time.
+    """
 
     def __call__(self, tokens):
-        stem = self._stem
+        stems, stem = _STEMS, self._stem
         for token in tokens:
-            if not token.stopped and "*" not in token.text and "?" not in token.text:
-                token.text = stem(token.text)
+            if not token.stopped:
+                text = token.text
+                stemmed = stems.get(text)
+                if stemmed is None:
+                    if "*" in text or "?" in text:
+                        yield token
+                        continue
+                    if len(stems) >= _STEMS_MAX:
+                        stems.clear()
+                    stemmed = stems[text] = stem(text)
+                token.text = stemmed
             yield token
 
 
@@ -84,26 +106,114 @@ class RawResult:
     hits: list[RawHit]
 
 
-class CappedPrefix(query.Prefix):
-    """A prefix query that expands to the most frequent matching words only."""
+class _CappedExpansion:
+    """Expands to the most frequent matching words only, and matches as one
+    constant-score list of documents: Whoosh's default (a scored union of up to
+    `EXPANSION_LIMIT` term matchers) made `con*` cost hundreds of milliseconds."""
 
     def _btexts(self, ixreader):
-        return _capped(self, super()._btexts(ixreader), ixreader)
+        cache = self.__dict__.setdefault("_expansion_cache", {})
+        key = (id(ixreader), self.fieldname)
+        if key not in cache:  # Whoosh asks for the expansion many times per search
+            cache[key] = _capped(self, ixreader)
+        return cache[key]
+
+    def _docnums(self, reader) -> list[int]:
+        cache = self.__dict__.setdefault("_docnum_cache", {})
+        key = (id(reader), self.fieldname)
+        if key not in cache:  # counting the hits runs the query a second time
+            docnums: set[int] = set()
+            for btext in self._btexts(reader):
+                docnums.update(reader.postings(self.fieldname, btext).all_ids())
+            cache[key] = sorted(docnums)
+        return cache[key]
+
+    def estimate_size(self, ixreader) -> int:
+        return len(self._docnums(ixreader))
+
+    estimate_min_size = estimate_size
+
+    def matcher(self, searcher, context=None):
+        docnums = self._docnums(searcher.reader())
+        return matching.ListMatcher(docnums, all_weights=self.boost) if docnums else matching.NullMatcher()
 
 
-class CappedWildcard(query.Wildcard):
-    def _btexts(self, ixreader):
-        return _capped(self, super()._btexts(ixreader), ixreader)
+class CappedPrefix(_CappedExpansion, query.Prefix):
+    pass
 
 
-def _capped(q: query.PatternQuery, btexts: Iterable[bytes], ixreader) -> list[bytes]:
-    candidates = list(itertools.islice(btexts, EXPANSION_SCAN))
-    if len(candidates) <= EXPANSION_LIMIT:
-        return candidates
-    return heapq.nlargest(EXPANSION_LIMIT, candidates, key=lambda b: ixreader.doc_frequency(q.fieldname, b))
+class CappedWildcard(_CappedExpansion, query.Wildcard):
+    pass
+
+
+def _capped(q: query.PatternQuery, ixreader) -> list[bytes]:
+    """The pattern's words, the `EXPANSION_LIMIT` most frequent when there are more.
+
+    Frequencies come with the lexicon scan itself (one sequential read) rather
+    than one lookup per candidate word.
+    """
+    literal = q.text if isinstance(q, query.Prefix) else q._find_prefix(q.text)
+    candidates = ixreader.iter_prefix(q.fieldname, literal)
+    if not isinstance(q, query.Prefix):
+        pattern = re.compile(q._get_pattern())
+        candidates = ((b, info) for b, info in candidates if pattern.match(b.decode("utf-8")))
+    scanned = list(itertools.islice(candidates, EXPANSION_SCAN))
+    if len(scanned) > EXPANSION_LIMIT:
+        scanned = heapq.nlargest(EXPANSION_LIMIT, scanned, key=lambda item: item[1].doc_frequency())
+    return [btext for btext, _ in scanned]
+
+
+class ExactPhrase(query.Phrase):
+    """A phrase matched by comparing word positions directly.
+
+    Whoosh's span machinery builds objects for every occurrence of every
+    word; on a phrase of common words ("the U.S.") that took ~100 ms at 1k
+    articles. Here the rarest word's documents are intersected with the
+    others' and each candidate's positions are compared as sets. The score is
+    the phrase's saturated frequency, like BM25's term-frequency part.
+    """
+
+    def matcher(self, searcher, context=None):
+        if self.slop != 1 or len(self.words) < 2:
+            return super().matcher(searcher, context)
+        reader = searcher.reader()
+        field = searcher.schema[self.fieldname]
+        try:
+            words = [field.to_bytes(word) for word in self.words]
+        except ValueError:
+            return matching.NullMatcher()
+        if any((self.fieldname, word) not in reader for word in words):
+            return matching.NullMatcher()
+        distinct = sorted(set(words), key=lambda w: reader.doc_frequency(self.fieldname, w))
+        candidates = set(reader.postings(self.fieldname, distinct[0]).all_ids())
+        for word in distinct[1:]:
+            if not candidates:
+                break
+            candidates.intersection_update(reader.postings(self.fieldname, word).all_ids())
+        if not candidates:
+            return matching.NullMatcher()
+        docnums, weights = [], []
+        order = sorted(candidates)
+        matchers = {word: reader.postings(self.fieldname, word) for word in distinct}
+        for docnum in order:
+            positions = {}
+            for word, matcher in matchers.items():
+                matcher.skip_to(docnum)
+                positions[word] = set(matcher.value_as("positions"))
+            starts = positions[words[0]]
+            for offset, word in enumerate(words[1:], start=1):
+                starts = {p for p in starts if p + offset in positions[word]}
+                if not starts:
+                    break
+            if starts:
+                docnums.append(docnum)
+                weights.append(self.boost * len(starts) / (len(starts) + 1.2))
+        return matching.ListMatcher(docnums, weights) if docnums else matching.NullMatcher()
 
 
 def _cap_expansions(q: query.Query) -> query.Query:
+    if isinstance(q, query.Phrase) and not isinstance(q, ExactPhrase):
+        return ExactPhrase(q.fieldname, q.words, slop=q.slop, boost=q.boost, char_ranges=q.char_ranges)
     if isinstance(q, query.Prefix) and not isinstance(q, CappedPrefix):
         return CappedPrefix(q.fieldname, q.text, boost=q.boost)
     if isinstance(q, query.Wildcard) and not isinstance(q, CappedWildcard):
@@ -179,7 +289,9 @@ class FullTextIndex:
         return len(self._ix._segments())
 
     def optimize(self) -> None:
-        """Merge segments (slow on big indexes: call from a worker or at the end of an import)."""
+        """Merge the small segments (Whoosh's own policy). A full merge into one
+        segment halves prefix-query time at 10k articles but costs as long as
+        the import itself, so it is not done."""
         with self.writer() as w:
             w.merge = True
 
@@ -212,10 +324,10 @@ class FullTextIndex:
         searcher = self._current_searcher()
         scope = _scope_filter(files)
         try:
-            results = searcher.search(q, limit=limit, terms=True, filter=scope)
+            results = searcher.search(q, limit=limit, filter=scope, optimize=False)
         except (ValueError, TypeError) as error:
             raise QueryError(f"cannot run {text!r}: {error}") from None
-        spans = _matched_spans(searcher, results)
+        spans = _matched_spans(searcher, q, (hit.docnum for hit in results))
         hits = [
             RawHit(hit["id"], float(hit.score), tuple(sorted(spans.get(hit.docnum, ()))))
             for hit in results
@@ -232,10 +344,10 @@ class FullTextIndex:
         searcher = self._current_searcher()
         scope = query.Or([query.Term("id", i) for i in ids])
         try:
-            results = searcher.search(q, limit=len(ids), terms=True, filter=scope)
+            results = searcher.search(q, limit=len(ids), filter=scope)
         except (ValueError, TypeError) as error:
             raise QueryError(f"cannot run {text!r}: {error}") from None
-        spans = _matched_spans(searcher, results)
+        spans = _matched_spans(searcher, q, (hit.docnum for hit in results))
         return {hit["id"]: tuple(sorted(spans.get(hit.docnum, ()))) for hit in results}
 
 
@@ -265,23 +377,51 @@ def _leaves(q: query.Query) -> Iterator[query.Query]:
             yield from _leaves(child)
 
 
-def _matched_spans(searcher, results) -> dict[int, list[tuple[int, int]]]:
-    """docnum -> character spans of matched body terms, read from stored positions."""
-    if not results.has_matched_terms():
-        return {}
-    wanted = sorted(hit.docnum for hit in results)
+def _positive_leaves(q: query.Query) -> Iterator[query.Query]:
+    """Leaves outside any NOT: the words a hit can be highlighted for."""
+    if isinstance(q, query.Not):
+        return
+    if q.is_leaf():
+        yield q
+    else:
+        for child in q.children():
+            yield from _positive_leaves(child)
+
+
+def _matched_spans(searcher, q: query.Query, docnums: Iterable[int]) -> dict[int, list[tuple[int, int]]]:
+    """docnum -> character spans of the query's body words in those documents.
+
+    Read segment by segment from the stored positions of the few hits shown,
+    after ranking: asking Whoosh to record matched terms for every matching
+    document (`terms=True`) cost more than the search itself on common words.
+    """
+    wanted = sorted(docnums)
     spans: dict[int, list[tuple[int, int]]] = {docnum: [] for docnum in wanted}
-    for fieldname, btext in results.matched_terms():
-        if fieldname != "body":
-            continue
-        docset = set(results.termdocs[(fieldname, btext)])
-        matcher = searcher.postings(fieldname, btext)
-        for docnum in wanted:
-            if docnum in docset:
-                matcher.skip_to(docnum)
-                if matcher.id() == docnum:
-                    spans[docnum].extend((start, end) for _, start, end in matcher.value_as("characters"))
+    leaves = list(_positive_leaves(q))
+    for subsearcher, offset in searcher.leaf_searchers():
+        reader = subsearcher.reader()
+        local = [d - offset for d in wanted if offset <= d < offset + reader.doc_count_all()]
+        if local:
+            for btext in _body_words(leaves, reader):
+                matcher = reader.postings("body", btext)
+                for docnum in local:
+                    if not matcher.is_active():
+                        break
+                    if matcher.id() < docnum:
+                        matcher.skip_to(docnum)
+                    if matcher.is_active() and matcher.id() == docnum:
+                        spans[docnum + offset].extend((s, e) for _, s, e in matcher.value_as("characters"))
     return spans
+
+
+def _body_words(leaves: list[query.Query], reader) -> set[bytes]:
+    words: set[bytes] = set()
+    for leaf in leaves:
+        if isinstance(leaf, _CappedExpansion):  # the same capped expansion the search used
+            words.update(leaf._btexts(reader) if leaf.fieldname == "body" else ())
+        else:
+            words.update(btext for field, btext in leaf.existing_terms(reader, expand=True) if field == "body")
+    return words
 
 
 class IndexWriter:
