@@ -17,15 +17,20 @@ from pathlib import Path
 from .catalog import ArticleSummary, Catalog, FileState
 from .errors import NoArticles
 from .fulltext import FullTextIndex, RawHit
-from .ingest import MAX_FILE_BYTES, IngestWarning, articles_from_bytes, discover, file_digest
+from .ingest import IngestWarning, discover
+from .loading import FileLoad, load_in_order, worker_count
 from .model import Article, SearchHit, SearchResult, Sentence
 from .rules import DEFAULT_RULES, Rule
 from .workspace import Workspace
 
 Progress = Callable[[int, int, str], None]  # (files done, files total, current file)
 
-COMMIT_EVERY_FILES = 500
-COMMIT_EVERY_SECONDS = 3.0
+# A long import commits its first batch after a few seconds, so the analyst can
+# start reading, then at doubling intervals: each Whoosh commit writes a new
+# segment, and segments cost both at commit time and at every search.
+COMMIT_FIRST_SECONDS = 3.0
+COMMIT_MAX_SECONDS = 48.0
+COMMIT_EVERY_FILES = 2000  # bounds the articles held in memory between commits
 MERGE_AFTER_SEGMENTS = 12
 SNIPPET_CHARS = 240
 
@@ -91,23 +96,31 @@ class Library:
         files = [str(f) for f in discover(paths)]
         report = SyncReport(files=files)
         gone = self._deleted_files(paths, set(files))
+        todo = self._files_to_read(files, report)
+        jobs = ((position, (file, known.digest if known else None)) for position, file, known in todo)
+        loads = load_in_order(jobs, self.rules, worker_count(len(todo)))
         batch: list[tuple[str, FileState, list[Article]]] = []
-        last_commit = time.monotonic()
-        for done, file in enumerate(files):
-            if progress:
-                progress(done, len(files), file)
-            change = self._read_if_changed(file, report)
-            if change is not None:
-                batch.append((file, *change))
-            if len(batch) >= COMMIT_EVERY_FILES or (batch and time.monotonic() - last_commit > COMMIT_EVERY_SECONDS):
-                self._apply(batch, [], report, on_commit)
-                batch, last_commit = [], time.monotonic()
+        interval, last_commit = COMMIT_FIRST_SECONDS, time.monotonic()
+        try:
+            for position, load in loads:
+                _, file, known = todo[position]
+                if progress:
+                    progress(position, len(todo), file)
+                change = self._record_load(file, known, load, report)
+                if change is not None:
+                    batch.append((file, *change))
+                if len(batch) >= COMMIT_EVERY_FILES or (batch and time.monotonic() - last_commit > interval):
+                    self._apply(batch, [], report, on_commit)
+                    batch, last_commit = [], time.monotonic()
+                    interval = min(interval * 2, COMMIT_MAX_SECONDS)
+        finally:
+            loads.close()  # stops worker processes if a progress callback cancelled the sync
         self._apply(batch, gone, report, on_commit)
         if progress:
-            progress(len(files), len(files), "")
+            progress(len(todo), len(todo), "")
         if self.fulltext.segment_count() > MERGE_AFTER_SEGMENTS:
             self.fulltext.optimize()
-        if not self.catalog.article_ids(files):
+        if not (report.added or report.updated or report.unchanged) and not self.catalog.article_ids(files):
             raise NoArticles(f"no articles found in {', '.join(str(p) for p in paths)}")
         return report
 
@@ -118,38 +131,42 @@ class Library:
                 gone.extend(f for f in self.catalog.files_under(str(path.resolve())) if f not in present)
         return gone
 
-    def _read_if_changed(self, file: str, report: SyncReport) -> tuple[FileState, list[Article]] | None:
-        known = self.catalog.file_state(file)
-        path = Path(file)
-        try:
-            stat = path.stat()
-            if known and (known.mtime_ns, known.size) == (stat.st_mtime_ns, stat.st_size):
-                report.unchanged += len(self.catalog.article_ids([file]))
-                return None
-            if stat.st_size > MAX_FILE_BYTES:
-                report.warnings.append(IngestWarning(file, f"skipped: too large ({stat.st_size // 2**20} MiB)"))
-                report.skipped += 1
-                return (FileState(stat.st_mtime_ns, stat.st_size, ""), []) if known else None
-            data = path.read_bytes()
-        except OSError as error:
-            report.warnings.append(IngestWarning(file, f"skipped: cannot read ({error.strerror or error})"))
+    def _files_to_read(self, files: list[str], report: SyncReport) -> list[tuple[int, str, FileState | None]]:
+        """(position, file, known state) of files that are new or whose size or mtime changed."""
+        states = self.catalog.file_states()
+        todo: list[tuple[int, str, FileState | None]] = []
+        for file in files:
+            known, articles = states.get(file, (None, 0))
+            try:
+                stat = os.stat(file)
+            except OSError:
+                stat = None  # reading it will report why
+            if known and stat and (known.mtime_ns, known.size) == (stat.st_mtime_ns, stat.st_size):
+                report.unchanged += articles
+            else:
+                todo.append((len(todo), file, known))
+        return todo
+
+    def _record_load(
+        self, file: str, known: FileState | None, load: FileLoad, report: SyncReport
+    ) -> tuple[FileState, list[Article]] | None:
+        """Count what a load gave; return what to write, if anything."""
+        report.warnings.extend(load.warnings)
+        if load.state is None:
             report.skipped += 1
             return None
-        state = FileState(stat.st_mtime_ns, stat.st_size, file_digest(data))
-        if known and known.digest == state.digest:
-            self.catalog.touch_file(file, state.mtime_ns, state.size)
+        if load.articles is None:  # touched, same content
+            self.catalog.touch_file(file, load.state.mtime_ns, load.state.size)
             report.unchanged += len(self.catalog.article_ids([file]))
             return None
-        articles, warnings = articles_from_bytes(data, path, self.rules)
-        report.warnings.extend(warnings)
-        if not articles:
+        if not load.articles:
             report.skipped += 1
-            return (state, []) if known else None  # a file that went bad loses its old articles
+            return (load.state, []) if known else None  # a file that went bad loses its old articles
         if known:
-            report.updated += len(articles)
+            report.updated += len(load.articles)
         else:
-            report.added += len(articles)
-        return state, articles
+            report.added += len(load.articles)
+        return load.state, load.articles
 
     def _apply(
         self,

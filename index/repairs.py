@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import gzip
 import re
+from collections.abc import Iterator
 from functools import lru_cache
+from itertools import compress, count
 from importlib import resources
 
 # ANSI CSI/OSC/other escape sequences, then any remaining C0/C1 controls
@@ -60,6 +62,7 @@ _COMMON_RANK = 30_000  # both halves of a split must be reasonably common words
 _ALPHA_RUN = re.compile(r"(?<![\w'’-])[A-Za-z]{7,}(?![\w'’-])")
 
 
+@lru_cache(maxsize=100_000)  # the same rare words and names recur across a corpus
 def split_glued(word: str) -> str | None:
     """`USAafter` -> `USA after`; `missilesspecific` -> `missiles specific`; else None."""
     vocab = english_words()
@@ -135,13 +138,38 @@ def _split_glued_words(text: str) -> tuple[str, list[RepairEvent]]:
     return "".join(parts), events
 
 
+_WORD = re.compile(r"\S+")
+_LONGEST_REPEAT = 8  # words, as in _REPEAT
+
+
+def _repeat_matches(text: str) -> Iterator[re.Match[str]]:
+    """What `_REPEAT.finditer(text)` yields, without running the backtracking
+    pattern at every word: only where some run of words is immediately
+    repeated (a necessary condition, checked on the same whitespace-split
+    words the pattern uses)."""
+    words = text.split()
+    candidates: set[int] = set()
+    for size in range(1, _LONGEST_REPEAT + 1):
+        for at in compress(count(), map(str.__eq__, words, words[size:])):
+            if words[at : at + size] == words[at + size : at + 2 * size]:
+                candidates.add(at)
+    if not candidates:
+        return
+    starts = [match.start() for match in _WORD.finditer(text)]
+    position = 0
+    for at in sorted(candidates):
+        if starts[at] >= position and (match := _REPEAT.match(text, starts[at])):
+            yield match
+            position = match.end()
+
+
 def _drop_repeats(text: str) -> tuple[str, list[tuple[int, int]], list[RepairEvent]]:
     """Return (text, [(offset in input, chars dropped)], events)."""
     parts: list[str] = []
     dropped: list[tuple[int, int]] = []
     events: list[RepairEvent] = []
     position = length = 0
-    for match in _REPEAT.finditer(text):
+    for match in _repeat_matches(text):
         fragment = match.group(1)
         if not _is_repeat_worth_dropping(fragment):
             continue

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
+from accord.index import repairs
 from accord.index.cleaning import Block, clean
 from accord.index.readers import text_blocks
 from accord.index.rules import DEFAULT_RULES, compile_rules
@@ -92,6 +94,18 @@ def test_repeated_fragments_are_dropped(seed_articles) -> None:
     assert "Japan's alliance" in text and "Japan's Japan's" not in text
     kinds = {r.kind for r in seed_articles["002"].repairs}
     assert kinds == {"repeated-fragment"}
+
+
+def test_repeat_finder_matches_the_plain_pattern_scan(seed_articles) -> None:
+    # The fast finder only runs the backtracking pattern where words repeat;
+    # it must find exactly what scanning every position finds.
+    rng = random.Random(7)
+    words = "the security. security. of U.S. no no had had Mr. Kishida said , 2023".split()
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 60))) for _ in range(2000)]
+    texts += [article.raw for article in seed_articles.values()]
+    for text in texts:
+        expected = [(m.start(), m.end()) for m in repairs._REPEAT.finditer(text)]
+        assert [(m.start(), m.end()) for m in repairs._repeat_matches(text)] == expected
 
 
 def test_legitimate_doubled_words_stay() -> None:

@@ -115,6 +115,23 @@ def test_prefix_is_not_stemmed_and_expansion_is_capped(library: Library, tmp_pat
     assert b"mis000x" in expanded  # the most frequent expansion is kept
 
 
+def _highlighted_words(library: Library, query: str) -> set[str]:
+    return {hit.snippet[s:e] for hit in library.search(query).hits for s, e in hit.highlights}
+
+
+def test_expanded_and_negated_words_are_highlighted_correctly(library: Library, tmp_path: Path) -> None:
+    _story(tmp_path / "s", a="Missiles and missile parts were shipped to Poland.",
+           b="The mission failed in Warsaw.", c="Poland ordered more missiles.")
+    library.sync([tmp_path / "s"])
+    assert _highlighted_words(library, "missil*") == {"Missiles", "missile", "missiles"}
+    assert _highlighted_words(library, "mis*on") == {"mission"}
+    assert _highlighted_words(library, "polan~") == {"Poland"}
+    # a NOT word is never a reason for a hit, so it is never highlighted
+    assert _highlighted_words(library, "missiles NOT warsaw") == {"Missiles", "missile", "missiles"}
+    assert _highlighted_words(library, "missiles OR NOT poland") >= {"Missiles"}
+    assert "Poland" not in _highlighted_words(library, "missiles OR NOT poland")
+
+
 def test_field_queries_dates_and_fuzzy(library: Library, corpus: Path) -> None:
     library.sync([corpus])
     [unn] = _ids_for(library, "outlet:UNN")
@@ -198,3 +215,65 @@ def test_another_writer_makes_sync_wait_then_fail_clearly(workspace: Workspace, 
     with Library(workspace) as library:  # nothing was corrupted: the next sync succeeds
         assert library.sync([corpus]).added == 1
         assert len(_ids_for(library, "patriot")) == 5
+
+
+def _many_reports(folder: Path, seeds_dir: Path, count: int) -> Path:
+    seeds = sorted(seeds_dir.iterdir())
+    for number in range(count):  # the messy seeds under new names, plus bad files
+        write(folder / f"{number:04}.txt", seeds[number % len(seeds)].read_text() + f"\nReport number {number}.\n")
+    (folder / "empty.txt").write_text("")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    return folder
+
+
+def _snapshot(library: Library, report) -> tuple:
+    ids = library.article_ids(report.files)
+    articles = [library.article(i) for i in ids]
+    return (
+        report.summary(),
+        sorted(str(w) for w in report.warnings),
+        [(a.id, a.title, a.outlet, a.date, a.text, a.sentences, a.removed, a.repairs) for a in articles],
+        [h.article for h in library.search("Patriot missiles", limit=50).hits],
+    )
+
+
+def test_worker_processes_load_a_big_import_exactly_as_in_process(
+    tmp_path: Path, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accord.index import library as library_module
+    from accord.index.loading import PARALLEL_MIN_FILES
+
+    folder = _many_reports(tmp_path / "many", seeds_dir, PARALLEL_MIN_FILES + 20)
+    results = []
+    for workers in (2, 0):
+        monkeypatch.setattr(library_module, "worker_count", lambda files, workers=workers: workers)
+        with Library(Workspace(tmp_path / f"ws-{workers}")) as library:
+            results.append(_snapshot(library, library.sync([folder])))
+    parallel, serial = results
+    assert parallel == serial
+    assert parallel[0].startswith(f"{PARALLEL_MIN_FILES + 20} added") and "2 skipped" in parallel[0]
+
+
+def test_a_cancelled_big_import_stops_its_workers_and_resumes_later(
+    tmp_path: Path, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accord.index import library as library_module
+
+    monkeypatch.setattr(library_module, "worker_count", lambda files: 2)
+    monkeypatch.setattr(library_module, "COMMIT_EVERY_FILES", 50)
+    folder = _many_reports(tmp_path / "many", seeds_dir, 240)
+
+    class Cancelled(Exception):
+        pass
+
+    def cancel_at_120(done: int, total: int, file: str) -> None:
+        if done == 120:
+            raise Cancelled
+
+    with Library(Workspace(tmp_path / "ws")) as library:
+        with pytest.raises(Cancelled):
+            library.sync([folder], progress=cancel_at_120)
+        assert library.fulltext.doc_count() == 100  # the committed batches, nothing half-written
+        report = library.sync([folder])
+        assert (report.added, report.unchanged) == (140, 100)
+        assert library.fulltext.doc_count() == 240

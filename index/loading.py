@@ -1,0 +1,202 @@
+"""Reading changed files into articles, in worker processes for big imports.
+
+Cleaning is pure Python and costs about a third of what Whoosh spends
+indexing the same text, so on a big import a pool of processes reads and
+cleans files while the calling process indexes the ones already done. Small
+syncs stay in-process: starting a worker costs more than it saves.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import queue
+import subprocess
+import sys
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, TypeVar
+
+from .catalog import FileState
+from .errors import AccordError
+from .ingest import MAX_FILE_BYTES, IngestWarning, articles_from_bytes, file_digest
+from .model import Article
+from .rules import Rule
+
+PARALLEL_MIN_FILES = 200  # changed files worth starting worker processes for
+IN_FLIGHT_PER_WORKER = 256  # bounds memory when cleaning outpaces indexing
+
+
+@dataclass(slots=True)
+class FileLoad:
+    """What reading one file gave.
+
+    `state` is None when the file could not be read; `articles` is None when
+    its content is unchanged (same digest as `known_digest`), and empty when
+    nothing usable was in it (the warnings say why).
+    """
+
+    state: FileState | None
+    articles: list[Article] | None
+    warnings: list[IngestWarning] = field(default_factory=list)
+
+
+def load_file(file: str, known_digest: str | None, rules: tuple[Rule, ...] | list[Rule]) -> FileLoad:
+    path = Path(file)
+    try:
+        stat = path.stat()
+        if stat.st_size > MAX_FILE_BYTES:
+            warning = IngestWarning(file, f"skipped: too large ({stat.st_size // 2**20} MiB)")
+            return FileLoad(FileState(stat.st_mtime_ns, stat.st_size, ""), [], [warning])
+        data = path.read_bytes()
+    except OSError as error:
+        return FileLoad(None, None, [IngestWarning(file, f"skipped: cannot read ({error.strerror or error})")])
+    state = FileState(stat.st_mtime_ns, stat.st_size, file_digest(data))
+    if state.digest == known_digest:
+        return FileLoad(state, None)
+    articles, warnings = articles_from_bytes(data, path, rules)
+    return FileLoad(state, articles, warnings)
+
+
+def worker_count(files: int) -> int:
+    """Worker processes for loading `files` changed files: 0 means in-process."""
+    cores = os.cpu_count() or 1
+    if files < PARALLEL_MIN_FILES or cores < 2:
+        return 0
+    return min(4, cores - 1)  # one core stays with the indexing process
+
+
+Key = TypeVar("Key")
+Job = tuple[str, str | None]  # (file, known digest)
+
+
+def load_in_order(
+    jobs: Iterable[tuple[Key, Job]], rules: tuple[Rule, ...] | list[Rule], workers: int
+) -> Iterator[tuple[Key, FileLoad]]:
+    """Yield (key, load_file(file, known_digest, rules)) for each job, in job order.
+
+    With workers > 0 the files are loaded by that many worker processes
+    (`serve_worker`), each fed jobs in turn over a pipe, with
+    a bounded number in flight. Plain subprocesses rather than
+    multiprocessing: spawn re-imports the caller's main module (a script
+    without a `__main__` guard would break), and its resource tracker fails
+    under Textual, whose sys.stderr has no file descriptor. Closing the
+    iterator early stops the workers.
+    """
+    if workers <= 0:
+        for key, (file, known_digest) in jobs:
+            yield key, load_file(file, known_digest, rules)
+        return
+    pool = [_Worker(rules) for _ in range(workers)]
+    pending: deque[tuple[Key, _Worker]] = deque()
+    try:
+        for number, (key, job) in enumerate(jobs):
+            worker = pool[number % workers]
+            worker.send(job)
+            pending.append((key, worker))
+            if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+                done_key, done_by = pending.popleft()
+                yield done_key, done_by.receive()
+        while pending:
+            done_key, done_by = pending.popleft()
+            yield done_key, done_by.receive()
+    finally:
+        for worker in pool:
+            worker.stop()
+
+
+class WorkerFailed(AccordError):
+    exit_code = 4
+
+
+class _Worker:
+    """One loading process; jobs and results are length-prefixed pickles over its pipes.
+
+    A thread drains the results as they come, so the worker keeps loading
+    while the caller is busy (a Whoosh commit takes seconds) instead of
+    blocking on a full pipe.
+    """
+
+    def __init__(self, rules: tuple[Rule, ...] | list[Rule]) -> None:
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))  # find accord as we did
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from accord.index.loading import serve_worker; serve_worker()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+        )
+        self._results: queue.SimpleQueue[tuple[str, object]] = queue.SimpleQueue()
+        self._drain = threading.Thread(target=self._read_results, name="accord-load-results", daemon=True)
+        self._drain.start()
+        self.send(list(rules))
+
+    def _read_results(self) -> None:
+        try:
+            while True:
+                self._results.put(_read(self.process.stdout))
+        except (EOFError, OSError, ValueError, pickle.UnpicklingError):
+            self._results.put(("stopped", None))
+
+    def send(self, message: object) -> None:
+        try:
+            _write(self.process.stdin, message)
+        except (BrokenPipeError, OSError):
+            raise self._failure() from None
+
+    def receive(self) -> FileLoad:
+        kind, payload = self._results.get()
+        if kind == "stopped":
+            raise self._failure()
+        if kind == "error":
+            raise payload
+        return payload
+
+    def _failure(self) -> WorkerFailed:
+        code = self.process.wait()
+        return WorkerFailed(f"a file-loading process stopped unexpectedly (exit code {code}); try again")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        self._drain.join()
+        for stream in (self.process.stdin, self.process.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+
+
+def _write(stream: BinaryIO, message: object) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(len(data).to_bytes(8, "little") + data)
+    stream.flush()
+
+
+def _read(stream: BinaryIO) -> object:
+    header = stream.read(8)
+    if len(header) < 8:
+        raise EOFError
+    size = int.from_bytes(header, "little")
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError
+    return pickle.loads(data)
+
+
+def serve_worker() -> None:
+    """The worker process: read the rules, then load each file sent until the pipe closes."""
+    source, sink = sys.stdin.buffer, sys.stdout.buffer
+    rules = _read(source)
+    while True:
+        try:
+            file, known_digest = _read(source)
+        except EOFError:
+            return
+        try:
+            reply = ("load", load_file(file, known_digest, rules))
+        except Exception as error:  # noqa: BLE001  handed to the caller, who raises it as in-process
+            reply = ("error", error)
+        _write(sink, reply)
+
