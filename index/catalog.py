@@ -168,11 +168,17 @@ class Catalog:
     # Articles ----------------------------------------------------------------------
 
     def article_ids(self, files: Iterable[str]) -> list[str]:
-        ids: list[str] = []
-        for file in files:
-            rows = self._db.execute("SELECT id FROM articles WHERE file = ? ORDER BY position", (file,))
-            ids.extend(row[0] for row in rows)
-        return ids
+        """The articles of `files`, in file order, then in their order within a file."""
+        files = list(files)
+        by_file: dict[str, list[str]] = {}
+        for chunk in _chunks(files, 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT file, id FROM articles WHERE file IN ({marks}) ORDER BY file, position", chunk
+            )
+            for file, article in rows:
+                by_file.setdefault(file, []).append(article)
+        return [article for file in dict.fromkeys(files) for article in by_file.get(file, ())]
 
     def summaries(self, ids: Iterable[str]) -> list[ArticleSummary]:
         found: list[ArticleSummary] = []

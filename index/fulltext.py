@@ -38,8 +38,8 @@ from whoosh.qparser.dateparse import DateParserPlugin
 
 from .errors import IndexBusy, QueryError
 from .model import Article
+from .schema import SCHEMA_VERSION
 
-SCHEMA_VERSION = 1
 EXPANSION_LIMIT = 64  # words a prefix or wildcard may expand to
 EXPANSION_SCAN = 1024  # lexicon entries looked at before choosing the most frequent
 LOCK_TIMEOUT = 5.0  # seconds to wait for another Accord process's writer

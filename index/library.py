@@ -13,15 +13,19 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .catalog import ArticleSummary, Catalog, FileState
 from .errors import NoArticles
-from .fulltext import FullTextIndex, RawHit
 from .ingest import IngestWarning, discover
 from .loading import FileLoad, load_in_order, worker_count
 from .model import Article, SearchHit, SearchResult, Sentence
 from .rules import DEFAULT_RULES, Rule
+from .schema import index_looks_current
 from .workspace import Workspace
+
+if TYPE_CHECKING:
+    from .fulltext import FullTextIndex, RawHit
 
 Progress = Callable[[int, int, str], None]  # (files done, files total, current file)
 
@@ -57,15 +61,29 @@ class Library:
         self.workspace = workspace.ensure()
         self.rules = rules
         self.catalog = Catalog(workspace.catalog_path)
-        self.fulltext = FullTextIndex(workspace.whoosh_dir)
-        if self.catalog.rebuilt != self.fulltext.rebuilt:
-            # One cache was rebuilt without the other: start both afresh so they agree.
-            self.catalog.reset()
-            self.fulltext.reset()
+        self._fulltext: FullTextIndex | None = None
         self._articles: OrderedDict[str, Article] = OrderedDict()
+        if self.catalog.rebuilt or not index_looks_current(workspace.whoosh_dir):
+            self.fulltext  # noqa: B018  open now: the rebuild empties the catalog before anything reads it
+
+    @property
+    def fulltext(self) -> FullTextIndex:
+        """The Whoosh index, opened (and Whoosh imported) on first use: reading
+        articles needs only the catalog, so the reader shows one sooner."""
+        if self._fulltext is None:
+            from .fulltext import FullTextIndex
+
+            self._fulltext = FullTextIndex(self.workspace.whoosh_dir)
+            if self.catalog.rebuilt != self._fulltext.rebuilt:
+                # One cache was rebuilt without the other: start both afresh so they agree.
+                self.catalog.reset()
+                self._fulltext.reset()
+                self._articles.clear()
+        return self._fulltext
 
     def close(self) -> None:
-        self.fulltext.close()
+        if self._fulltext is not None:
+            self._fulltext.close()
         self.catalog.close()
 
     def __enter__(self) -> "Library":

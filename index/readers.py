@@ -11,9 +11,8 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
-
-from markdown_it import MarkdownIt
 
 from .cleaning import Block, Metadata
 from .dates import parse_date
@@ -129,13 +128,17 @@ def _looks_wrapped(lines: list[str]) -> bool:
 
 # Markdown ------------------------------------------------------------------------
 
-_md = MarkdownIt("commonmark")
+@lru_cache(maxsize=1)
+def _markdown_parser():
+    from markdown_it import MarkdownIt  # imported on the first Markdown file, not at startup
+
+    return MarkdownIt("commonmark")
 
 
 def _read_markdown(text: str) -> Document:
     meta, body, offset = split_front_matter(text)
     blocks: list[Block] = []
-    tokens = _md.parse(body)
+    tokens = _markdown_parser().parse(body)
     for position, token in enumerate(tokens):
         if token.type != "inline" or not token.map:
             continue

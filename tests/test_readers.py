@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from accord.index.ingest import IngestWarning, load, read_file
+from accord.index.ingest import IngestWarning, discover, load, read_file
 from accord.index.model import Article
 
 from conftest import write
@@ -209,6 +209,20 @@ def test_a_folder_is_read_recursively_skipping_hidden_and_unknown_files(tmp_path
     titles = sorted(a.title for a in load([tmp_path], on_warning=warnings.append))
     assert titles == ["Nested", "Top story"]
     assert warnings == []
+
+
+def test_discovery_orders_files_follows_symlinks_and_survives_cycles(tmp_path: Path) -> None:
+    root = tmp_path / "news"
+    for name in ("b.txt", "a-b/x.txt", "a/z.txt", "a/y.md"):
+        write(root / name, "Story\n\n" + BODY)
+    write(tmp_path / "outside" / "linked.txt", "Linked\n\n" + BODY)
+    (root / "link.txt").symlink_to(tmp_path / "outside" / "linked.txt")
+    (root / "a" / "loop").symlink_to(root)  # a cycle back to the top
+    (root / "again").symlink_to(root / "a")  # the same folder under another name
+    found = discover([root])
+    real = root.resolve()
+    assert found == [real / "a" / "y.md", real / "a" / "z.txt", real / "a-b" / "x.txt", real / "b.txt",
+                     (tmp_path / "outside" / "linked.txt").resolve()]
 
 
 def test_ids_follow_the_source_not_the_content(tmp_path: Path) -> None:
