@@ -133,8 +133,7 @@ async def test_article_list_picks_what_the_pane_shows(app: AccordApp) -> None:
         article_list = app.query_one(ArticleList)
         assert article_list.display and article_list.has_focus
         assert article_list.option_count == 5
-        prompt = str(article_list.get_option_at_index(4).prompt)
-        assert app.summaries[app.ids[4]].title[:15] in prompt
+        assert app.summaries[app.ids[4]].title[:15] in article_list.row_text(4)
         await pilot.press("end", "enter")
         await ready(pilot)
         assert app.ids[4] in app.slots
@@ -398,6 +397,33 @@ async def test_articles_are_readable_while_a_big_folder_indexes(tmp_path: Path, 
         assert len(app.ids) == 200
         assert not app.query_one("#progress").display
         assert "200 added" in str(app.query_one("#status-text").render())
+
+
+async def test_the_article_list_scrolls_through_many_articles_and_takes_clicks(tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    for number in range(300):
+        write(folder / f"{number:03}.txt", f"[bold]Report {number:03}[/bold] on the summit\n\nLeaders met and talked.\n")
+    app = make_app([folder], tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("b")
+        article_list = app.query_one(ArticleList)
+        await until(pilot, lambda: article_list.option_count == 300, "every article listed")
+        height = article_list.scrollable_content_region.height
+        await pilot.press("end")
+        assert article_list.cursor == 299
+        assert article_list.scroll_y <= 299 * 2 < article_list.scroll_y + height  # the last row is on screen
+        last_row = 299 * 2 - int(article_list.scroll_y)
+        assert "[bold]Report 299[/bold]" in article_list.render_line(last_row).text  # markup shown as text
+        await pilot.press("enter")
+        await ready(pilot)
+        assert app.ids[299] in app.slots
+        await pilot.press("b", "b", "home")  # focus returns to the list
+        assert article_list.cursor == 0 and article_list.scroll_y == 0
+        await pilot.click(ArticleList, offset=(3, 1 + 2 * 3))  # inside the border, the 4th article's title
+        await ready(pilot)
+        assert article_list.cursor == 3 and app.ids[3] in app.slots
+        assert "▌" in article_list.render_line(2 * 3).text  # marked as on screen
 
 
 async def test_open_replaces_the_articles_in_view(app: AccordApp, tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, OptionList, ProgressBar, Static
+from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from accord.index.catalog import ArticleSummary
@@ -43,6 +43,8 @@ MIN_PANE_WIDTH = 45  # narrower than this, a news paragraph wraps every few word
 MAX_PANES = 4
 SEARCH_DEBOUNCE = 0.08  # seconds of quiet typing before a search runs
 SEARCH_LIMIT = 50
+FIRST_SUMMARIES = 50  # article summaries sent before the first paint
+FIRST_PAINT_GRACE = 1.0  # seconds a sync waits for the first article to be painted
 PROGRESS_INTERVAL = 0.1  # seconds between progress updates from the sync worker
 
 
@@ -107,6 +109,9 @@ class AccordApp(App[None]):
         self.config = config or load_config()
         self.library: Library | None = None
         self._library_lock = threading.Lock()
+        # Set once the first article is on screen: the sync waits for it (briefly), so
+        # importing and opening Whoosh does not compete with the first paint.
+        self._first_article_shown = threading.Event()
         self.ids: list[str] = []  # every article in view, in reading order
         self.summaries: dict[str, ArticleSummary] = {}
         self.slots: list[str | None] = []  # the article each pane shows
@@ -187,11 +192,16 @@ class AccordApp(App[None]):
         try:
             files = [str(f) for f in discover(paths)]
             known = sync_library.article_ids(files)
+            first = known[:FIRST_SUMMARIES]  # enough to fill the panes; the rest follow the first paint
             if self.library is None:
                 reader = Library(self.workspace, self.config.rules)
-                send(LibraryReady(reader, known, sync_library.summaries(known)))
+                send(LibraryReady(reader, known, sync_library.summaries(first)))
             else:
-                send(ArticlesCommitted(known, sync_library.summaries(known)))
+                send(ArticlesCommitted(known, sync_library.summaries(first)))
+            if known:
+                self._first_article_shown.wait(FIRST_PAINT_GRACE)
+            if len(known) > len(first):
+                send(ArticlesCommitted(known, sync_library.summaries(known[len(first):])))
             last_post = 0.0
 
             def progress(done: int, total: int, _file: str) -> None:
@@ -302,9 +312,13 @@ class AccordApp(App[None]):
         if new:
             container.mount_all(new)
             for pane in new:
-                self.call_after_refresh(self._show_slot, pane)
+                self.call_after_refresh(self._show_new_pane, pane)
         self.call_after_refresh(self._fill_empty_slots)
         self.call_after_refresh(self._focus_slot, min(focused_slot, wanted - 1))
+
+    def _show_new_pane(self, pane: ArticlePane) -> None:
+        if not pane.request:  # else its slot was filled, and the article requested, while it mounted
+            self._show_slot(pane)
 
     def _show_slot(self, pane: ArticlePane) -> None:
         article_id = self.slots[pane.slot] if pane.slot < len(self.slots) else None
@@ -376,6 +390,8 @@ class AccordApp(App[None]):
             pane.view.move_to(sentence, center=True)
         pane.view.set_hits(spans)
         self._refresh_list()
+        if not self._first_article_shown.is_set():
+            self.call_after_refresh(self._first_article_shown.set)
 
     @staticmethod
     def _spans_for(library: Library, query: str, ids: list[str]) -> dict[str, tuple[tuple[int, int], ...]]:
@@ -446,9 +462,8 @@ class AccordApp(App[None]):
             summaries = [self.summaries[i] for i in self.ids if i in self.summaries]
             article_list.set_articles(summaries, set(filter(None, self.slots)))
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if isinstance(event.option_list, ArticleList) and event.option.id:
-            self.show_article(event.option.id)
+    def on_article_list_chosen(self, message: ArticleList.Chosen) -> None:
+        self.show_article(message.article_id)
 
     # Search ------------------------------------------------------------------------------
 
