@@ -14,8 +14,8 @@ Whoosh quirks handled here (measured on this machine, see the README):
   matched as one constant-score document list;
 - phrases compare word positions directly instead of Whoosh's span objects;
 - matched words are read after ranking, for the shown hits only (not with
-  `terms=True` for every match), and hits are counted in the ranking pass
-  (`optimize=False`) rather than by running the query twice;
+  `terms=True` for every match); prefix and phrase matches are cached per
+  segment, because Whoosh runs the query again to count the hits;
 - commits do not merge segments (`merge=False`); small segments are merged
   once at the end of a large import.
 """
@@ -176,14 +176,22 @@ class ExactPhrase(query.Phrase):
     def matcher(self, searcher, context=None):
         if self.slop != 1 or len(self.words) < 2:
             return super().matcher(searcher, context)
-        reader = searcher.reader()
-        field = searcher.schema[self.fieldname]
+        cache = self.__dict__.setdefault("_match_cache", {})
+        key = id(searcher.reader())  # counting the hits runs the query again on the same readers
+        if key not in cache:
+            cache[key] = self._matches(searcher.reader())
+        docnums, weights = cache[key]
+        return matching.ListMatcher(docnums, weights) if docnums else matching.NullMatcher()
+
+    def _matches(self, reader) -> tuple[list[int], list[float]]:
+        """The documents holding the phrase, and a score for each."""
+        field = reader.schema[self.fieldname]
         try:
             words = [field.to_bytes(word) for word in self.words]
         except ValueError:
-            return matching.NullMatcher()
+            return [], []
         if any((self.fieldname, word) not in reader for word in words):
-            return matching.NullMatcher()
+            return [], []
         distinct = sorted(set(words), key=lambda w: reader.doc_frequency(self.fieldname, w))
         candidates = set(reader.postings(self.fieldname, distinct[0]).all_ids())
         for word in distinct[1:]:
@@ -191,7 +199,7 @@ class ExactPhrase(query.Phrase):
                 break
             candidates.intersection_update(reader.postings(self.fieldname, word).all_ids())
         if not candidates:
-            return matching.NullMatcher()
+            return [], []
         docnums, weights = [], []
         order = sorted(candidates)
         matchers = {word: reader.postings(self.fieldname, word) for word in distinct}
@@ -208,7 +216,7 @@ class ExactPhrase(query.Phrase):
             if starts:
                 docnums.append(docnum)
                 weights.append(self.boost * len(starts) / (len(starts) + 1.2))
-        return matching.ListMatcher(docnums, weights) if docnums else matching.NullMatcher()
+        return docnums, weights
 
 
 def _cap_expansions(q: query.Query) -> query.Query:
@@ -324,7 +332,7 @@ class FullTextIndex:
         searcher = self._current_searcher()
         scope = _scope_filter(files)
         try:
-            results = searcher.search(q, limit=limit, filter=scope, optimize=False)
+            results = searcher.search(q, limit=limit, filter=scope)
         except (ValueError, TypeError) as error:
             raise QueryError(f"cannot run {text!r}: {error}") from None
         spans = _matched_spans(searcher, q, (hit.docnum for hit in results))
@@ -336,19 +344,21 @@ class FullTextIndex:
 
 
     def spans(self, text: str, article_ids: Iterable[str]) -> dict[str, tuple[tuple[int, int], ...]]:
-        """Where the query's words occur in the body of each given article (those that match)."""
-        ids = list(article_ids)
-        if not ids:
-            return {}
+        """Where the query's words (outside any NOT) occur in the body of each
+        given article; articles without any are left out.
+
+        The query is not run: for common words, ranking every match only to
+        find the few articles on screen took longer than the search itself.
+        """
         q = self.parse(text)
         searcher = self._current_searcher()
-        scope = query.Or([query.Term("id", i) for i in ids])
-        try:
-            results = searcher.search(q, limit=len(ids), filter=scope)
-        except (ValueError, TypeError) as error:
-            raise QueryError(f"cannot run {text!r}: {error}") from None
-        spans = _matched_spans(searcher, q, (hit.docnum for hit in results))
-        return {hit["id"]: tuple(sorted(spans.get(hit.docnum, ()))) for hit in results}
+        docnums = {}
+        for article_id in dict.fromkeys(article_ids):
+            docnum = searcher.document_number(id=article_id)
+            if docnum is not None:
+                docnums[docnum] = article_id
+        spans = _matched_spans(searcher, q, docnums)
+        return {docnums[d]: tuple(sorted(found)) for d, found in spans.items() if found}
 
 
 _DATE_TERM = re.compile(r"(\bdate:)(\[[^\]]*\]|\S+)")
