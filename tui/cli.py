@@ -16,13 +16,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from accord import __version__
+from accord.index.claims import DEFAULT_THRESHOLD, find_claims
 from accord.index.config import load_config
 from accord.index.errors import AccordError
 from accord.index.ingest import bundled_seeds
 from accord.index.library import Library, SyncReport
 from accord.index.workspace import Workspace, config_path
 
-COMMANDS = ("index", "search", "info")
+COMMANDS = ("index", "search", "claims", "info")
 PROGRESS_FROM_FILES = 50  # smaller imports finish before a bar would be readable
 
 
@@ -52,8 +53,25 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=_positive, default=10, help="number of hits (default 10)")
     search.add_argument("--json", action="store_true", help="print the stable JSON described in the README")
 
+    claims = commands.add_parser("claims", parents=[common], help="claims the sources share, single-source sentences, discrepancies")
+    claims.add_argument("paths", nargs="*", metavar="PATH", help="the story's files or folders (default: the bundled seeds)")
+    claims.add_argument("--json", action="store_true", help="print the JSON described in the README")
+    claims.add_argument("--min-sources", type=_positive, default=2, metavar="N", help="claims supported by at least N sources (default 2)")
+    claims.add_argument("--threshold", type=_fraction, default=DEFAULT_THRESHOLD, metavar="X",
+                        help=f"how alike two sentences must be to link, 0-1 (default {DEFAULT_THRESHOLD})")
+
     commands.add_parser("info", parents=[common], help="print where the workspace, index, annotations and config live")
     return parser
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError("the threshold must be above 0 and at most 1")
+    return value
 
 
 def _positive(text: str) -> int:
@@ -94,6 +112,8 @@ def _run(args: argparse.Namespace, err: Console) -> int:
     for problem in config.problems:
         err.print(Text(f"accord: warning: {problem}"))
     with Library(workspace, config.rules) as library:
+        if args.command == "claims":
+            return _claims(library, args, err)
         if args.command == "index":
             report = _sync(library, args.paths or [str(bundled_seeds())], err, show_progress=not args.quiet)
             if not args.quiet:
@@ -147,6 +167,30 @@ def _search(library: Library, args: argparse.Namespace, err: Console) -> int:
         out.print(header)
         out.print(Text("   ") + snippet)
         out.print(Text(f"   {hit.path} @ {hit.start}-{hit.end}", style="dim"))
+    return 0
+
+
+def _claims(library: Library, args: argparse.Namespace, err: Console) -> int:
+    files = _sync(library, args.paths or [str(bundled_seeds())], err, show_progress=False).files
+    articles = [library.article(i) for i in library.article_ids(files)]
+    report = find_claims(articles, threshold=args.threshold, min_sources=args.min_sources)
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    out = Console(highlight=False, soft_wrap=False)
+    out.print(Text(f"{len(report.claims)} claims shared by {args.min_sources}+ of {report.sources} sources", style="bold"))
+    for claim in report.claims:
+        out.print(Text.assemble((f"{claim.id} ", "bold"), f"{claim.support} sources, {claim.independent} independent"))
+        for member in claim.members:
+            out.print(Text.assemble("   ", (member.source, "cyan"), ": ", " ".join(member.text.split())))
+    out.print(Text(f"\n{len(report.single_source)} single-source sentences", style="bold"))
+    for member in report.single_source:
+        out.print(Text.assemble("   ", (member.source, "cyan"), ": ", " ".join(member.text.split())))
+    out.print(Text(f"\n{len(report.discrepancies)} discrepancies", style="bold"))
+    for discrepancy in report.discrepancies:
+        out.print(Text(f"   {discrepancy.kind}: {' vs '.join(discrepancy.variants)}"))
+        for member in discrepancy.members:
+            out.print(Text.assemble("      ", (member.source, "cyan"), ": ", " ".join(member.text.split())))
     return 0
 
 
