@@ -8,9 +8,11 @@ are compared on several signals at once:
   weighted by how rare they are in the story (IDF);
 - character 4-grams of the same words (morphology, transliterations);
 - numbers both sentences give.
-Sentences linked above `threshold` are grouped transitively (union-find);
-a group spanning two or more articles is a claim. Candidate pairs come from
-an inverted index of the rarer words, never all pairs.
+Sentences linked above `threshold` are grouped by average linkage (a group
+joins another only if their sentences are alike on average, so common words
+cannot chain a story into one claim); a group spanning two or more articles
+is a claim. Candidate pairs come from an inverted index of the rarer words,
+never all pairs.
 """
 
 from __future__ import annotations
