@@ -110,10 +110,6 @@ class Catalog:
 
     # Files -----------------------------------------------------------------------
 
-    def file_state(self, path: str) -> FileState | None:
-        row = self._db.execute("SELECT mtime_ns, size, digest FROM files WHERE path = ?", (path,)).fetchone()
-        return FileState(*row) if row else None
-
     def file_states(self) -> dict[str, tuple[FileState, int]]:
         """Every known file's state and article count, in one query (a re-sync of
         10k unchanged files asked twice per file before)."""

@@ -111,11 +111,7 @@ class Claim:
     support: int  # distinct sources (outlets)
     independent: int  # sources that are not copies of each other
     strength: float  # mean link score inside the claim
-
-    @property
-    def wording(self) -> str:
-        """A representative wording: the member most like the others (the first, for two)."""
-        return self.members[0].text
+    wording: str  # the member most like the others
 
 
 @dataclass(slots=True)
@@ -235,8 +231,10 @@ def _neighbours(lowered: list[str], at: int) -> set[str]:
     for step in (-1, 1, 2):
         near = at + step
         if 0 <= near < len(lowered) and lowered[near] not in STOP_WORDS and not lowered[near][:1].isdigit():
-            word = lowered[near].split("-")[-1] if step < 0 else lowered[near].split("-")[0] or lowered[near]
-            found.add(CONCEPT.get(word) or _stem(word))
+            parts = lowered[near].split("-")  # "6.4-magnitude": the part touching the number
+            word = parts[-1] if step < 0 else parts[0]
+            if word:
+                found.add(CONCEPT.get(word) or _stem(word))
     return found
 
 
@@ -296,24 +294,24 @@ def find_claims(
         for index in sorted(members):
             by_article.setdefault(sentences[index].member.article, index)  # an article's repeats count once
         sources = {source_of[a] for a in by_article}
-        if len(by_article) < 2 or len(sources) < min(min_sources, 2):
-            continue
+        if len(sources) < 2:
+            continue  # one outlet agreeing with itself corroborates nothing
         in_claim.update(members)
-        chosen = sorted(members, key=lambda m: (sentences[m].member.article, m))
+        if len(sources) < min_sources:
+            continue
         inside = [s for i, j, s in links if i in members and j in members]
-        claim = Claim(
+        central = max(members, key=lambda m: sum(similarity(m, other) for other in members if other != m))
+        claims.append(Claim(
             id="",
-            members=[sentences[m].member for m in chosen],
+            members=sorted((sentences[m].member for m in members), key=lambda m: (m.source, m.sentence)),
             support=len(sources),
             independent=len({families[a] for a in by_article}),
             strength=sum(inside) / len(inside) if inside else 0.0,
-        )
-        if claim.support >= min_sources:
-            claims.append(claim)
+            wording=sentences[central].member.text,
+        ))
     claims.sort(key=lambda c: (-c.support, -c.independent, -c.strength))
     for number, claim in enumerate(claims, 1):
         claim.id = f"c{number}"
-        claim.members.sort(key=lambda m: (m.source, m.sentence))
     single = [s.member for i, s in enumerate(sentences) if i not in in_claim and s.checkworthy]
     discrepancies = _number_discrepancies(sentences, groups) + _name_discrepancies(sentences)
     member_links = [(sentences[i].member, sentences[j].member, score) for i, j, score in links]

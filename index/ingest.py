@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from .catalog import FileState
 from .cleaning import clean
 from .errors import InputNotFound
 from .model import Article, Removed, Repair
@@ -87,17 +88,42 @@ def file_digest(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()
 
 
-def read_file(path: Path, rules: tuple[Rule, ...] | list[Rule] = DEFAULT_RULES) -> tuple[list[Article], list[IngestWarning]]:
-    """Read one file into articles, with warnings for what could not be used."""
-    name = str(path)
+@dataclass(slots=True)
+class FileLoad:
+    """What reading one file gave.
+
+    `state` is None when the file could not be read; `articles` is None when
+    its content is unchanged (same digest as `known_digest`), and empty when
+    nothing usable was in it (the warnings say why).
+    """
+
+    state: FileState | None
+    articles: list[Article] | None
+    warnings: list[IngestWarning] = field(default_factory=list)
+
+
+def load_file(file: str, known_digest: str | None, rules: tuple[Rule, ...] | list[Rule] = DEFAULT_RULES) -> FileLoad:
+    """Read one file into articles, unless its digest is `known_digest`; never raises for bad files."""
+    path = Path(file)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return [], [IngestWarning(name, f"skipped: too large ({size // (1024 * 1024)} MiB)")]
+        stat = path.stat()
+        if stat.st_size > MAX_FILE_BYTES:
+            warning = IngestWarning(file, f"skipped: too large ({stat.st_size // 2**20} MiB)")
+            return FileLoad(FileState(stat.st_mtime_ns, stat.st_size, ""), [], [warning])
         data = path.read_bytes()
     except OSError as error:
-        return [], [IngestWarning(name, f"skipped: cannot read ({error.strerror or error})")]
-    return articles_from_bytes(data, path, rules)
+        return FileLoad(None, None, [IngestWarning(file, f"skipped: cannot read ({error.strerror or error})")])
+    state = FileState(stat.st_mtime_ns, stat.st_size, file_digest(data))
+    if state.digest == known_digest:
+        return FileLoad(state, None)
+    articles, warnings = articles_from_bytes(data, path, rules)
+    return FileLoad(state, articles, warnings)
+
+
+def read_file(path: Path, rules: tuple[Rule, ...] | list[Rule] = DEFAULT_RULES) -> tuple[list[Article], list[IngestWarning]]:
+    """Read one file into articles, with warnings for what could not be used."""
+    loaded = load_file(str(path), None, rules)
+    return loaded.articles or [], loaded.warnings
 
 
 def articles_from_bytes(data: bytes, path: Path, rules=DEFAULT_RULES) -> tuple[list[Article], list[IngestWarning]]:

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 from .catalog import ArticleSummary, Catalog, FileState
 from .errors import NoArticles
-from .ingest import IngestWarning, discover
-from .loading import FileLoad, load_in_order, worker_count
+from .ingest import FileLoad, IngestWarning, discover
+from .loading import load_in_order, worker_count
 from .model import Article, SearchHit, SearchResult, Sentence
 from .rules import DEFAULT_RULES, Rule
 from .schema import index_looks_current

@@ -16,49 +16,14 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import BinaryIO, TypeVar
 
-from .catalog import FileState
 from .errors import AccordError
-from .ingest import MAX_FILE_BYTES, IngestWarning, articles_from_bytes, file_digest
-from .model import Article
+from .ingest import FileLoad, load_file
 from .rules import Rule
 
 PARALLEL_MIN_FILES = 200  # changed files worth starting worker processes for
 IN_FLIGHT_PER_WORKER = 256  # bounds memory when cleaning outpaces indexing
-
-
-@dataclass(slots=True)
-class FileLoad:
-    """What reading one file gave.
-
-    `state` is None when the file could not be read; `articles` is None when
-    its content is unchanged (same digest as `known_digest`), and empty when
-    nothing usable was in it (the warnings say why).
-    """
-
-    state: FileState | None
-    articles: list[Article] | None
-    warnings: list[IngestWarning] = field(default_factory=list)
-
-
-def load_file(file: str, known_digest: str | None, rules: tuple[Rule, ...] | list[Rule]) -> FileLoad:
-    path = Path(file)
-    try:
-        stat = path.stat()
-        if stat.st_size > MAX_FILE_BYTES:
-            warning = IngestWarning(file, f"skipped: too large ({stat.st_size // 2**20} MiB)")
-            return FileLoad(FileState(stat.st_mtime_ns, stat.st_size, ""), [], [warning])
-        data = path.read_bytes()
-    except OSError as error:
-        return FileLoad(None, None, [IngestWarning(file, f"skipped: cannot read ({error.strerror or error})")])
-    state = FileState(stat.st_mtime_ns, stat.st_size, file_digest(data))
-    if state.digest == known_digest:
-        return FileLoad(state, None)
-    articles, warnings = articles_from_bytes(data, path, rules)
-    return FileLoad(state, articles, warnings)
 
 
 def worker_count(files: int) -> int:

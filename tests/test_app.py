@@ -224,7 +224,7 @@ async def test_help_screen_lists_every_binding(app: AccordApp) -> None:
         ids = {row.id for row in app.screen.rows}
         for binding_id in ("next_sentence", "previous_sentence", "page_down", "first_sentence", "last_sentence",
                            "search", "next_hit", "previous_hit", "pane_left", "pane_right", "toggle_list",
-                           "next_page", "help", "quit", "close_search"):
+                           "next_page", "help", "quit", "close_search", "list_next", "list_choose"):
             assert binding_id in ids
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)

@@ -75,6 +75,7 @@ def test_wire_copies_count_as_one_independent_source() -> None:
     report = find_claims(load([DATA / "wire"]))
     strike = next(c for c in report.claims if "2,300" in c.wording)
     assert (strike.support, strike.independent) == (4, 2)  # three copies of one wire story, and one rewrite
+    assert strike.wording in {m.text for m in strike.members}
 
 
 def test_a_higher_threshold_links_less(quake) -> None:

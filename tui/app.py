@@ -619,7 +619,10 @@ class AccordApp(App[None]):
     def key_help(self) -> list[KeyHelp]:
         """Every binding with its current keys (after the user's keymap)."""
         keymap = getattr(self, "_keymap", {})
-        groups = [("Reader", ArticleView.BINDINGS), ("App", AccordApp.BINDINGS), ("Search bar", SearchPanel.BINDINGS)]
+        groups = [
+            ("Reader", ArticleView.BINDINGS), ("App", AccordApp.BINDINGS),
+            ("Article list", ArticleList.BINDINGS), ("Search bar", SearchPanel.BINDINGS),
+        ]
         rows = []
         for group, bindings in groups:
             for binding in bindings:

@@ -55,8 +55,11 @@ class ArticleList(ScrollView, can_focus=True):
         self.summaries = summaries
         self.shown = shown
         self.cursor = min(self.cursor, max(0, len(summaries) - 1))
-        self.virtual_size = Size(self.scrollable_content_region.width, len(summaries) * ROW_LINES)
+        self._size_to_rows()
         self.refresh()
+
+    def _size_to_rows(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.summaries) * ROW_LINES)
 
     @property
     def option_count(self) -> int:
@@ -128,5 +131,5 @@ class ArticleList(ScrollView, can_focus=True):
             self.post_message(self.Chosen(self.summaries[index].id))
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self.summaries) * ROW_LINES)
+        self._size_to_rows()
 
