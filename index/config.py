@@ -24,6 +24,10 @@ EXAMPLE = """\
 # [[boilerplate]]
 # name = "newsletter"
 # pattern = "get our .* newsletter.*"
+
+# [claims]
+# threshold = 0.25   # how alike two sentences must be to link, above 0 and at most 1
+# min_sources = 2    # claims shown need at least this many outlets
 """
 
 
@@ -33,6 +37,8 @@ class Config:
     rules: list[Rule] = field(default_factory=lambda: list(DEFAULT_RULES))
     problems: list[str] = field(default_factory=list)
     path: Path | None = None
+    claim_threshold: float | None = None  # None: the engine's default
+    min_sources: int = 2
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -60,7 +66,26 @@ def load_config(path: Path | None = None) -> Config:
         config.rules = [*DEFAULT_RULES, *compile_rules(entries)]
     except ValueError as error:
         config.problems.append(f"{path}: {error}; using the default rules")
+    _read_claims(data.get("claims", {}), config, path)
     return config
+
+
+def _read_claims(section: object, config: Config, path: Path) -> None:
+    if not isinstance(section, dict):
+        config.problems.append(f"{path}: [claims] must be a table; ignored")
+        return
+    threshold = section.get("threshold")
+    if threshold is not None:
+        if isinstance(threshold, (int, float)) and not isinstance(threshold, bool) and 0 < threshold <= 1:
+            config.claim_threshold = float(threshold)
+        else:
+            config.problems.append(f"{path}: [claims] threshold must be a number above 0 and at most 1; using the default")
+    min_sources = section.get("min_sources")
+    if min_sources is not None:
+        if isinstance(min_sources, int) and not isinstance(min_sources, bool) and min_sources >= 1:
+            config.min_sources = min_sources
+        else:
+            config.problems.append(f"{path}: [claims] min_sources must be a whole number, 1 or more; using 2")
 
 
 def state_path() -> Path:

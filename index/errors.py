@@ -21,3 +21,9 @@ class QueryError(AccordError):
 
 class IndexBusy(AccordError):
     exit_code = 3
+
+
+class StoreError(AccordError):
+    """The annotation store cannot be opened or written: the analyst's work is at stake."""
+
+    exit_code = 5
