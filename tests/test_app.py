@@ -11,6 +11,7 @@ from accord.index.config import load_config, state_path
 from accord.index.workspace import config_path
 from accord.tui.app import AccordApp
 from accord.tui.article_list import ArticleList
+from accord.tui.article_view import GUTTER
 from accord.tui.screens import HelpScreen
 from accord.tui.search_panel import SearchPanel
 
@@ -309,14 +310,14 @@ async def test_mouse_selection_copies_the_article_text(app: AccordApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         view = app.panes[0].view
-        first_line = view.render_line(0).text.rstrip()
+        first_line = view.render_line(0).text[GUTTER:].rstrip()
         assert first_line
-        await pilot.mouse_down(view, offset=(0, 0))
-        await pilot.hover(view, offset=(20, 1))
-        await pilot.mouse_up(view, offset=(20, 1))
+        await pilot.mouse_down(view, offset=(GUTTER, 0))  # the text starts right of the claim gutter
+        await pilot.hover(view, offset=(GUTTER + 20, 1))
+        await pilot.mouse_up(view, offset=(GUTTER + 20, 1))
         selected = app.screen.get_selected_text()
         # Two display lines come back as the article's own text: the wrap is a space, not a newline.
-        second_line_start = view.render_line(1).text[:20]
+        second_line_start = view.render_line(1).text[GUTTER : GUTTER + 20]
         assert selected.startswith(f"{first_line} {second_line_start}")
         assert selected == view.article.text[: len(selected)]
         assert "\n" not in selected

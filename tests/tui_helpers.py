@@ -12,6 +12,7 @@ from accord.index.config import Config, load_config
 from accord.index.workspace import Workspace
 from accord.tui.app import AccordApp
 from accord.tui.article_pane import ArticlePane
+from accord.tui.article_view import GUTTER
 
 
 def make_app(paths: list[Path], workspace: Path, config: Config | None = None) -> AccordApp:
@@ -50,11 +51,23 @@ async def ready(pilot: Pilot) -> AccordApp:
 
 
 def visible_text(pane: ArticlePane) -> str:
-    """What the pane's text area shows right now, line by line."""
+    """What the pane's text area shows right now, line by line (without the claim gutter)."""
     view = pane.view
-    return "\n".join(view.render_line(y).text.rstrip() for y in range(view.scrollable_content_region.height))
+    lines = (view.render_line(y).text for y in range(view.scrollable_content_region.height))
+    return "\n".join((line[GUTTER:] if view.article else line).rstrip() for line in lines)
 
 
 async def type_text(pilot: Pilot, text: str) -> None:
     for char in text:
         await pilot.press(char if char != " " else "space")
+
+
+def static_text(static) -> str:
+    """What a Static shows, as plain text (its content may be a Rich renderable)."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
+    console.print(static.content)
+    return console.export_text()

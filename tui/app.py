@@ -23,7 +23,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import get_current_worker
+from rich.text import Text
 
+from accord.index import claim_query
 from accord.index.catalog import ArticleSummary
 from accord.index.config import Config, load_config, save_state, load_state
 from accord.index.errors import AccordError, QueryError
@@ -34,7 +36,10 @@ from accord.index.workspace import Workspace
 
 from .article_list import ArticleList
 from .article_pane import ArticlePane
-from .article_view import ArticleView
+from .article_view import CONFLICT_GLYPH, SUPPORT_GLYPHS, ArticleView
+from .claim_screens import ClaimGridScreen, OthersScreen
+from .claims_flow import CLAIM_BINDINGS, ClaimsMixin
+from .claims_panel import ClaimsPanel
 from .screens import HelpScreen, KeyHelp, OpenScreen
 from .search_panel import SearchPanel
 from .themes import DEFAULT_THEME, load_themes, with_derived_variables
@@ -83,7 +88,7 @@ class SyncFinished(SyncMessage):
         self.report, self.error = report, error
 
 
-class AccordApp(App[None]):
+class AccordApp(ClaimsMixin, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "Accord"
 
@@ -100,6 +105,7 @@ class AccordApp(App[None]):
         Binding("o", "open", "Open", id="open", show=False),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
+        *CLAIM_BINDINGS,
     ]
 
     def __init__(self, workspace: Workspace, paths: list[str], config: Config | None = None) -> None:
@@ -122,6 +128,9 @@ class AccordApp(App[None]):
         self._opening = 0  # counts opens; see SyncMessage
         self._pending_jump: int | None = None  # Enter pressed before its search finished
         self.open_error = ""  # why the paths could not be opened, shown in empty panes
+        self.claims_status = ""
+        self._status_message = ""
+        self._init_claims()
         self._startup_problems: list[str] = list(self.config.problems)
         themes, theme_problems = load_themes()
         self._startup_problems += theme_problems
@@ -150,7 +159,15 @@ class AccordApp(App[None]):
         with Horizontal(id="main"):
             yield ArticleList(id="article-list")
             yield Horizontal(id="panes")
+            yield ClaimsPanel(id="claims")
         yield SearchPanel(id="search")
+        with Horizontal(id="legend"):
+            yield Static(Text(f"{SUPPORT_GLYPHS['all']} every outlet "), classes="legend-all")
+            yield Static(Text(f" {SUPPORT_GLYPHS['several']} several "), classes="legend-several")
+            yield Static(Text(f" {SUPPORT_GLYPHS['single']} one source only "), classes="legend-single")
+            yield Static(Text(f" {CONFLICT_GLYPH} sources disagree "), classes="legend-conflict")
+            yield Static(Text("  c claims · m grid · w others say · s/i/d next shared/single/conflict"),
+                         classes="legend-keys")
         with Horizontal(id="status"):
             yield Static(id="status-text")
             yield ProgressBar(id="progress", show_eta=False)
@@ -274,6 +291,7 @@ class AccordApp(App[None]):
             self.notify(f"{len(report.warnings) - 5} more files skipped; `accord index` lists them all",
                         severity="warning", markup=False)
         self._set_status(report.summary())
+        self._compute_claims()
 
     def _add_articles(self, ids: Iterable[str], summaries: list[ArticleSummary]) -> None:
         self.summaries.update((s.id, s) for s in summaries)
@@ -291,14 +309,17 @@ class AccordApp(App[None]):
 
     def pane_count(self) -> int:
         article_list = self.query_one(ArticleList)
+        claims_panel = self.query_one(ClaimsPanel)
         width = self.size.width - (article_list.outer_size.width or 38 if article_list.display else 0)
+        width -= claims_panel.outer_size.width or 56 if claims_panel.display else 0
         return max(1, min(MAX_PANES, width // MIN_PANE_WIDTH, len(self.ids) or MAX_PANES))
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._layout_panes)
 
-    def _layout_panes(self) -> None:
-        """As many panes as the width allows; keep what they show."""
+    def _layout_panes(self, refocus: bool = True) -> None:
+        """As many panes as the width allows; keep what they show (and, with
+        `refocus`, keep the focus in the panes)."""
         wanted = self.pane_count()
         container = self.query_one("#panes")
         panes = self.panes
@@ -314,7 +335,8 @@ class AccordApp(App[None]):
             for pane in new:
                 self.call_after_refresh(self._show_new_pane, pane)
         self.call_after_refresh(self._fill_empty_slots)
-        self.call_after_refresh(self._focus_slot, min(focused_slot, wanted - 1))
+        if refocus:
+            self.call_after_refresh(self._focus_slot, min(focused_slot, wanted - 1))
 
     def _show_new_pane(self, pane: ArticlePane) -> None:
         if not pane.request:  # else its slot was filled, and the article requested, while it mounted
@@ -389,6 +411,8 @@ class AccordApp(App[None]):
         if center:
             pane.view.move_to(sentence, center=True)
         pane.view.set_hits(spans)
+        self._mark_pane(pane)
+        self._align_when_loaded()
         self._refresh_list()
         if not self._first_article_shown.is_set():
             self.call_after_refresh(self._first_article_shown.set)
@@ -498,8 +522,9 @@ class AccordApp(App[None]):
             if worker.is_cancelled:
                 return  # a newer query superseded this one while it waited
             try:
-                result = library.search(query, limit=SEARCH_LIMIT)
-                spans = library.match_spans(query, shown)
+                result = claim_query.search(library, self.support, query, limit=SEARCH_LIMIT)
+                words = claim_query.parse(query).text
+                spans = library.match_spans(words, shown) if words else {}
             except QueryError as error:
                 if not worker.is_cancelled:
                     self.call_from_thread(self._show_search_error, query, str(error))
@@ -596,6 +621,7 @@ class AccordApp(App[None]):
                 paths = [str(Path(p).expanduser()) for p in text.split()]
                 self.paths = paths
                 self.ids, self.slots, self.open_error = [], [None] * len(self.slots), ""
+                self._reset_claims()
                 for pane in self.panes:
                     pane.show_message("Loading…")
                 self._open(paths)
@@ -622,6 +648,8 @@ class AccordApp(App[None]):
         groups = [
             ("Reader", ArticleView.BINDINGS), ("App", AccordApp.BINDINGS),
             ("Article list", ArticleList.BINDINGS), ("Search bar", SearchPanel.BINDINGS),
+            ("Claims panel", ClaimsPanel.BINDINGS), ("Claim grid", ClaimGridScreen.BINDINGS),
+            ("What others say", OthersScreen.BINDINGS),
         ]
         rows = []
         for group, bindings in groups:
@@ -632,22 +660,26 @@ class AccordApp(App[None]):
         return rows
 
     def _set_status(self, message: str | None = None) -> None:
+        """The status line: article count, the latest sync message (kept until the
+        next one), the claims summary and the active search."""
+        if message is not None:
+            self._status_message = message
         parts = [f"{len(self.ids)} articles"]
-        if message:
-            parts.append(message)
+        if self._status_message:
+            parts.append(self._status_message)
+        if self.claims_status:
+            parts.append(self.claims_status)
         if self.search_result is not None:
             count = len(self.search_result.hits)
             position = f"{self.hit_index + 1}/{count}" if self.hit_index >= 0 else f"{count} hits"
             parts.append(f"search {self.search_result.query!r}: {position} (n/N, Esc clears)")
-        from rich.text import Text
-
         self.query_one("#status-text", Static).update(Text(" · ".join(parts)))
 
 
 _KEY_NAMES = {
     "slash": "/", "question_mark": "?", "left_square_bracket": "[", "right_square_bracket": "]",
     "pagedown": "PgDn", "pageup": "PgUp", "escape": "Esc", "space": "Space",
-    "down": "↓", "up": "↑", "left": "←", "right": "→",
+    "down": "↓", "up": "↑", "left": "←", "right": "→", "plus": "+", "minus": "-",
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 from collections import OrderedDict
+from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
@@ -28,6 +29,40 @@ from .layout import Line, LineIndex, printable, wrap
 
 Spans = tuple[tuple[int, int], ...]
 _CACHE_LINES = 512
+GUTTER = 2  # columns left of the text for the claim-support mark
+
+# A sentence's standing in the shared claims, as the gutter shows it: the glyphs
+# differ as well as the colours, so the marks survive a monochrome terminal.
+SUPPORT_GLYPHS = {"all": "┃", "several": "│", "single": "╎"}
+CONFLICT_GLYPH = "!"
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """How a sentence is marked: its support kind ("all", "several", "single") and
+    whether a discrepancy touches it."""
+
+    kind: str
+    conflict: bool = False
+
+    def is_a(self, target: str) -> bool:
+        """Is this a jump target: "shared", "single" or "conflict"?"""
+        if target == "shared":
+            return self.kind in ("all", "several")
+        if target == "single":
+            return self.kind == "single"
+        return self.conflict
+
+
+@dataclass(frozen=True, slots=True)
+class _Styles:
+    cursor: Style
+    hit: Style
+    kinds: tuple[tuple[str, Style], ...]  # hashable: the styles are part of the line cache key
+    conflict: Style
+
+    def kind(self, name: str) -> Style:
+        return next(style for kind, style in self.kinds if kind == name)
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -38,6 +73,10 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--cursor-inactive",
         "article-view--hit",
         "article-view--placeholder",
+        "article-view--claim-all",
+        "article-view--claim-several",
+        "article-view--claim-single",
+        "article-view--conflict",
     }
 
     BINDINGS = [
@@ -68,6 +107,9 @@ class ArticleView(ScrollView, can_focus=True):
         self.placeholder = "Loading…"
         self._hits: Spans = ()
         self._hit_starts: list[int] = []
+        self._marks: dict[int, Mark] = {}
+        self._conflicts: Spans = ()
+        self._overscroll = 0  # blank lines allowed past the end, so a late sentence can be aligned
         self._lines: list[Line] = []
         self._index = LineIndex([])
         self._wrapped_width = 0
@@ -81,6 +123,8 @@ class ArticleView(ScrollView, can_focus=True):
         self.article = article
         self.placeholder = placeholder or self.placeholder
         self._hits, self._hit_starts = (), []
+        self._marks, self._conflicts = {}, ()
+        self._overscroll = 0
         self._wrapped_width = 0
         self._rewrap()
         self.cursor = 0
@@ -99,6 +143,38 @@ class ArticleView(ScrollView, can_focus=True):
     def hits(self) -> Spans:
         return self._hits
 
+    def set_marks(self, marks: dict[int, Mark], conflicts: Spans = ()) -> None:
+        """Colour sentences by claim support (sentence index -> Mark) and underline
+        the disputed values (character spans)."""
+        conflicts = tuple(sorted(conflicts))
+        if marks == self._marks and conflicts == self._conflicts:
+            return
+        self._marks, self._conflicts = dict(marks), conflicts
+        self._touch()
+
+    @property
+    def marks(self) -> dict[int, Mark]:
+        return self._marks
+
+    def jump(self, target: str, direction: int) -> bool:
+        """Move to the next (+1) or previous (-1) sentence that is a `target` ("shared",
+        "single", "conflict"), wrapping round the article; False if there is none."""
+        if self.article is None or not self.article.sentences:
+            return False
+        count = len(self.article.sentences)
+        for step in range(1, count + 1):
+            index = (self.cursor + direction * step) % count
+            mark = self._marks.get(index)
+            if mark is not None and mark.is_a(target):
+                self.move_to(index, center=not self._sentence_visible(index))
+                return True
+        return False
+
+    def _sentence_visible(self, index: int) -> bool:
+        assert self.article is not None
+        first, last = self.sentence_lines(self.article.sentences[index])
+        top = round(self.scroll_y)
+        return top <= first and last < top + self.scrollable_content_region.height
     @property
     def current_sentence(self) -> Sentence | None:
         if self.article is None or not self.article.sentences:
@@ -115,7 +191,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.refresh()
 
     def _rewrap(self) -> None:
-        width = self.scrollable_content_region.width
+        width = self.scrollable_content_region.width - GUTTER
         if width == self._wrapped_width and self._lines:
             return
         self._wrapped_width = width
@@ -124,8 +200,12 @@ class ArticleView(ScrollView, can_focus=True):
         else:
             self._lines = wrap(self.article.text, self.article.paragraphs, width)
         self._index = LineIndex(self._lines)
-        self.virtual_size = Size(width, len(self._lines) or 1)
+        self._size_virtually()
         self._touch()
+
+    def _size_virtually(self) -> None:
+        width = self.scrollable_content_region.width
+        self.virtual_size = Size(width, (len(self._lines) + self._overscroll) or 1)
 
     def on_resize(self, event: events.Resize) -> None:
         self._rewrap()
@@ -143,6 +223,22 @@ class ArticleView(ScrollView, can_focus=True):
         self._ensure_cursor_visible(center=center)
         if changed or center:
             self.post_message(self.CursorMoved(self, self.current_sentence))
+
+    def align_to(self, sentence: int, row: int) -> None:
+        """Cursor on `sentence`, scrolled so its first line sits `row` lines from the
+        top: the claims panel aligns every pane on one claim this way."""
+        self.move_to(sentence)
+        current = self.current_sentence
+        if current is None or not self._lines:
+            return
+        first, _ = self.sentence_lines(current)
+        target = max(0, first - row)
+        height = self.scrollable_content_region.height
+        needed = target + height - len(self._lines)
+        if needed > self._overscroll:
+            self._overscroll = needed
+            self._size_virtually()
+        self.scroll_to(y=target, animate=False, immediate=True)
 
     def sentence_lines(self, sentence: Sentence) -> tuple[int, int]:
         """First and last display line of a sentence."""
@@ -209,7 +305,7 @@ class ArticleView(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        y, x = offset.y + round(self.scroll_y), offset.x + round(self.scroll_x)
+        y, x = offset.y + round(self.scroll_y), offset.x + round(self.scroll_x) - GUTTER
         if y >= len(self._lines):
             return
         sentence = self.article.sentence_at(self._index.offset_at(y, x))
@@ -228,8 +324,10 @@ class ArticleView(ScrollView, can_focus=True):
         """The selected text, taken from the article itself (no wrap breaks)."""
         if self.article is None or not self._lines:
             return None
-        start = self._index.offset_at(selection.start.y, selection.start.x) if selection.start else 0
-        end = self._index.offset_at(selection.end.y, selection.end.x) if selection.end else len(self.article.text)
+        start = self._index.offset_at(selection.start.y, selection.start.x - GUTTER) if selection.start else 0
+        end = (
+            self._index.offset_at(selection.end.y, selection.end.x - GUTTER) if selection.end else len(self.article.text)
+        )
         return self.article.text[start:end], "\n"
 
     def selection_updated(self, selection: Selection | None) -> None:
@@ -253,41 +351,81 @@ class ArticleView(ScrollView, can_focus=True):
         return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, index)
 
     def _line_strip(self, index: int, base: Style) -> Strip:
-        cursor_style = self.get_component_rich_style(
-            "article-view--cursor" if self.has_focus else "article-view--cursor-inactive"
+        styles = _Styles(
+            cursor=self.get_component_rich_style(
+                "article-view--cursor" if self.has_focus else "article-view--cursor-inactive"
+            ),
+            hit=self.get_component_rich_style("article-view--hit"),
+            kinds=tuple((kind, self.get_component_rich_style(f"article-view--claim-{kind}")) for kind in SUPPORT_GLYPHS),
+            conflict=self.get_component_rich_style("article-view--conflict"),
         )
-        hit_style = self.get_component_rich_style("article-view--hit")
         selection = self.text_selection
-        key = (index, self._generation, cursor_style, hit_style, base)
+        key = (index, self._generation, styles, base)
         if selection is None and key in self._cache:
             self._cache.move_to_end(key)
             return self._cache[key]
-        strip = self._build_strip(self._lines[index], index, base, cursor_style, hit_style, selection)
+        strip = self._build_strip(self._lines[index], index, base, styles, selection)
         if selection is None:
             self._cache[key] = strip
             if len(self._cache) > _CACHE_LINES:
                 self._cache.popitem(last=False)
         return strip
 
-    def _build_strip(
-        self, line: Line, index: int, base: Style, cursor_style: Style, hit_style: Style, selection: Selection | None
-    ) -> Strip:
+    def _build_strip(self, line: Line, index: int, base: Style, styles: "_Styles", selection: Selection | None) -> Strip:
         assert self.article is not None
         # Text(...) never parses markup, and printable() neutralises escapes: article
         # text is untrusted and must show literally.
         text = Text(printable(self.article.text[line.start : line.end]), style=base, no_wrap=True, end="")
+        if self._marks and not line.blank:
+            self._stylize_support(text, line, styles)
         sentence = self.current_sentence
         if sentence is not None and not line.blank:
-            self._stylize_span(text, line, sentence.start, sentence.end, cursor_style)
+            self._stylize_span(text, line, sentence.start, sentence.end, styles.cursor)
+        first_conflict = max(0, bisect.bisect_right(self._conflicts, (line.start, line.start)) - 1)
+        for start, end in self._conflicts[first_conflict:]:
+            if start >= line.end:
+                break
+            self._stylize_span(text, line, start, end, styles.conflict)
         first_hit = max(0, bisect.bisect_right(self._hit_starts, line.start) - 1)
         for start, end in self._hits[first_hit:]:
             if start >= line.end:
                 break
-            self._stylize_span(text, line, start, end, hit_style)
+            self._stylize_span(text, line, start, end, styles.hit)
+        text = Text.assemble(self._gutter(line, styles, base), text, no_wrap=True, end="")
         if selection is not None and (span := selection.get_span(index)) is not None:
             start, end = span
             text.stylize(self.screen.get_component_rich_style("screen--selection"), start, len(text) if end == -1 else end)
         return Strip(list(text.render(self.app.console)), text.cell_len)
+
+    def _stylize_support(self, text: Text, line: Line, styles: "_Styles") -> None:
+        """Colour each marked sentence on the line by its support."""
+        assert self.article is not None
+        sentence = self.article.sentence_at(line.start)
+        while sentence is not None and sentence.start < line.end:
+            mark = self._marks.get(sentence.index)
+            if mark is not None:
+                self._stylize_span(text, line, sentence.start, sentence.end, styles.kind(mark.kind))
+            following = sentence.index + 1
+            sentence = self.article.sentences[following] if following < len(self.article.sentences) else None
+
+    def _gutter(self, line: Line, styles: "_Styles", base: Style) -> Text:
+        """The support mark of the sentence the line begins in (or the first one that starts on it)."""
+        blank = Text(" " * GUTTER, style=base, end="")
+        if not self._marks or line.blank or self.article is None:
+            return blank
+        sentence = self.article.sentence_at(line.start)
+        if sentence is None or sentence.start >= line.end:
+            return blank
+        mark = self._marks.get(sentence.index)
+        if mark is None and sentence.end < line.end:
+            later = self.article.sentence_at(sentence.end)
+            if later is not None and later.start < line.end:
+                mark = self._marks.get(later.index)
+        if mark is None:
+            return blank
+        if mark.conflict:
+            return Text.assemble((CONFLICT_GLYPH, styles.conflict), (" ", base), end="")
+        return Text.assemble((SUPPORT_GLYPHS[mark.kind], base + styles.kind(mark.kind)), (" ", base), end="")
 
     @staticmethod
     def _stylize_span(text: Text, line: Line, start: int, end: int, style: Style) -> None:

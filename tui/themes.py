@@ -24,6 +24,11 @@ DERIVED_VARIABLES = {
     "accord-hit": ("warning", ""),
     "accord-hit-foreground": ("background", ""),
     "accord-title": ("accent", ""),
+    "accord-claim-all": ("success", ""),
+    "accord-claim-several": ("primary", ""),
+    "accord-claim-single": ("warning", ""),
+    "accord-conflict": ("error", ""),
+    "accord-conflict-foreground": ("background", ""),
 }
 
 

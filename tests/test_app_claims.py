@@ -1,0 +1,267 @@
+"""Shared claims in the reader, driven through Pilot: colours, the claims panel and
+its alignment, jump keys, the grid, "what others say", threshold keys, decisions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from accord.index.store import Store
+from accord.index.workspace import Workspace
+from accord.tui.app import AccordApp
+from accord.tui.article_view import CONFLICT_GLYPH, GUTTER, SUPPORT_GLYPHS
+from accord.tui.claim_screens import ClaimGridScreen, OthersScreen
+from accord.tui.claims_panel import ClaimsPanel
+
+from claims_eval import DATA
+from tui_helpers import make_app, ready, static_text, type_text, until
+
+SIZE = (150, 40)
+
+
+async def claims_ready(pilot) -> AccordApp:
+    app = await ready(pilot)
+    await until(pilot, lambda: app.claim_report is not None, "shared claims")
+    await until(pilot, lambda: all(p.view.marks for p in app.panes if p.view.article), "claim colours")
+    await pilot.pause()
+    return app
+
+
+@pytest.fixture
+def app(seeds_dir: Path, tmp_path: Path) -> AccordApp:
+    return make_app([seeds_dir], tmp_path / "ws")
+
+
+@pytest.fixture
+def quake_app(tmp_path: Path) -> AccordApp:
+    return make_app([DATA / "quake"], tmp_path / "ws")
+
+
+async def test_sentences_are_coloured_by_support_with_a_legend(app: AccordApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await claims_ready(pilot)
+        view = app.panes[0].view
+        support = app.support
+        article = view.article
+        kinds = {index: mark.kind for index, mark in view.marks.items()}
+        for index, kind in kinds.items():
+            assert support.get(article.id, index).kind == kind
+        assert set(kinds.values()) >= {"single"} and set(kinds.values()) & {"all", "several"}
+        # The gutter shows the first sentence's glyph, in its kind's colour.
+        first_kind = kinds.get(0)
+        assert first_kind is not None
+        line = view.render_line(0)
+        assert line.text.startswith(SUPPORT_GLYPHS[first_kind])
+        colour = view.get_component_rich_style(f"article-view--claim-{first_kind}").color
+        assert any(seg.text == SUPPORT_GLYPHS[first_kind] and seg.style.color == colour for seg in line)
+        legend = app.query_one("#legend")
+        assert legend.display and "every outlet" in static_text(legend.query_one(".legend-all"))
+
+
+async def test_a_name_discrepancy_is_marked_in_the_pane(app: AccordApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await claims_ready(pilot)
+        conflicted = [(p, i) for p in app.panes for i, m in p.view.marks.items() if m.conflict]
+        if not conflicted:  # the misspelt name sits in the second article; show it
+            app.show_article(app.ids[1])
+            await until(pilot, lambda: any(m.conflict for p in app.panes for m in p.view.marks.values()), "conflict")
+            conflicted = [(p, i) for p in app.panes for i, m in p.view.marks.items() if m.conflict]
+        pane, index = conflicted[0]
+        sentence = pane.view.article.sentences[index]
+        text = pane.view.article.text[sentence.start : sentence.end]
+        assert "Hajasi" in text or "Hayashi" in text
+        pane.view.move_to(index, center=True)
+        await pilot.pause()
+        shown = [pane.view.render_line(y) for y in range(pane.view.scrollable_content_region.height)]
+        assert any(line.text.startswith(CONFLICT_GLYPH) for line in shown)
+        conflict_style = pane.view.get_component_rich_style("article-view--conflict")
+        marked = "".join(seg.text for line in shown for seg in line if seg.style and seg.style.bgcolor == conflict_style.bgcolor)
+        assert "Ha" in marked  # the disputed name itself is highlighted
+
+
+async def test_claims_panel_lists_claims_and_aligns_the_panes(app: AccordApp) -> None:
+    async with app.run_test(size=(200, 40)) as pilot:
+        await claims_ready(pilot)
+        await pilot.press("c")
+        panel = app.query_one(ClaimsPanel)
+        await until(pilot, lambda: panel.options.has_focus, "the claims list to take focus")
+        assert panel.display
+        report = app.claim_report
+        assert panel.options.option_count == len(report.claims) + len(report.discrepancies)
+        supports = [c.support for c in report.claims]
+        assert supports == sorted(supports, reverse=True)  # ranked by support
+        detail = static_text(panel.query_one("#claim-detail-text"))
+        assert report.claims[0].id in detail and "outlets" in detail
+        await pilot.press("down", "down")
+        claim = report.claims[2]
+        await pilot.press("enter")
+        in_claim = {m.article: m.sentence for m in reversed(claim.members)}
+        await until(pilot, lambda: all(p.view.article is not None for p in app.panes), "panes to load")
+        await until(
+            pilot,
+            lambda: sum(1 for p in app.panes if p.article_id in in_claim and p.view.cursor == in_claim[p.article_id])
+            >= min(len(app.panes), len(in_claim)),
+            "the panes to move to the claim",
+        )
+        rows = []
+        for pane in app.panes:
+            if pane.article_id in in_claim:
+                view = pane.view
+                first, _ = view.sentence_lines(view.current_sentence)
+                rows.append(first - round(view.scroll_y))
+        assert len(rows) >= 2 and len(set(rows)) == 1, rows  # every member at the same height
+        await pilot.press("escape")
+        assert not panel.display
+
+
+async def test_jump_keys_walk_shared_single_and_conflicting_sentences(app: AccordApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await claims_ready(pilot)
+        view = app.panes[1].view  # the second article has every kind, the misspelt name included
+        view.focus()
+        marks = view.marks
+        await pilot.press("s")
+        assert marks[view.cursor].kind in ("all", "several")
+        await pilot.press("i")
+        assert marks[view.cursor].kind == "single"
+        await pilot.press("d")
+        assert marks[view.cursor].conflict
+        before = view.cursor
+        await pilot.press("s", "S")
+        assert view.cursor == before or marks[view.cursor].kind in ("all", "several")
+        shared = sorted(i for i, m in marks.items() if m.kind in ("all", "several"))
+        view.move_to(shared[0])
+        await pilot.press("S")  # wraps round to the last shared sentence
+        assert view.cursor == shared[-1]
+
+
+async def test_others_say_shows_the_other_wordings_and_jumps(app: AccordApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await claims_ready(pilot)
+        view = app.panes[0].view
+        shared = next(i for i, m in sorted(view.marks.items()) if m.kind in ("all", "several"))
+        view.move_to(shared)
+        await pilot.press("w")
+        screen = app.screen
+        assert isinstance(screen, OthersScreen)
+        claim = app.support.get(view.article.id, shared).claim
+        assert len(screen.others) == len(claim.members) - 1
+        target = screen.others[0]
+        await pilot.press("enter")
+        await until(pilot, lambda: any(p.article_id == target.article and p.view.cursor == target.sentence
+                                       for p in app.panes), "the jump to the other wording")
+        single = next(i for i, m in sorted(view.marks.items()) if m.kind == "single")
+        app.panes[0].view.focus()
+        app.panes[0].view.move_to(single)
+        await pilot.press("w")
+        assert isinstance(app.screen, OthersScreen) and app.screen.others == []
+        assert "Single-source" in static_text(app.screen.query_one("#others-heading"))
+        await pilot.press("escape")
+        assert not isinstance(app.screen, OthersScreen)
+
+
+async def test_grid_shows_claims_by_outlet_and_enter_jumps(app: AccordApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await claims_ready(pilot)
+        await pilot.press("m")
+        grid = app.screen
+        assert isinstance(grid, ClaimGridScreen)
+        table = grid.query_one("DataTable")
+        report = app.claim_report
+        assert table.row_count == len(report.claims) and len(table.columns) == len(app.outlets()) + 1
+        first = report.claims[0]
+        row = [str(cell) for cell in table.get_row_at(0)]
+        for column, outlet in enumerate(app.outlets(), 1):
+            has = any(m.source == outlet for m in first.members)
+            assert (row[column] != "·") == has
+        absent = next((c for c in range(1, len(row)) if row[c] == "·"), None)
+        # Walk to an outlet that supports the first claim and jump there.
+        column = next(c for c in range(1, len(row)) if row[c] != "·")
+        await pilot.press(*["right"] * (column - 1), "enter")
+        member = grid.cells[(0, column)]
+        await until(pilot, lambda: not isinstance(app.screen, ClaimGridScreen), "the grid to close")
+        await until(pilot, lambda: any(p.article_id == member.article and p.view.cursor == member.sentence
+                                       for p in app.panes), "the jump")
+        if absent is not None:  # Enter on an absent cell stays put
+            await pilot.press("m")
+            await pilot.press(*["right"] * (absent - 1), "enter")
+            assert isinstance(app.screen, ClaimGridScreen)
+
+
+async def test_threshold_keys_recompute_claims(quake_app: AccordApp) -> None:
+    app = quake_app
+    async with app.run_test(size=SIZE) as pilot:
+        await claims_ready(pilot)
+        loose_links = len(app.claim_report.links)
+        start = app.claim_threshold
+        for _ in range(6):
+            await pilot.press("plus")
+        assert app.claim_threshold == pytest.approx(start + 0.3)
+        await until(pilot, lambda: f"{app.claim_threshold:.2f}" in app.claims_status and app.claim_report is not None
+                    and len(app.claim_report.links) < loose_links, "fewer links at a stricter threshold")
+        await pilot.press("minus")
+        assert app.claim_threshold == pytest.approx(start + 0.25)
+
+
+async def test_reject_link_and_undo_persist_in_the_workspace(quake_app: AccordApp, tmp_path: Path) -> None:
+    app = quake_app
+    async with app.run_test(size=SIZE) as pilot:
+        await claims_ready(pilot)
+        view = app.panes[0].view
+        view.focus()
+        shared = next(i for i, m in sorted(view.marks.items()) if m.kind in ("all", "several"))
+        view.move_to(shared)
+        claim = app.support.get(view.article.id, shared).claim
+        await pilot.press("x")
+        await until(pilot, lambda: app.support is not None and (
+            app.support.get(view.article.id, shared) is None or app.support.get(view.article.id, shared).claim is None
+            or app.support.get(view.article.id, shared).claim.members != claim.members), "the sentence to leave its claim")
+        entry = app.support.get(view.article.id, shared)
+        assert entry is None or entry.claim is None or (view.article.id, shared) not in {
+            (m.article, m.sentence) for m in entry.claim.members if m.article != view.article.id}
+        with Store(Workspace(tmp_path / "ws").annotations_path) as store:
+            saved = store.decisions()
+        assert saved and all(d.verdict == "reject" for d in saved)
+        await pilot.press("u")
+        await until(pilot, lambda: app.support.get(view.article.id, shared) is not None
+                    and app.support.get(view.article.id, shared).claim is not None, "the undo")
+        with Store(Workspace(tmp_path / "ws").annotations_path) as store:
+            assert store.decisions() == []
+        # Link by hand: an unclaimed sentence of one article to one of another.
+        other = app.panes[1].view
+        lonely = next(i for i in range(len(view.article.sentences)) if i not in view.marks or view.marks[i].kind == "single")
+        partner = next(i for i in range(len(other.article.sentences)) if i not in other.marks or other.marks[i].kind == "single")
+        view.move_to(lonely)
+        await pilot.press("L")
+        other.focus()
+        other.move_to(partner)
+        await pilot.press("L")
+        await until(pilot, lambda: app.support.get(view.article.id, lonely) is not None
+                    and app.support.get(view.article.id, lonely).claim is not None
+                    and (other.article.id, partner) in {(m.article, m.sentence)
+                                                        for m in app.support.get(view.article.id, lonely).claim.members},
+                    "the hand-made link to form a claim")
+
+
+async def test_search_understands_claim_state(app: AccordApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await claims_ready(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "conflict:yes")
+        panel = app.query_one("SearchPanel")
+        await until(pilot, lambda: panel.result is not None and panel.result.query == "conflict:yes", "results")
+        hits = panel.result.hits
+        assert hits and all(app.support.get(h.article, h.sentence).conflict for h in hits)
+        for _ in range(len("conflict:yes")):
+            await pilot.press("backspace")
+        await type_text(pilot, "sources:>=4 patriot")
+        await until(pilot, lambda: panel.result is not None and panel.result.query == "sources:>=4 patriot", "results")
+        assert panel.result.hits
+        for hit in panel.result.hits:
+            assert app.support.get(hit.article, hit.sentence).support >= 4
+            assert "patriot" in hit.snippet.lower()
+        for _ in range(len("sources:>=4 patriot")):
+            await pilot.press("backspace")
+        await type_text(pilot, "single:maybe")
+        await until(pilot, lambda: "yes or no" in static_text(panel.query_one("#search-status")), "the error")
