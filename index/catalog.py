@@ -194,6 +194,10 @@ class Catalog:
         row = self._db.execute("SELECT data FROM articles WHERE id = ?", (article_id,)).fetchone()
         return decode(row[0]) if row else None
 
+    def all_ids(self) -> list[str]:
+        """Every article, in file order."""
+        return [row[0] for row in self._db.execute("SELECT id FROM articles ORDER BY file, position")]
+
     def count(self) -> int:
         return self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
 

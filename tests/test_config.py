@@ -118,3 +118,26 @@ def test_corrupt_state_is_ignored(content: str) -> None:
     assert load_state() == {}
     save_state(theme="accord-dark")
     assert load_state() == {"theme": "accord-dark"}
+
+
+def test_claims_threshold_and_min_sources_are_read() -> None:
+    write(config_path(), "[claims]\nthreshold = 0.4\nmin_sources = 3\n")
+    config = load_config()
+    assert config.problems == []
+    assert (config.claim_threshold, config.min_sources) == (0.4, 3)
+
+
+@pytest.mark.parametrize(
+    ("section", "problem"),
+    [
+        ("[claims]\nthreshold = 1.5\n", "threshold must be a number above 0"),
+        ("[claims]\nthreshold = \"high\"\n", "threshold must be a number above 0"),
+        ("[claims]\nmin_sources = 0\n", "min_sources must be a whole number"),
+        ("claims = 3\n", "[claims] must be a table"),
+    ],
+)
+def test_a_bad_claims_setting_is_one_problem_and_the_default_stands(section: str, problem: str) -> None:
+    write(config_path(), section)
+    config = load_config()
+    assert len(config.problems) == 1 and problem in config.problems[0]
+    assert (config.claim_threshold, config.min_sources) == (None, 2)

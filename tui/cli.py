@@ -16,11 +16,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from accord import __version__
-from accord.index.claims import DEFAULT_THRESHOLD, find_claims
-from accord.index.config import load_config
+from accord.index import claim_query
+from accord.index.claims import DEFAULT_THRESHOLD, ClaimReport, find_claims
+from accord.index.config import Config, load_config
 from accord.index.errors import AccordError
 from accord.index.ingest import bundled_seeds
 from accord.index.library import Library, SyncReport
+from accord.index.store import Store
+from accord.index.support import SupportMap
 from accord.index.workspace import Workspace, config_path
 
 COMMANDS = ("index", "search", "claims", "info")
@@ -56,9 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
     claims = commands.add_parser("claims", parents=[common], help="claims the sources share, single-source sentences, discrepancies")
     claims.add_argument("paths", nargs="*", metavar="PATH", help="the story's files or folders (default: the bundled seeds)")
     claims.add_argument("--json", action="store_true", help="print the JSON described in the README")
-    claims.add_argument("--min-sources", type=_positive, default=2, metavar="N", help="claims supported by at least N sources (default 2)")
-    claims.add_argument("--threshold", type=_fraction, default=DEFAULT_THRESHOLD, metavar="X",
-                        help=f"how alike two sentences must be to link, 0-1 (default {DEFAULT_THRESHOLD})")
+    claims.add_argument("--min-sources", type=_positive, metavar="N",
+                        help="claims supported by at least N sources (default: [claims] min_sources in the config, else 2)")
+    claims.add_argument("--threshold", type=_fraction, metavar="X",
+                        help=f"how alike two sentences must be to link, 0-1 (default: [claims] threshold in the config, "
+                             f"else {DEFAULT_THRESHOLD})")
 
     commands.add_parser("info", parents=[common], help="print where the workspace, index, annotations and config live")
     return parser
@@ -113,13 +118,13 @@ def _run(args: argparse.Namespace, err: Console) -> int:
         err.print(Text(f"accord: warning: {problem}"))
     with Library(workspace, config.rules) as library:
         if args.command == "claims":
-            return _claims(library, args, err)
+            return _claims(library, args, config, workspace)
         if args.command == "index":
             report = _sync(library, args.paths or [str(bundled_seeds())], err, show_progress=not args.quiet)
             if not args.quiet:
                 print(f"{report.summary()} ({len(report.files)} files) in {workspace.root}")
             return 0
-        return _search(library, args, err)
+        return _search(library, args, err, config, workspace)
 
 
 def _sync(library: Library, paths: list[str], err: Console, show_progress: bool) -> SyncReport:
@@ -143,13 +148,18 @@ def _sync(library: Library, paths: list[str], err: Console, show_progress: bool)
     return report
 
 
-def _search(library: Library, args: argparse.Namespace, err: Console) -> int:
+def _search(library: Library, args: argparse.Namespace, err: Console, config: Config, workspace: Workspace) -> int:
     files = None
     if args.paths:
         files = _sync(library, args.paths, err, show_progress=False).files
     elif library.catalog.count() == 0:
         _sync(library, [str(bundled_seeds())], err, show_progress=False)
-    result = library.search(args.query, limit=args.limit, files=files)
+    if claim_query.parse(args.query).filtered:  # sources:/single:/conflict: need the claims of what is searched
+        ids = library.article_ids(files) if files is not None else library.catalog.all_ids()
+        report = _claim_report(library, ids, config, workspace)
+        result = claim_query.search(library, SupportMap(report), args.query, limit=args.limit)
+    else:
+        result = library.search(args.query, limit=args.limit, files=files)
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return 0
@@ -157,7 +167,8 @@ def _search(library: Library, args: argparse.Namespace, err: Console) -> int:
     if not result.hits:
         out.print(Text(f"no hits for {args.query}"))
         return 0
-    out.print(Text(f"{result.total} articles match {args.query}; best {len(result.hits)}:", style="bold"))
+    unit = "sentences" if claim_query.has_filters(args.query) else "articles"  # filters pick sentences
+    out.print(Text(f"{result.total} {unit} match {args.query}; best {len(result.hits)}:", style="bold"))
     for number, hit in enumerate(result.hits, 1):
         date = hit.date.isoformat() if hit.date else "undated"
         header = Text.assemble((f"{number}. ", "bold"), (hit.source, "cyan"), f" · {hit.title} · {date}")
@@ -170,15 +181,31 @@ def _search(library: Library, args: argparse.Namespace, err: Console) -> int:
     return 0
 
 
-def _claims(library: Library, args: argparse.Namespace, err: Console) -> int:
+def _claim_report(
+    library: Library, ids: list[str], config: Config, workspace: Workspace,
+    threshold: float | None = None, min_sources: int | None = None,
+) -> ClaimReport:
+    """Claims among `ids`, with the analyst's decisions from the workspace applied."""
+    with Store(workspace.annotations_path) as store:
+        decisions = store.decisions()
+    return find_claims(
+        [library.article(i) for i in ids],
+        threshold=threshold or config.claim_threshold or DEFAULT_THRESHOLD,
+        min_sources=min_sources or config.min_sources,
+        decisions=decisions,
+    )
+
+
+def _claims(library: Library, args: argparse.Namespace, config: Config, workspace: Workspace) -> int:
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
     files = _sync(library, args.paths or [str(bundled_seeds())], err, show_progress=False).files
-    articles = [library.article(i) for i in library.article_ids(files)]
-    report = find_claims(articles, threshold=args.threshold, min_sources=args.min_sources)
+    report = _claim_report(library, library.article_ids(files), config, workspace, args.threshold, args.min_sources)
+    min_sources = args.min_sources or config.min_sources
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
         return 0
     out = Console(highlight=False, soft_wrap=False)
-    out.print(Text(f"{len(report.claims)} claims shared by {args.min_sources}+ of {report.sources} sources", style="bold"))
+    out.print(Text(f"{len(report.claims)} claims shared by {min_sources}+ of {report.sources} sources", style="bold"))
     for claim in report.claims:
         out.print(Text.assemble((f"{claim.id} ", "bold"), f"{claim.support} sources, {claim.independent} independent"))
         for member in claim.members:

@@ -10,11 +10,12 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from accord.index.claim_query import has_filters
 from accord.index.model import SearchHit, SearchResult
 
 from .layout import printable
 
-PLACEHOLDER = 'words, "a phrase", outlet:UNN, mis*, hayashi~, date:2023-12, a OR b, NOT c'
+PLACEHOLDER = 'words, "a phrase", outlet:UNN, mis*, hayashi~, date:2023-12, sources:>=3, single:yes, conflict:yes'
 
 
 class SearchPanel(Vertical):
@@ -92,10 +93,11 @@ class SearchPanel(Vertical):
         if result.hits:
             results.highlighted = 0
         shown = len(result.hits)
+        unit = "sentences" if has_filters(result.query) else "articles"  # claim filters pick sentences
         if not result.total:
-            self.set_status(f"no articles match {result.query}")
+            self.set_status(f"no {unit} match {result.query}")
         else:
-            self.set_status(f"{result.total} articles match; best {shown}. Enter jumps, ↓ picks, Esc closes")
+            self.set_status(f"{result.total} {unit} match; best {shown}. Enter jumps, ↓ picks, Esc closes")
 
     def show_error(self, message: str) -> None:
         self.result = None
