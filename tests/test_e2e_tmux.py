@@ -24,8 +24,11 @@ ACCORD = [sys.executable, "-m", "accord"]
 TMUX = ["tmux", "-L", f"accord-tests-{os.getpid()}", "-f", "/dev/null"]
 
 
+GUTTER_MARKS = {"┃", "╎", "!"}  # the claim-support gutter; "│" is also a pane border
+
+
 def words(screen: str) -> str:
-    return " ".join(screen.replace("│", " ").split())
+    return " ".join(w for w in screen.replace("│", " ").split() if w not in GUTTER_MARKS)
 
 
 class Terminal:
@@ -121,3 +124,22 @@ def test_missing_path_is_one_line_error_in_the_terminal(terminal) -> None:
     screen = term.wait_for(lambda s: "ACCORD-EXIT=" in s, "the command to end")
     assert "accord: error: no such file or folder: /no/such/folder" in screen
     assert "ACCORD-EXIT=2" in screen and "Traceback" not in screen
+
+
+def test_shared_claims_panel_and_grid_in_a_real_terminal(terminal) -> None:
+    term = terminal()
+    term.wait_for(lambda s: "claims," in s and "single-source" in s and "every outlet" in s, "claims and the legend")
+    screen = term.screen()
+    assert any(line.lstrip("│ ").startswith(("┃", "╎")) for line in screen.splitlines())  # gutter marks are drawn
+    term.keys("c")
+    term.wait_for(lambda s: "Claims" in s and "c1" in s and "independent" in s, "the claims panel")
+    term.wait_for(lambda s: "Close claims" in s and "outlets," in s, "the highlighted claim's wordings")
+    term.keys("c")  # c toggles the panel (Esc closes it too, but ESC then m at once reads as alt+m)
+    term.wait_for(lambda s: "Close claims" not in s and "independent" not in s, "the panel to close")
+    term.keys("m")
+    screen = term.wait_for(lambda s: "claims ×" in s and "outlets" in s and "c1" in s, "the claim grid")
+    assert "●" in screen
+    term.keys("Escape")
+    term.wait_for(lambda s: "claims ×" not in s, "the grid to close")
+    term.keys("q")
+    term.wait_for(lambda s: "ACCORD-EXIT=0" in s, "a clean exit")

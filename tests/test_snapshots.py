@@ -41,10 +41,20 @@ def test_bundled_themes_are_the_three_promised() -> None:
     assert set(THEMES) == {"accord-dark", "accord-light", "accord-high-contrast"}
 
 
+async def claims_shown(pilot: Pilot) -> None:
+    """Ready, with the claim colours painted in every pane."""
+    app = await ready(pilot)
+    await until(pilot, lambda: app.claim_report is not None, "shared claims")
+    await until(pilot, lambda: all(p.view.marks for p in app.panes if p.view.article), "claim colours")
+    await pilot.pause()
+
+
 @pytest.mark.parametrize("theme", THEMES)
 def test_main_screen(snap_compare, snapshot_app, theme: str) -> None:
+    """Claim colours and the legend, in every theme."""
+
     async def run_before(pilot: Pilot) -> None:
-        await ready(pilot)
+        await claims_shown(pilot)
         await pilot.press("j", "j")
 
     assert snap_compare(snapshot_app(theme), terminal_size=SIZE, run_before=run_before)
@@ -53,13 +63,13 @@ def test_main_screen(snap_compare, snapshot_app, theme: str) -> None:
 @pytest.mark.parametrize("theme", THEMES)
 def test_search_screen(snap_compare, snapshot_app, theme: str) -> None:
     async def run_before(pilot: Pilot) -> None:
-        await ready(pilot)
+        await claims_shown(pilot)
         await pilot.press("slash")
         panel = pilot.app.query_one(SearchPanel)
         panel.input.cursor_blink = False
         await type_text(pilot, "patriot missiles")
         await until(pilot, lambda: panel.result is not None and panel.result.query == "patriot missiles", "results")
-        await ready(pilot)
+        await claims_shown(pilot)
 
     assert snap_compare(snapshot_app(theme), terminal_size=SIZE, run_before=run_before)
 
@@ -67,8 +77,29 @@ def test_search_screen(snap_compare, snapshot_app, theme: str) -> None:
 @pytest.mark.parametrize("theme", THEMES)
 def test_help_screen(snap_compare, snapshot_app, theme: str) -> None:
     async def run_before(pilot: Pilot) -> None:
-        await ready(pilot)
+        await claims_shown(pilot)
         await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(snapshot_app(theme), terminal_size=SIZE, run_before=run_before)
+
+
+def test_claims_panel(snap_compare, snapshot_app) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await claims_shown(pilot)
+        await pilot.press("c")
+        await until(pilot, lambda: pilot.app.claims_panel.options.has_focus, "the claims list")
+        await pilot.press("down")
+        await pilot.pause()
+
+    assert snap_compare(snapshot_app("accord-dark"), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("theme", ["accord-dark", "accord-high-contrast"])
+def test_claim_grid(snap_compare, snapshot_app, theme: str) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await claims_shown(pilot)
+        await pilot.press("m")
         await pilot.pause()
 
     assert snap_compare(snapshot_app(theme), terminal_size=SIZE, run_before=run_before)

@@ -660,19 +660,19 @@ class AccordApp(ClaimsMixin, App[None]):
         return rows
 
     def _set_status(self, message: str | None = None) -> None:
-        """The status line: article count, the latest sync message (kept until the
-        next one), the claims summary and the active search."""
+        """The status line, most urgent first (a narrow terminal cuts the end): article
+        count, the active search, the claims summary, the latest sync message."""
         if message is not None:
             self._status_message = message
         parts = [f"{len(self.ids)} articles"]
-        if self._status_message:
-            parts.append(self._status_message)
-        if self.claims_status:
-            parts.append(self.claims_status)
         if self.search_result is not None:
             count = len(self.search_result.hits)
             position = f"{self.hit_index + 1}/{count}" if self.hit_index >= 0 else f"{count} hits"
             parts.append(f"search {self.search_result.query!r}: {position} (n/N, Esc clears)")
+        if self.claims_status:
+            parts.append(self.claims_status)
+        if self._status_message:
+            parts.append(self._status_message)
         self.query_one("#status-text", Static).update(Text(" · ".join(parts)))
 
 

@@ -154,10 +154,10 @@ class ClaimsMixin:
         if busy is not None:
             self.claims_status = busy
         elif report is not None:
-            stale = f" · {len(report.stale_decisions)} stale decisions" if getattr(report, "stale_decisions", None) else ""
+            stale = f", {len(report.stale_decisions)} stale decisions" if report.stale_decisions else ""
             self.claims_status = (
-                f"{len(report.claims)} claims · {len(report.single_source)} single-source · "
-                f"{len(report.discrepancies)} discrepancies (threshold {self.claim_threshold:.2f}){stale}"
+                f"{len(report.claims)} claims, {len(report.single_source)} single-source, "
+                f"{len(report.discrepancies)} conflicts (threshold {self.claim_threshold:.2f}{stale})"
             )
         self._set_status()
 
