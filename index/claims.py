@@ -1,18 +1,28 @@
 """Shared claims across articles: which statements several sources make, which
-only one makes, and where sources disagree on a name or a number.
+only one makes, and where sources disagree on a name, a number, a date or a time.
 
 Outlets reword, so plain word overlap finds few of the true links. Sentences
 are compared on several signals at once:
 - content words, mapped through a small lexicon of news paraphrases
-  (`ship`/`supply`/`export` -> send, `U.S.`/`Washington` -> usa...), stemmed, and
-  weighted by how rare they are in the story (IDF);
+  (`ship`/`supply`/`export` -> send, `U.S.`/`United States` -> usa...), stemmed,
+  and weighted by how rare they are in the story (IDF over the story's own
+  sentences, so the words every report of the event uses weigh little);
 - character 4-grams of the same words (morphology, transliterations);
-- numbers both sentences give.
-Sentences linked above `threshold` are grouped by average linkage (a group
+- a bonus when both give the same number or date, and when both are ledes
+  (news states the main event first).
+Sentences linked at `threshold` or more are grouped by average linkage (a group
 joins another only if their sentences are alike on average, so common words
-cannot chain a story into one claim); a group spanning two or more articles
-is a claim. Candidate pairs come from an inverted index of the rarer words,
-never all pairs.
+cannot chain a story into one claim); a group spanning two outlets is a claim.
+
+Scale: a large corpus is first cut into stories (`stories.py`); sentences are
+compared only within a story, and only pairs sharing two uncommon words (or one
+rare word) from a capped inverted index are scored, never all pairs.
+
+The analyst's decisions (`decisions.py`) override the result: must-links seed
+the groups, rejects forbid any merge that would join their two sentences.
+
+DEFAULT_THRESHOLD 0.3 is chosen from the sweep in tests/claims_eval.py over the
+three labelled sets (figures in tests/test_claims.py).
 """
 
 from __future__ import annotations
@@ -24,12 +34,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .decisions import LinkDecision, SentenceRef, resolve
 from .model import Article
+from .stories import group_stories
 
-DEFAULT_THRESHOLD = 0.25  # chosen on the labelled sets in tests/data/claims (see test_claims.py)
+DEFAULT_THRESHOLD = 0.3  # chosen on the labelled sets in tests/data/claims (see test_claims.py)
+WORD_WEIGHT = 0.6  # word cosine vs character 4-gram cosine
+NUMBER_BONUS = 0.1  # both give the same number or date
+LEDE, LEDE_BONUS = 2, 0.1  # both among their article's first two sentences
 GROUP_FACTOR = 0.8  # a group's average likeness may be a little below the link threshold
-MAX_POSTING = 400
-COMMON_WORD_RANK = 20_000  # capitalised words more frequent than this are not treated as names  # words in more sentences than this do not generate candidate pairs
+MIN_SHARED_TERMS = 2  # uncommon words a candidate pair must share...
+RARE_TERM = 4  # ... unless one is in at most this many sentences
+SINGLE_BLOCK = 100  # up to this many articles, no story blocking (see _blocks)
+MIN_POSTING = 30  # candidate words may be in this many sentences of a story, or two per article
+COMMON_WORD_RANK = 20_000  # capitalised words more frequent than this are not treated as names
 
 STOP_WORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being
@@ -89,6 +107,10 @@ _NUMBER_WORDS = {
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]|[A-Za-z]|\d+(?:[.,:]\d+)*")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
 _TIME = re.compile(r"^\d{1,2}:\d{2}$")
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_MONTHS = frozenset("january february march april may june july august september october november december".split())
+_VALUE_WORDS = _WEEKDAYS | _MONTHS | frozenset(_NUMBER_WORDS)
+_YEAR = re.compile(r"^(19|20)\d\d$")
 _CHECKWORTHY = re.compile(r"\d|[\"“”]|\b(said|told|according|announced|reported|stated)\b", re.IGNORECASE)
 
 
@@ -116,9 +138,10 @@ class Claim:
 
 @dataclass(slots=True)
 class Discrepancy:
-    kind: str  # "name", "number", "time"
-    variants: list[str]
-    members: list[Member]
+    kind: str  # "name", "number", "date", "time"
+    variants: list[str]  # the differing values as written ("12", "Friday", "4:12")
+    members: list[Member]  # the sentences that give them
+    phrases: list[str] = field(default_factory=list)  # each variant with its unit word ("12 people")
 
 
 @dataclass(slots=True)
@@ -128,6 +151,14 @@ class ClaimReport:
     discrepancies: list[Discrepancy]
     sources: int
     links: list[tuple[Member, Member, float]] = field(default_factory=list)
+    stale_decisions: list[LinkDecision] = field(default_factory=list)  # naming sentences that are gone
+    _claim_index: dict[tuple[str, int], Claim] | None = field(default=None, repr=False, compare=False)
+
+    def claim_of(self, article_id: str, sentence: int) -> Claim | None:
+        """The claim a sentence belongs to, if any (index built on first use)."""
+        if self._claim_index is None:
+            self._claim_index = {(m.article, m.sentence): c for c in self.claims for m in c.members}
+        return self._claim_index.get((article_id, sentence))
 
     def to_json(self) -> dict:
         def member(m: Member) -> dict:
@@ -143,7 +174,8 @@ class ClaimReport:
             ],
             "single_source": [member(m) for m in self.single_source],
             "discrepancies": [
-                {"kind": d.kind, "variants": d.variants, "members": [member(m) for m in d.members]}
+                {"kind": d.kind, "variants": d.variants, "phrases": d.phrases,
+                 "members": [member(m) for m in d.members]}
                 for d in self.discrepancies
             ],
         }
@@ -175,10 +207,11 @@ class _Sentence:
     member: Member
     index: int  # position in the article
     terms: frozenset[str]
-    grams: Counter
+    words: tuple[str, ...]  # the terms in order, repeats kept (4-grams count them)
     numbers: dict[str, set[str]]  # value -> neighbouring concepts (its "unit")
     names: set[str]
     checkworthy: bool
+    written: dict[str, str]  # value key -> the value with its unit word, as written
 
 
 def _features(article: Article, position: int, source: str) -> _Sentence:
@@ -189,30 +222,44 @@ def _features(article: Article, position: int, source: str) -> _Sentence:
     numbers: dict[str, set[str]] = defaultdict(set)
     names: set[str] = set()
     lowered = [t.lower().strip(".'’") for t in tokens]
+    _join_places(tokens, lowered)
+    written: dict[str, str] = {}
     for at, (token, low) in enumerate(zip(tokens, lowered)):
-        value = _number(token)
-        if _TIME.match(token):
-            numbers["time " + token].update(_neighbours(lowered, at))
+        if not token:
+            continue  # the second word of a joined place name
+        maybe_value = token[0].isdigit() or low in _VALUE_WORDS
+        value = _number(token) if maybe_value else None
+        key = _value_key(tokens, lowered, at) if maybe_value else None
+        if key is not None:
+            numbers[key].update(_neighbours(lowered, at))
+            written.setdefault(key, key.split(" ", 1)[1].title() if key.startswith("date") else _phrase(tokens, lowered, at))
+        if _TIME.match(token) or (value is not None and token[0].isdigit()):
+            if not _TIME.match(token):
+                terms.append("#" + value)
             continue
-        if value is not None and token[0].isdigit():
-            numbers[value].update(_neighbours(lowered, at))
-            terms.append("#" + value)
-            continue
-        if value is not None:
-            numbers[value].update(_neighbours(lowered, at))
         if token[0].isupper() and at > 0 and _looks_like_name(token):
             names.add(re.sub(r"['’]s$", "", token.strip(".'’")))
         if low in STOP_WORDS or len(low) < 2:
             continue
         terms.append(CONCEPT.get(low) or CONCEPT.get(low.rstrip("s")) or _stem(low))
-    grams: Counter = Counter()
-    for term in terms:
-        padded = f" {term} "
-        grams.update(padded[i : i + 4] for i in range(max(1, len(padded) - 3)))
     words = len(tokens)
     worthy = words >= 6 and bool(_CHECKWORTHY.search(text) or len(names) >= 2)
     member = Member(article.id, position, sentence.start, sentence.end, text, source)
-    return _Sentence(member, position, frozenset(terms), grams, dict(numbers), names, worthy)
+    return _Sentence(member, position, frozenset(terms), tuple(terms), dict(numbers), names, worthy, written)
+
+
+_PLACES = {("united", "states"): "usa", ("united", "kingdom"): "uk", ("great", "britain"): "uk",
+           ("european", "union"): "eu", ("north", "korea"): "north-korea", ("south", "korea"): "south-korea"}
+
+
+def _join_places(tokens: list[str], lowered: list[str]) -> None:
+    """Two-word place names become one concept ("United States" -> usa), in place,
+    so they match "U.S." and do not add two common words."""
+    for at in range(len(lowered) - 1):
+        concept = _PLACES.get((lowered[at], lowered[at + 1]))
+        if concept:
+            lowered[at], lowered[at + 1] = concept, ""
+            tokens[at], tokens[at + 1] = concept, ""
 
 
 def _looks_like_name(token: str) -> bool:
@@ -223,6 +270,37 @@ def _looks_like_name(token: str) -> bool:
     if len(word) < 5 or "-" in word or "." in word or word in CONCEPT or word in STOP_WORDS:
         return False
     return english_words().get(word, COMMON_WORD_RANK) >= COMMON_WORD_RANK
+
+
+def _value_key(tokens: list[str], lowered: list[str], at: int) -> str | None:
+    """A comparable key for a number, date or time at `at`: "number 12", "time 4:12",
+    "date friday", "date december 22", "date 2014"; None for other words."""
+    token, low = tokens[at], lowered[at]
+    if _TIME.match(token):
+        return "time " + token
+    if low in _WEEKDAYS:
+        return "date " + low
+    if low in _MONTHS and token[0].isupper():
+        day = next((t for t in tokens[at + 1 : at + 2] + tokens[max(0, at - 2) : at] if t.isdigit() and int(t) <= 31), None)
+        return f"date {low} {day}" if day else None
+    value = _number(token)
+    if value is None:
+        return None
+    if _YEAR.match(value):
+        return "date " + value
+    if token[0].isdigit() and value.isdigit() and int(value) <= 31 and _MONTHS & {lowered[k] for k in (at - 1, at + 1) if 0 <= k < len(lowered)}:
+        return None  # the day of a "December 22" date, keyed with its month
+    return "number " + value
+
+
+def _phrase(tokens: list[str], lowered: list[str], at: int) -> str:
+    """The value with the word that says what it counts: "12 people", "magnitude 6.1"."""
+    if lowered[at] in _MONTHS or not tokens[at][0].isdigit() or ":" in tokens[at]:
+        return tokens[at]
+    for near in (at + 1, at - 1):
+        if 0 <= near < len(tokens) and tokens[near] and lowered[near] not in STOP_WORDS and not tokens[near][0].isdigit():
+            return f"{tokens[at]} {tokens[near]}" if near > at else f"{tokens[near]} {tokens[at]}"
+    return tokens[at]
 
 
 def _neighbours(lowered: list[str], at: int) -> set[str]:
@@ -241,124 +319,297 @@ def _neighbours(lowered: list[str], at: int) -> set[str]:
 # Scoring ----------------------------------------------------------------------------------------
 
 
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(w * b[k] for k, w in a.items() if k in b)
-    if not dot:
-        return 0.0
-    return dot / math.sqrt(sum(w * w for w in a.values()) * sum(w * w for w in b.values()))
+def _dot(a: dict, b: dict) -> float:
+    common = a.keys() & b.keys()  # intersected in C: most keys are not shared
+    return sum(a[k] * b[k] for k in common) if common else 0.0
 
 
-def _similarity(s: _Sentence, t: _Sentence, idf: dict[str, float]) -> float:
-    words = _cosine({w: idf[w] for w in s.terms}, {w: idf[w] for w in t.terms})
-    grams = _cosine(s.grams, t.grams)
-    shared_numbers = {n for n in s.numbers if n in t.numbers and not n.startswith("time")}
-    bonus = 0.1 if shared_numbers else 0.0
-    return 0.75 * words + 0.25 * grams + bonus
+def _norm(vector: dict) -> float:
+    return math.sqrt(sum(w * w for w in vector.values())) or 1.0
+
+
+class _Scorer:
+    """Pair likeness within one story: word cosine (IDF from the story itself, so
+    words every report of this story uses weigh little), 4-gram cosine, and
+    bonuses for a shared number or date and for two ledes."""
+
+    def __init__(self, sentences: list[_Sentence], members: list[int], df: Counter) -> None:
+        count = max(1, len(members))
+        idf = {term: math.log(1 + count / n) for term, n in df.items()}
+        self.sentences = sentences
+        self.words = {i: {t: idf[t] for t in sentences[i].terms} for i in members}
+        self.word_norm = {i: _norm(self.words[i]) for i in members}
+        # 4-grams are built per story and dropped with it: kept for a whole corpus they
+        # were most of the memory
+        self.grams = {i: _grams(sentences[i].words) for i in members}
+        self.gram_norm = {i: _norm(self.grams[i]) for i in members}
+        self.values = {i: {n for n in sentences[i].numbers if _corroborates(n)} for i in members}
+
+    def __call__(self, i: int, j: int) -> float:
+        s, t = self.sentences[i], self.sentences[j]
+        words = _dot(self.words[i], self.words[j]) / (self.word_norm[i] * self.word_norm[j])
+        grams = _dot(self.grams[i], self.grams[j]) / (self.gram_norm[i] * self.gram_norm[j])
+        bonus = NUMBER_BONUS if self.values[i] & self.values[j] else 0.0
+        if s.index < LEDE and t.index < LEDE:
+            bonus += LEDE_BONUS  # news puts the main event first: ledes tend to state one claim
+        return WORD_WEIGHT * words + (1 - WORD_WEIGHT) * grams + bonus
+
+
+def _grams(terms: tuple[str, ...]) -> Counter:
+    """Character 4-grams of the terms: catches inflections and transliterations stems miss."""
+    return Counter(padded[i : i + 4] for padded in (f" {t} " for t in terms) for i in range(max(1, len(padded) - 3)))
+
+
+def _corroborates(key: str) -> bool:
+    """A value two sentences sharing is evidence: not a clock time, not a weekday (story-wide)."""
+    return not key.startswith("time") and key.split(" ", 1)[1] not in _WEEKDAYS
 
 
 # Claims --------------------------------------------------------------------------------------------
+
+
+class _Constraints:
+    """The analyst's decisions, resolved to sentence numbers: pairs forced together
+    (must-link, likeness 1.0) and pairs kept apart (cannot-link, likeness 0)."""
+
+    def __init__(self) -> None:
+        self.must: list[tuple[int, int]] = []
+        self.cannot: dict[int, set[int]] = defaultdict(set)
+        self.stale: list[LinkDecision] = []
+
+    def apart(self, left: set[int], right: set[int]) -> bool:
+        """True if merging the two groups would join a rejected pair."""
+        if not self.cannot:
+            return False
+        if len(left) > len(right):
+            left, right = right, left
+        return any(self.cannot[x] & right for x in left if x in self.cannot)
+
+
+def _constraints(
+    decisions: Iterable[LinkDecision], locate, article_of: list[str]
+) -> _Constraints:
+    """Resolve decisions; where they conflict the later one wins, so they are
+    applied newest first and an older one is kept only if it agrees."""
+    found = _Constraints()
+    resolved: list[tuple[int, int, bool]] = []
+    for decision in decisions:
+        i, j = locate(decision.a), locate(decision.b)
+        if i is None or j is None:
+            found.stale.append(decision)
+        elif i != j:
+            resolved.append((i, j, decision.joins))
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    rejected: list[tuple[int, int]] = []
+    for i, j, joins in reversed(resolved):
+        ri, rj = root(i), root(j)
+        if joins:
+            if article_of[i] == article_of[j]:
+                continue  # one article repeating itself: nothing to corroborate
+            if ri != rj and not any({root(x), root(y)} == {ri, rj} for x, y in rejected):
+                parent[max(ri, rj)] = min(ri, rj)
+                found.must.append((i, j))
+        elif ri != rj:  # else a newer join holds them together
+            rejected.append((i, j))
+            found.cannot[i].add(j)
+            found.cannot[j].add(i)
+    return found
 
 
 def find_claims(
     articles: Iterable[Article],
     threshold: float = DEFAULT_THRESHOLD,
     min_sources: int = 2,
+    decisions: Iterable[LinkDecision] = (),
 ) -> ClaimReport:
-    """Claims, single-source sentences and discrepancies among `articles`."""
+    """Claims, single-source sentences and discrepancies among `articles`.
+
+    Articles are first grouped into stories (`stories.py`) and sentences are only
+    compared within a story. `decisions` (the analyst's) override the automatic
+    result: a confirm or link forces two sentences into one claim, a reject keeps
+    them out of one claim, even through other links; between conflicting decisions
+    the later wins. Decisions naming a sentence that no longer exists are listed in
+    `ClaimReport.stale_decisions` and otherwise ignored.
+    """
     articles = [a for a in articles if a.sentences]
     source_of = {a.id: (a.outlet or a.path.rsplit("/", 1)[-1]) for a in articles}
-    sentences = [_features(a, i, source_of[a.id]) for a in articles for i in range(len(a.sentences))]
-    df = Counter(term for s in sentences for term in s.terms)
-    count = max(1, len(sentences))
-    idf = {term: math.log(1 + count / n) for term, n in df.items()}
+    first: dict[str, int] = {}
+    sentences: list[_Sentence] = []
+    for article in articles:
+        first[article.id] = len(sentences)
+        sentences.extend(_features(article, i, source_of[article.id]) for i in range(len(article.sentences)))
+    by_id = {a.id: a for a in articles}
+    article_of = [s.member.article for s in sentences]
 
+    def locate(ref: SentenceRef) -> int | None:
+        article = by_id.get(ref.article)
+        position = resolve(article, ref) if article is not None else None
+        return None if position is None else first[article.id] + position
+
+    constraints = _constraints(decisions, locate, article_of)
+    number = {a.id: n for n, a in enumerate(articles)}
+    span = {a.id: range(first[a.id], first[a.id] + len(a.sentences)) for a in articles}
+    joins = [(number[article_of[i]], number[article_of[j]]) for i, j in constraints.must]
+    bags = [Counter(t for i in span[a.id] for t in sentences[i].terms) for a in articles]
+    claims: list[Claim] = []
+    claim_groups: list[set[int]] = []
+    links: list[tuple[int, int, float]] = []
+    discrepancies: list[Discrepancy] = []
+    for story in _blocks(bags, joins):
+        members = [i for n in story for i in span[articles[n].id]]
+        groups, story_links, similarity = _story_claims(sentences, members, threshold, constraints)
+        links.extend(story_links)
+        families = _copy_families([articles[n] for n in story])
+        for group in groups:
+            claim = _claim(sentences, group, similarity, families)
+            if claim is not None:
+                claim_groups.append(group)
+                if claim.support >= min_sources:
+                    claims.append(claim)
+        discrepancies.extend(_name_discrepancies([sentences[i] for i in members]))
+    claims.sort(key=lambda c: (-c.support, -c.independent, -c.strength, c.members[0].article, c.members[0].sentence))
+    for n, claim in enumerate(claims, 1):
+        claim.id = f"c{n}"  # numbered over all stories, so ids are unique
+    in_claim = set().union(*claim_groups)
+    single = [s.member for i, s in enumerate(sentences) if i not in in_claim and s.checkworthy]
+    discrepancies = _value_discrepancies(sentences, claim_groups) + discrepancies
+    member_links = [(sentences[i].member, sentences[j].member, score) for i, j, score in links]
+    return ClaimReport(claims, single, discrepancies, len(set(source_of.values())), member_links,
+                       stale_decisions=constraints.stale)
+
+
+def _blocks(bags: list[Counter], joins: list[tuple[int, int]]) -> list[list[int]]:
+    """Articles to compare together: stories in a large corpus; everything in a small
+    one, where all sentences cost under a second through the capped index anyway and
+    document frequencies are too few to tell a story's own words from chance."""
+    if len(bags) <= SINGLE_BLOCK:
+        return [list(range(len(bags)))]
+    return group_stories(bags, joins)
+
+
+def _claim(sentences: list[_Sentence], group: set[int], similarity, families: dict[str, int]) -> Claim | None:
+    """The claim a group of sentences makes, or None if only one outlet makes it."""
+    ordered = sorted(group)
+    by_article: dict[str, int] = {}
+    for index in ordered:
+        by_article.setdefault(sentences[index].member.article, index)  # an article's repeats count once
+    sources = {sentences[i].member.source for i in by_article.values()}
+    if len(sources) < 2:
+        return None  # one outlet agreeing with itself corroborates nothing
+    inside = [similarity(i, j) for x, i in enumerate(ordered) for j in ordered[x + 1 :]
+              if sentences[i].member.article != sentences[j].member.article]
+    central = max(ordered, key=lambda m: sum(similarity(m, o) for o in ordered if o != m))
+    return Claim(
+        id="",
+        members=sorted((sentences[m].member for m in ordered), key=lambda m: (m.source, m.sentence)),
+        support=len(sources),
+        independent=len({families[a] for a in by_article}),
+        strength=sum(inside) / len(inside) if inside else 0.0,
+        wording=sentences[central].member.text,
+    )
+
+
+def _story_claims(
+    sentences: list[_Sentence], members: list[int], threshold: float, constraints: _Constraints
+):
+    """Groups of sentences within one story, the links above `threshold`, and the
+    story's similarity function (IDF from the story itself: what is rare here)."""
+    df = Counter(term for i in members for term in sentences[i].terms)
+    score = _Scorer(sentences, members, df)
+    must = {(min(i, j), max(i, j)) for i, j in constraints.must}
+    article = {i: sentences[i].member.article for i in members}
     scores: dict[tuple[int, int], float] = {}
 
     def similarity(i: int, j: int) -> float:
         key = (i, j) if i < j else (j, i)
-        if key not in scores:
-            same = sentences[i].member.article == sentences[j].member.article
-            scores[key] = 0.0 if same else _similarity(sentences[i], sentences[j], idf)
-        return scores[key]
+        found = scores.get(key)
+        if found is None:
+            if article[i] == article[j]:
+                found = 0.0
+            elif constraints.cannot and j in constraints.cannot.get(i, ()):
+                found = 0.0  # the analyst rejected this link
+            elif key in must:
+                found = 1.0  # the analyst confirmed it
+            else:
+                found = score(i, j)
+            scores[key] = found
+        return found
 
-    links = [(i, j, similarity(i, j)) for i, j in _candidate_pairs(sentences, df)]
+    inside = set(members)
+    must_here = [(i, j) for i, j in constraints.must if i in inside]  # stories keep must-links whole
+    articles = len({sentences[i].member.article for i in members})
+    pairs = set(_candidate_pairs(sentences, members, df, max(MIN_POSTING, 2 * articles)))
+    pairs.update((min(i, j), max(i, j)) for i, j in must_here)
+    links = [(i, j, similarity(i, j)) for i, j in sorted(pairs)]
     links = [link for link in links if link[2] >= threshold]
-    groups = _group(links, similarity, threshold * GROUP_FACTOR)
-    families = _copy_families(articles)
-    claims: list[Claim] = []
-    in_claim: set[int] = set()
-    for members in groups:
-        by_article: dict[str, int] = {}
-        for index in sorted(members):
-            by_article.setdefault(sentences[index].member.article, index)  # an article's repeats count once
-        sources = {source_of[a] for a in by_article}
-        if len(sources) < 2:
-            continue  # one outlet agreeing with itself corroborates nothing
-        in_claim.update(members)
-        if len(sources) < min_sources:
-            continue
-        inside = [s for i, j, s in links if i in members and j in members]
-        central = max(members, key=lambda m: sum(similarity(m, other) for other in members if other != m))
-        claims.append(Claim(
-            id="",
-            members=sorted((sentences[m].member for m in members), key=lambda m: (m.source, m.sentence)),
-            support=len(sources),
-            independent=len({families[a] for a in by_article}),
-            strength=sum(inside) / len(inside) if inside else 0.0,
-            wording=sentences[central].member.text,
-        ))
-    claims.sort(key=lambda c: (-c.support, -c.independent, -c.strength))
-    for number, claim in enumerate(claims, 1):
-        claim.id = f"c{number}"
-    single = [s.member for i, s in enumerate(sentences) if i not in in_claim and s.checkworthy]
-    discrepancies = _number_discrepancies(sentences, groups) + _name_discrepancies(sentences)
-    member_links = [(sentences[i].member, sentences[j].member, score) for i, j, score in links]
-    return ClaimReport(claims, single, discrepancies, len(set(source_of.values())), member_links)
+    groups = _group(links, similarity, threshold * GROUP_FACTOR, constraints, must_here)
+    return groups, links, similarity
 
 
-def _candidate_pairs(sentences: list[_Sentence], df: Counter) -> Iterable[tuple[int, int]]:
-    """Cross-article sentence pairs sharing at least one word that is not too common."""
+def _candidate_pairs(
+    sentences: list[_Sentence], members: list[int], df: Counter, cap: int
+) -> Iterable[tuple[int, int]]:
+    """Cross-article sentence pairs sharing at least one word whose posting list is
+    short: a word in more than `cap` sentences (about two per article) is story-wide
+    and would make every pair a candidate."""
     postings: dict[str, list[int]] = defaultdict(list)
-    for index, sentence in enumerate(sentences):
-        for term in sentence.terms:
-            if df[term] <= MAX_POSTING:
+    for index in members:
+        for term in sentences[index].terms:
+            if df[term] <= cap:
                 postings[term].append(index)
-    seen: set[tuple[int, int]] = set()
+    shared: Counter = Counter()
     for indexes in postings.values():
+        weight = MIN_SHARED_TERMS if len(indexes) <= RARE_TERM else 1  # a rare word alone suffices
         for a_pos, i in enumerate(indexes):
-            for j in indexes[a_pos + 1 :]:
-                if sentences[i].member.article != sentences[j].member.article and (i, j) not in seen:
-                    seen.add((i, j))
-    return sorted(seen)
+            article = sentences[i].member.article
+            shared.update({(i, j): weight for j in indexes[a_pos + 1 :] if sentences[j].member.article != article})
+    # one shared everyday word is chance in a long story; two make a candidate
+    return sorted(pair for pair, n in shared.items() if n >= MIN_SHARED_TERMS)
 
 
 def _group(
-    links: list[tuple[int, int, float]], similarity, threshold: float
+    links: list[tuple[int, int, float]], similarity, threshold: float, constraints: _Constraints,
+    must: list[tuple[int, int]],
 ) -> list[set[int]]:
     """Average-linkage grouping: two groups merge when their sentences are, on
     average, at least `threshold` alike. Plain transitive grouping chained
-    the whole story into one claim through its common words."""
+    the whole story into one claim through its common words. Analyst links seed
+    the groups; a merge that would join a rejected pair is refused."""
     group_of: dict[int, int] = {}
     groups: dict[int, set[int]] = {}
+
+    def merge(a: int | None, b: int | None, merged: set[int]) -> None:
+        for stale in (a, b):
+            if stale is not None:
+                groups.pop(stale, None)
+        key = min(merged)
+        groups[key] = merged
+        for member in merged:
+            group_of[member] = key
+
+    for i, j in must:
+        if i in group_of and j in group_of and group_of[i] == group_of[j]:
+            continue
+        a, b = group_of.get(i), group_of.get(j)
+        merge(a, b, (groups[a] if a is not None else {i}) | (groups[b] if b is not None else {j}))
     for i, j, _ in sorted(links, key=lambda link: -link[2]):
         a, b = group_of.get(i), group_of.get(j)
         if a is not None and a == b:
             continue
         left = groups[a] if a is not None else {i}
         right = groups[b] if b is not None else {j}
+        if constraints.apart(left, right):
+            continue
         mean = sum(similarity(x, y) for x in left for y in right) / (len(left) * len(right))
         if mean < threshold:
             continue
-        merged = left | right
-        key = min(merged)
-        for stale in (a, b):
-            if stale is not None:
-                groups.pop(stale, None)
-        groups[key] = merged
-        for member in merged:
-            group_of[member] = key
+        merge(a, b, left | right)
     return list(groups.values())
 
 
@@ -383,25 +634,41 @@ def _copy_families(articles: list[Article], overlap: float = 0.5) -> dict[str, i
 # Discrepancies ---------------------------------------------------------------------------------
 
 
-def _number_discrepancies(sentences: list[_Sentence], groups: list[set[int]]) -> list[Discrepancy]:
-    """Within a claim: different numbers next to the same word (12 vs 14 people)."""
+def _value_discrepancies(sentences: list[_Sentence], groups: list[set[int]]) -> list[Discrepancy]:
+    """Within a claim: numbers next to the same word (12 vs 14 people), or dates or
+    clock times, that differ between two outlets' sentences."""
     found: list[Discrepancy] = []
     for members in groups:
         ordered = sorted(members)
         for x, i in enumerate(ordered):
             for j in ordered[x + 1 :]:
                 s, t = sentences[i], sentences[j]
-                if s.member.article == t.member.article:
-                    continue
-                for value, units in s.numbers.items():
-                    for other, other_units in t.numbers.items():
-                        if value != other and units & other_units and value.startswith("time") == other.startswith("time"):
-                            if value in t.numbers or other in s.numbers:
-                                continue  # both give both numbers: no disagreement
-                            kind = "time" if value.startswith("time") else "number"
-                            variants = [v.removeprefix("time ") for v in (value, other)]
-                            found.append(Discrepancy(kind, variants, [s.member, t.member]))
+                if s.member.article != t.member.article:
+                    found.extend(_differences(s, t))
     return _unique(found)
+
+
+def _differences(s: _Sentence, t: _Sentence) -> Iterable[Discrepancy]:
+    for value, units in s.numbers.items():
+        kind = value.split(" ", 1)[0]
+        for other, other_units in t.numbers.items():
+            if value == other or other.split(" ", 1)[0] != kind:
+                continue
+            if value in t.numbers or other in s.numbers:
+                continue  # both give both values: no disagreement
+            if kind == "number" and not units & other_units:
+                continue  # counts of different things
+            if kind == "date" and _date_form(value) != _date_form(other):
+                continue  # "Friday" and "2014" are not rival answers
+            variants = [v.split(" ", 1)[1] for v in (value, other)]
+            if kind == "date":
+                variants = [v.title() for v in variants]
+            yield Discrepancy(kind, variants, [s.member, t.member], [s.written[value], t.written[other]])
+
+
+def _date_form(key: str) -> str:
+    value = key.split(" ", 1)[1]
+    return "weekday" if value in _WEEKDAYS else "year" if _YEAR.match(value) else "day"
 
 
 def _name_discrepancies(sentences: list[_Sentence]) -> list[Discrepancy]:
@@ -423,7 +690,7 @@ def _name_discrepancies(sentences: list[_Sentence]) -> list[Discrepancy]:
             articles_b = {s.member.article for s in where[b]}
             if articles_a == articles_b:
                 continue  # one article's own inconsistency, or a word and its inflection
-            found.append(Discrepancy("name", [a, b], [where[a][0].member, where[b][0].member]))
+            found.append(Discrepancy("name", [a, b], [where[a][0].member, where[b][0].member], [a, b]))
     return found
 
 
@@ -443,7 +710,7 @@ def _unique(found: list[Discrepancy]) -> list[Discrepancy]:
     for d in found:
         key = (d.kind, frozenset(d.variants))
         if key not in merged:
-            merged[key] = Discrepancy(d.kind, d.variants, [])
+            merged[key] = Discrepancy(d.kind, d.variants, [], d.phrases)
         members = merged[key].members
         members.extend(m for m in d.members if m not in members)
     return list(merged.values())

@@ -8,6 +8,7 @@ reports' sentences state two related facts), which is why pair precision is lowe
 from __future__ import annotations
 
 import json
+from collections import Counter
 import subprocess
 import sys
 from pathlib import Path
@@ -15,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from accord.index.claims import DEFAULT_THRESHOLD, find_claims
-from accord.index.ingest import load
-from claims_eval import DATA, quake_set, score, seeds_set
+from accord.index.decisions import LinkDecision, SentenceRef
+from accord.index.ingest import articles_from_bytes, load
+from claims_eval import DATA, fire_set, labelled_ref, quake_set, score, seeds_set
 
 
 @pytest.fixture(scope="module")
@@ -29,11 +31,23 @@ def quake():
     return quake_set()
 
 
+@pytest.fixture(scope="module")
+def fire():
+    return fire_set()
+
+
+# Figures at DEFAULT_THRESHOLD = 0.3, the best trade-off in the sweep of `python tests/claims_eval.py`
+# over all three sets (0.25 lets false links into the quake set, 0.35 loses a fifth of the seed claims):
+#   seeds: pairs P=0.94 (strict 0.53) R=0.33, claims recovered 0.82, single-source P=0.50 R=0.75
+#   quake: pairs P=1.00 R=0.94, claims recovered 0.86
+#   fire:  pairs P=0.91 R=0.91, claims recovered 1.00 (written after the method was tuned: held out)
+
+
 def test_seed_claims_reach_the_quality_floors(seeds) -> None:
     result = score(seeds)
     print(result)
     assert result.claims_recovered >= 0.8  # 9 of the 11 labelled claims
-    assert result.pair_precision >= 0.45 and result.pair_recall >= 0.30
+    assert result.pair_precision >= 0.9 and result.strict_precision >= 0.5 and result.pair_recall >= 0.32
     assert result.single_precision >= 0.45 and result.single_recall >= 0.7
 
 
@@ -42,6 +56,20 @@ def test_second_story_claims_reach_the_quality_floors(quake) -> None:
     print(result)
     assert result.pair_precision >= 0.95 and result.pair_recall >= 0.9
     assert result.claims_recovered >= 0.85
+
+
+def test_third_story_claims_reach_the_quality_floors(fire) -> None:
+    result = score(fire)
+    print(result)
+    assert result.pair_precision >= 0.9 and result.pair_recall >= 0.9
+    assert result.claims_recovered >= 0.99
+    assert result.single_precision >= 0.8 and result.single_recall >= 0.7
+
+
+def test_the_fire_discrepancies_are_found_and_typed(fire) -> None:
+    found = {(d.kind, frozenset(d.variants)) for d in score(fire).report.discrepancies}
+    for labelled in fire.discrepancies:
+        assert (labelled["kind"], frozenset(labelled["variants"])) in found
 
 
 def test_every_claim_several_outlets_make_in_the_seeds_is_found(seeds) -> None:
@@ -104,3 +132,182 @@ def test_claims_command_rejects_a_bad_threshold(tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=120,
     )
     assert done.returncode == 2 and "threshold" in done.stderr and "Traceback" not in done.stderr
+
+
+# Analyst decisions --------------------------------------------------------------------------
+
+
+def _ref(labelled, label: str) -> SentenceRef:
+    article_id, index = labelled_ref(labelled, label)
+    article = next(a for a in labelled.articles if a.id == article_id)
+    return SentenceRef.of(article, index)
+
+
+def _together(report, a: SentenceRef, b: SentenceRef) -> bool:
+    claim = report.claim_of(a.article, _index(report, a))
+    return claim is not None and any(m.article == b.article and m.start == b.start for m in claim.members)
+
+
+def _index(report, ref: SentenceRef) -> int:
+    for m in (m for c in report.claims for m in c.members):
+        if m.article == ref.article and m.start == ref.start:
+            return m.sentence
+    return -1
+
+
+def test_a_confirmed_link_joins_two_unrelated_sentences(quake) -> None:
+    visit, tents = _ref(quake, "c:The prime minister will visit"), _ref(quake, "d:Many residents spent the night")
+    assert not _together(find_claims(quake.articles), visit, tents)
+    for verdict in ("confirm", "link"):
+        report = find_claims(quake.articles, decisions=[LinkDecision(visit, tents, verdict)])
+        assert _together(report, visit, tents)
+        claim = report.claim_of(visit.article, _index(report, visit))
+        assert claim.support == 2 and {m.text for m in claim.members} == {visit.text, tents.text}
+        assert tents.text not in {m.text for m in report.single_source}
+
+
+def test_a_rejected_link_splits_a_pair_the_engine_linked(quake) -> None:
+    risk, ruled = _ref(quake, "a:there was no risk of a tsunami"), _ref(quake, "b:Officials ruled out a tsunami")
+    assert _together(find_claims(quake.articles), risk, ruled)
+    report = find_claims(quake.articles, decisions=[LinkDecision(risk, ruled, "reject")])
+    assert not _together(report, risk, ruled)
+    assert all({(m.article, m.start) for m in pair[:2]} != {(risk.article, risk.start), (ruled.article, ruled.start)}
+               for pair in report.links)
+
+
+def test_a_reject_beats_a_transitive_chain(quake) -> None:
+    a = _ref(quake, "a:Rescue teams pulled 30 survivors")
+    b = _ref(quake, "b:Emergency crews rescued 30 people")
+    c = _ref(quake, "c:Thirty survivors were freed")
+    assert _together(find_claims(quake.articles), a, c)
+    # a-b and b-c confirmed, a-c rejected last: the reject wins, a and c never share a claim
+    decisions = [LinkDecision(a, b, "confirm"), LinkDecision(b, c, "confirm"), LinkDecision(a, c, "reject")]
+    report = find_claims(quake.articles, decisions=decisions)
+    assert not _together(report, a, c)
+    assert _together(report, b, c) and not _together(report, a, b)  # of the joins, the newer (b-c) holds
+    # the same conflict with the reject first: the later confirms win and all three join
+    report = find_claims(quake.articles, decisions=decisions[2:] + decisions[:2])
+    assert _together(report, a, b) and _together(report, b, c) and _together(report, a, c)
+
+
+def test_a_decision_naming_a_vanished_sentence_is_stale(quake) -> None:
+    risk, ruled = _ref(quake, "a:there was no risk of a tsunami"), _ref(quake, "b:Officials ruled out a tsunami")
+    gone = SentenceRef(risk.article, risk.start, "A sentence the cleaner no longer produces.")
+    elsewhere = SentenceRef("no-such-article", 0, risk.text)
+    stale = [LinkDecision(gone, ruled, "reject"), LinkDecision(elsewhere, ruled, "reject")]
+    report = find_claims(quake.articles, decisions=stale)
+    assert report.stale_decisions == stale
+    assert _together(report, risk, ruled)  # the stale reject changed nothing
+    assert find_claims(quake.articles).stale_decisions == []
+
+
+def test_claim_of_finds_a_sentences_claim(quake) -> None:
+    report = find_claims(quake.articles)
+    for claim in report.claims:
+        for m in claim.members:
+            assert report.claim_of(m.article, m.sentence) is claim
+    lone = report.single_source[0]
+    assert report.claim_of(lone.article, lone.sentence) is None
+
+
+# Discrepancy typing --------------------------------------------------------------------------
+
+BRIDGE_A = """---
+title: Bridge collapse kills 12
+source: Alpha Times
+---
+Rescuers said 12 people died when the Marrow bridge collapsed on December 22.
+
+The bridge fell at 7:15 in the evening, during the rush hour.
+
+Inspector Marguerite Olafsdottir will lead the inquiry into the collapse.
+
+The mayor said the city would hold a day of mourning on Friday.
+"""
+BRIDGE_B = """---
+title: Marrow bridge falls
+source: Beta News
+---
+Officials said 14 people were killed when the Marrow bridge collapsed on December 23.
+
+The bridge fell at 7:45 in the evening, in the middle of the rush hour.
+
+Inspector Marguerite Olafsdotir will head the inquiry into the collapse.
+
+The city will hold a day of mourning on Saturday, the mayor said.
+"""
+
+
+def _articles(tmp_path: Path, *texts: str) -> list:
+    found = []
+    for number, text in enumerate(texts):
+        articles, _ = articles_from_bytes(text.encode(), tmp_path / f"{number}.txt")
+        found.extend(articles)
+    return found
+
+
+@pytest.fixture
+def bridge(tmp_path: Path):
+    return find_claims(_articles(tmp_path, BRIDGE_A, BRIDGE_B)).discrepancies
+
+
+def test_a_count_that_differs_is_a_number_with_its_unit(bridge) -> None:
+    number = next(d for d in bridge if d.kind == "number")
+    assert set(number.variants) == {"12", "14"} and set(number.phrases) == {"12 people", "14 people"}
+    assert len({m.article for m in number.members}) == 2
+
+
+def test_differing_dates_and_weekdays_are_dates(bridge) -> None:
+    dates = {frozenset(d.variants) for d in bridge if d.kind == "date"}
+    assert dates == {frozenset({"December 22", "December 23"}), frozenset({"Friday", "Saturday"})}
+
+
+def test_differing_clock_times_are_times(bridge) -> None:
+    assert [set(d.variants) for d in bridge if d.kind == "time"] == [{"7:15", "7:45"}]
+
+
+def test_a_near_identical_spelling_is_a_name(bridge) -> None:
+    assert [set(d.variants) for d in bridge if d.kind == "name"] == [{"Olafsdottir", "Olafsdotir"}]
+
+
+def test_agreeing_reports_have_no_discrepancies(tmp_path: Path) -> None:
+    same = BRIDGE_B.replace("14", "12").replace("23", "22").replace("7:45", "7:15").replace("Olafsdotir", "Olafsdottir")
+    report = find_claims(_articles(tmp_path, BRIDGE_A, same.replace("Saturday", "Friday")))
+    assert report.claims and report.discrepancies == []
+
+
+# Story blocking ---------------------------------------------------------------------------------
+
+
+def test_stories_keep_the_labelled_events_apart(seeds, quake, fire) -> None:
+    from accord.index.claims import _features
+    from accord.index.stories import group_stories
+
+    sets = {"seeds": seeds.articles, "quake": quake.articles, "fire": fire.articles,
+            "unrelated": list(load([DATA / "unrelated"])), "wire": list(load([DATA / "wire"]))}
+    articles = [a for group in sets.values() for a in group]
+    event = {a.id: name for name, group in sets.items() for a in group}
+    bags = [Counter(t for i in range(len(a.sentences)) for t in _features(a, i, "").terms) for a in articles]
+    stories = [{event[articles[n].id] for n in story} for story in group_stories(bags)]
+    assert all(len(names) == 1 for names in stories)  # no story mixes two events
+    for name in ("seeds", "quake", "fire", "wire"):
+        assert [name] in [sorted(s) for s in stories]  # each event is one story
+        assert sum(s == {name} for s in stories) == 1
+
+
+def test_analyst_joins_put_two_articles_in_one_story() -> None:
+    from accord.index.stories import group_stories
+
+    bags = [Counter({"chess": 3, "opening": 2}), Counter({"tulip": 3, "garden": 2})]
+    assert len(group_stories(bags)) == 2
+    assert group_stories(bags, joins=[(0, 1)]) == [[0, 1]]
+
+
+def test_claims_over_several_stories_have_unique_ids(seeds, quake, fire) -> None:
+    mixed = find_claims(seeds.articles + quake.articles + fire.articles)
+    ids = [c.id for c in mixed.claims]
+    assert len(ids) == len(set(ids))
+    event = {a.id: n for n, s in enumerate((seeds, quake, fire)) for a in s.articles}
+    assert all(len({event[m.article] for m in c.members}) == 1 for c in mixed.claims)
+    alone = sum(len(find_claims(s.articles).claims) for s in (seeds, quake, fire))
+    assert abs(len(mixed.claims) - alone) <= 2  # the mixed IDF may shift a borderline link
