@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 from .model import Article, Paragraph, Removed, Repair, Sentence
+from .sqlite_tx import immediate
 
 CATALOG_VERSION = 1  # bump when cleaning changes what an article's text is
 
@@ -130,7 +130,7 @@ class Catalog:
         self._db.execute("UPDATE files SET mtime_ns = ?, size = ? WHERE path = ?", (mtime_ns, size, path))
 
     def replace_file(self, path: str, state: FileState, articles: list[Article]) -> None:
-        with self._transaction():
+        with immediate(self._db):
             self._db.execute("DELETE FROM articles WHERE file = ?", (path,))
             self._db.executemany(
                 "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -147,19 +147,9 @@ class Catalog:
             )
 
     def remove_file(self, path: str) -> None:
-        with self._transaction():
+        with immediate(self._db):
             self._db.execute("DELETE FROM articles WHERE file = ?", (path,))
             self._db.execute("DELETE FROM files WHERE path = ?", (path,))
-
-    @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
 
     # Articles ----------------------------------------------------------------------
 

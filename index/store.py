@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .decisions import VERDICTS, LinkDecision, SentenceRef, Verdict
 from .errors import StoreError
+from .sqlite_tx import immediate
 
 # Each step brings the schema from version N to N+1; never edit a shipped step.
 _MIGRATIONS = [
@@ -60,14 +61,8 @@ class Store:
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        with self._lock, immediate(self._db):
+            yield
 
     def close(self) -> None:
         self._db.close()
