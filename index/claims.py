@@ -134,6 +134,7 @@ class Claim:
     independent: int  # sources that are not copies of each other
     strength: float  # mean link score inside the claim
     wording: str  # the member most like the others
+    story_sources: int = 0  # outlets in the claim's story: "support of story_sources"
 
 
 @dataclass(slots=True)
@@ -168,7 +169,8 @@ class ClaimReport:
         return {
             "sources": self.sources,
             "claims": [
-                {"id": c.id, "support": c.support, "independent": c.independent, "strength": round(c.strength, 3),
+                {"id": c.id, "support": c.support, "story_sources": c.story_sources, "independent": c.independent,
+                 "strength": round(c.strength, 3),
                  "wording": c.wording, "members": [member(m) for m in c.members]}
                 for c in self.claims
             ],
@@ -466,9 +468,11 @@ def find_claims(
         groups, story_links, similarity = _story_claims(sentences, members, threshold, constraints)
         links.extend(story_links)
         families = _copy_families([articles[n] for n in story])
+        outlets = len({source_of[articles[n].id] for n in story})
         for group in groups:
             claim = _claim(sentences, group, similarity, families)
             if claim is not None:
+                claim.story_sources = outlets
                 claim_groups.append(group)
                 if claim.support >= min_sources:
                     claims.append(claim)

@@ -81,8 +81,8 @@ class SupportMap:
 
 
 def story_sources(claim: Claim, report: ClaimReport) -> int:
-    """How many outlets the claim's story has (the whole report when it is one story)."""
-    return getattr(claim, "story_sources", 0) or report.sources
+    """How many outlets the claim's story has (a claim built by hand may not say: the whole report)."""
+    return claim.story_sources or report.sources
 
 
 def claim_kind(claim: Claim, report: ClaimReport) -> str:

@@ -120,7 +120,7 @@ def test_claims_command_prints_json(tmp_path: Path) -> None:
     data = json.loads(done.stdout)
     assert {"sources", "claims", "single_source", "discrepancies"} <= set(data)
     top = data["claims"][0]
-    assert {"id", "support", "independent", "members"} <= set(top) and top["support"] == 4
+    assert {"id", "support", "story_sources", "independent", "members"} <= set(top) and top["support"] == 4 == top["story_sources"]
     assert {"article", "start", "end", "text"} <= set(top["members"][0])
     assert any(set(d["variants"]) == {"12", "14"} for d in data["discrepancies"])
 
@@ -311,3 +311,19 @@ def test_claims_over_several_stories_have_unique_ids(seeds, quake, fire) -> None
     assert all(len({event[m.article] for m in c.members}) == 1 for c in mixed.claims)
     alone = sum(len(find_claims(s.articles).claims) for s in (seeds, quake, fire))
     assert abs(len(mixed.claims) - alone) <= 2  # the mixed IDF may shift a borderline link
+
+
+def test_a_claims_outlet_count_is_its_storys(seeds, quake, fire, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With story blocking on (as in a large corpus), "n of N outlets" counts the claim's
+    own story, so "every outlet" still means every outlet of that event."""
+    import accord.index.claims as claims_module
+
+    monkeypatch.setattr(claims_module, "SINGLE_BLOCK", 0)
+    sets = (seeds, quake, fire)
+    outlets = {a.id: len({b.source for b in s.articles}) for s in sets for a in s.articles}
+    mixed = find_claims([a for s in sets for a in s.articles])
+    assert mixed.sources == sum(len({a.source for a in s.articles}) for s in sets)
+    assert mixed.claims
+    for claim in mixed.claims:
+        assert claim.story_sources == outlets[claim.members[0].article]
+    assert any(c.support == c.story_sources for c in mixed.claims)  # some claims every outlet of an event makes

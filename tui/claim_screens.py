@@ -14,7 +14,7 @@ from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from accord.index.claims import Claim, ClaimReport, Member
-from accord.index.support import SentenceSupport, story_sources
+from accord.index.support import SentenceSupport, claim_kind, story_sources
 
 from .claims_panel import discrepancies_of, members_text, variants_table
 from .layout import printable
@@ -58,7 +58,7 @@ class ClaimGridScreen(ModalScreen[Member | None]):
 
     def _row(self, row: int, claim: Claim) -> list[Text]:
         disputed = {(m.article, m.sentence) for d in discrepancies_of(claim, self.report) for m in d.members}
-        kind = "all" if claim.support >= story_sources(claim, self.report) else "several"
+        kind = claim_kind(claim, self.report)
         cells = [Text(f"{claim.id} {claim.support}/{story_sources(claim, self.report)}",
                       style=self.get_component_rich_style(f"claim-grid--{kind}"))]
         for column, outlet in enumerate(self.outlets, 1):

@@ -8,6 +8,7 @@ module only schedules it off the UI thread and shows the result.
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from .article_pane import ArticlePane
 
 THRESHOLD_STEP = 0.05
+_STORE_OPENING = threading.Lock()
 
 CLAIM_BINDINGS = [
     Binding("c", "toggle_claims", "Claims", id="toggle_claims"),
@@ -53,9 +55,9 @@ _JUMP_NAMES = {"shared": "shared", "single": "single-source", "conflict": "confl
 
 
 class ClaimsReady(Message):
-    def __init__(self, report: ClaimReport, run: int) -> None:
+    def __init__(self, report: ClaimReport, support: SupportMap, run: int) -> None:
         super().__init__()
-        self.report, self.run = report, run
+        self.report, self.support, self.run = report, support, run
 
 
 class ClaimsFailed(Message):
@@ -105,10 +107,12 @@ class ClaimsMixin:
         self._find_claims(list(self.ids), self.claim_threshold, self.min_sources, self._claims_run)
 
     def _open_store(self: "AccordApp") -> Store:
-        """The workspace store, opened on first use (from a worker: it touches the disk)."""
-        if self._store is None:
-            self._store = Store(self.workspace.annotations_path)
-        return self._store
+        """The workspace store, opened on first use (from a worker: it touches the disk;
+        the claims and decisions workers may both ask at once)."""
+        with _STORE_OPENING:
+            if self._store is None:
+                self._store = Store(self.workspace.annotations_path)
+            return self._store
 
     @work(thread=True, exclusive=True, group="claims")
     def _find_claims(self: "AccordApp", ids: list[str], threshold: float, min_sources: int, run: int) -> None:
@@ -128,13 +132,12 @@ class ClaimsMixin:
         except AccordError as error:
             self.post_message(ClaimsFailed(str(error), run))
             return
-        self.post_message(ClaimsReady(report, run))
+        self.post_message(ClaimsReady(report, SupportMap(report), run))  # the map is built here, off the UI thread
 
     def on_claims_ready(self: "AccordApp", message: ClaimsReady) -> None:
         if message.run != self._claims_run:
             return  # a newer run (threshold change, decision) is on its way
-        self.claim_report = message.report
-        self.support = SupportMap(message.report)
+        self.claim_report, self.support = message.report, message.support
         for pane in self.panes:
             self._mark_pane(pane)
         if self.claims_panel.display:
