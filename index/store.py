@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .anchoring import Anchor
+from .annotations import Annotation
 from .decisions import VERDICTS, LinkDecision, SentenceRef, Verdict
 from .errors import StoreError
 from .sqlite_tx import immediate
@@ -32,7 +34,24 @@ _MIGRATIONS = [
     );
     CREATE INDEX claim_decisions_by_pair ON claim_decisions (a_article, a_start, b_article, b_start);
     """,
+    """
+    CREATE TABLE annotations (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        article TEXT NOT NULL, start_offset INTEGER NOT NULL, end_offset INTEGER NOT NULL,
+        quote TEXT NOT NULL, prefix TEXT NOT NULL, suffix TEXT NOT NULL,
+        note TEXT NOT NULL DEFAULT '',
+        created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        updated TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    );
+    CREATE INDEX annotations_by_article ON annotations (article, start_offset);
+    CREATE TABLE annotation_tags (
+        annotation INTEGER NOT NULL, tag TEXT NOT NULL, position INTEGER NOT NULL,
+        PRIMARY KEY (annotation, tag)
+    );
+    CREATE INDEX annotation_tags_by_tag ON annotation_tags (tag);
+    """,
 ]
+_ANNOTATION_COLUMNS = "id, article, start_offset, end_offset, quote, prefix, suffix, note, created, updated"
 BUSY_TIMEOUT = 10.0  # seconds a writer waits for another process's transaction
 
 
@@ -64,6 +83,20 @@ class Store:
         with self._lock, immediate(self._db):
             yield
 
+    @contextmanager
+    def _writing(self, what: str) -> Iterator[None]:
+        """A write transaction whose failure is a StoreError naming what was not saved."""
+        try:
+            with self._transaction():
+                yield
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"cannot save {what} in {self.path}: {error}") from None
+
+    def data_version(self) -> int:
+        """Changes when another connection (another Accord process) commits to the store."""
+        with self._lock:
+            return self._db.execute("PRAGMA data_version").fetchone()[0]
+
     def close(self) -> None:
         self._db.close()
 
@@ -80,20 +113,17 @@ class Store:
         if verdict not in VERDICTS:
             raise StoreError(f"unknown verdict {verdict!r}; use one of {', '.join(VERDICTS)}")
         a, b = sorted((a, b), key=lambda r: (r.article, r.start))
-        try:
-            with self._transaction():
-                self._db.execute(
-                    "DELETE FROM claim_decisions WHERE a_article = ? AND a_start = ? AND a_text = ? "
-                    "AND b_article = ? AND b_start = ? AND b_text = ?",
-                    (a.article, a.start, a.text, b.article, b.start, b.text),
-                )
-                cursor = self._db.execute(
-                    "INSERT INTO claim_decisions (a_article, a_start, a_text, b_article, b_start, b_text, verdict) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (a.article, a.start, a.text, b.article, b.start, b.text, verdict),
-                )
-        except sqlite3.DatabaseError as error:
-            raise StoreError(f"cannot save the decision in {self.path}: {error}") from None
+        with self._writing("the decision"):
+            self._db.execute(
+                "DELETE FROM claim_decisions WHERE a_article = ? AND a_start = ? AND a_text = ? "
+                "AND b_article = ? AND b_start = ? AND b_text = ?",
+                (a.article, a.start, a.text, b.article, b.start, b.text),
+            )
+            cursor = self._db.execute(
+                "INSERT INTO claim_decisions (a_article, a_start, a_text, b_article, b_start, b_text, verdict) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (a.article, a.start, a.text, b.article, b.start, b.text, verdict),
+            )
         return LinkDecision(a, b, verdict, cursor.lastrowid or 0)
 
     def decisions(self) -> list[LinkDecision]:
@@ -110,6 +140,106 @@ class Store:
 
     def undo_decision(self, decision_id: int) -> bool:
         """Forget one decision; True if it existed."""
-        with self._transaction():
+        with self._writing("the undo"):
             cursor = self._db.execute("DELETE FROM claim_decisions WHERE id = ?", (decision_id,))
         return cursor.rowcount > 0
+
+    # Annotations -----------------------------------------------------------------------
+    # Every change is one transaction, durable (synchronous=FULL) when the call returns.
+
+    def add_annotation(self, anchor: Anchor, tags: tuple[str, ...] = (), note: str = "") -> Annotation:
+        with self._writing("the annotation"):
+            cursor = self._db.execute(
+                "INSERT INTO annotations (article, start_offset, end_offset, quote, prefix, suffix, note) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (anchor.article, anchor.start, anchor.end, anchor.quote, anchor.prefix, anchor.suffix, note),
+            )
+            self._write_tags(cursor.lastrowid, tags)
+            return self._annotation(cursor.lastrowid)
+
+    def update_annotation(
+        self, annotation_id: int, *, tags: tuple[str, ...] | None = None, note: str | None = None,
+        anchor: Anchor | None = None,
+    ) -> Annotation:
+        """Change what is given; StoreError if the annotation no longer exists
+        (another process may have deleted it)."""
+        with self._writing("the annotation"):
+            current = self._annotation(annotation_id)
+            anchor = anchor or current.anchor
+            self._db.execute(
+                "UPDATE annotations SET article = ?, start_offset = ?, end_offset = ?, quote = ?, prefix = ?, "
+                "suffix = ?, note = ?, updated = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+                (anchor.article, anchor.start, anchor.end, anchor.quote, anchor.prefix, anchor.suffix,
+                 current.note if note is None else note, annotation_id),
+            )
+            if tags is not None:
+                self._write_tags(annotation_id, tags)
+            return self._annotation(annotation_id)
+
+    def delete_annotation(self, annotation_id: int) -> Annotation:
+        """Remove one annotation and return it as it was (so it can be restored)."""
+        with self._writing("the deletion"):
+            gone = self._annotation(annotation_id)
+            self._db.execute("DELETE FROM annotation_tags WHERE annotation = ?", (annotation_id,))
+            self._db.execute("DELETE FROM annotations WHERE id = ?", (annotation_id,))
+            return gone
+
+    def restore_annotation(self, annotation: Annotation) -> Annotation:
+        """Put back an annotation exactly as it was, under its id (undo of an edit or a deletion)."""
+        a = annotation.anchor
+        with self._writing("the annotation"):
+            self._db.execute(
+                "INSERT OR REPLACE INTO annotations "
+                "(id, article, start_offset, end_offset, quote, prefix, suffix, note, created, updated) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, coalesce(?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), "
+                "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                (annotation.id, a.article, a.start, a.end, a.quote, a.prefix, a.suffix, annotation.note,
+                 annotation.created or None),
+            )
+            self._write_tags(annotation.id, annotation.tags)
+            return self._annotation(annotation.id)
+
+    def annotations(self, tags: tuple[str, ...] = ()) -> list[Annotation]:
+        """Every annotation (or those carrying any of `tags`), oldest first."""
+        with self._lock:
+            rows = self._db.execute(f"SELECT {_ANNOTATION_COLUMNS} FROM annotations ORDER BY id").fetchall()
+            tagged: dict[int, list[str]] = {}
+            for annotation_id, tag in self._db.execute(
+                "SELECT annotation, tag FROM annotation_tags ORDER BY annotation, position"
+            ):
+                tagged.setdefault(annotation_id, []).append(tag)
+        found = [_annotation_of(row, tuple(tagged.get(row[0], ()))) for row in rows]
+        return [a for a in found if not tags or set(tags) & set(a.tags)]
+
+    def annotation(self, annotation_id: int) -> Annotation:
+        with self._lock:
+            return self._annotation(annotation_id)
+
+    def tags(self) -> list[str]:
+        """Tags in use, the most recently used first (for autocomplete and the recent-tag keys)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT t.tag FROM annotation_tags t JOIN annotations a ON a.id = t.annotation "
+                "GROUP BY t.tag ORDER BY max(a.updated) DESC, t.tag"
+            ).fetchall()
+        return [tag for (tag,) in rows]
+
+    def _annotation(self, annotation_id: int) -> Annotation:
+        row = self._db.execute(f"SELECT {_ANNOTATION_COLUMNS} FROM annotations WHERE id = ?", (annotation_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"annotation {annotation_id} does not exist (deleted, perhaps by another Accord)")
+        tags = tuple(t for (t,) in self._db.execute(
+            "SELECT tag FROM annotation_tags WHERE annotation = ? ORDER BY position", (annotation_id,)))
+        return _annotation_of(row, tags)
+
+    def _write_tags(self, annotation_id: int, tags: tuple[str, ...]) -> None:
+        self._db.execute("DELETE FROM annotation_tags WHERE annotation = ?", (annotation_id,))
+        self._db.executemany(
+            "INSERT INTO annotation_tags (annotation, tag, position) VALUES (?, ?, ?)",
+            [(annotation_id, tag, position) for position, tag in enumerate(dict.fromkeys(tags))],
+        )
+
+
+def _annotation_of(row: tuple, tags: tuple[str, ...]) -> Annotation:
+    annotation_id, article, start, end, quote, prefix, suffix, note, created, updated = row
+    return Annotation(annotation_id, Anchor(article, start, end, quote, prefix, suffix), tags, note, created, updated)

@@ -1,0 +1,147 @@
+"""Anchors that survive text changes, in the manner of W3C Web Annotation selectors.
+
+An anchor keeps the article id, the character offsets (TextPositionSelector)
+and the exact quote with some text before and after it (TextQuoteSelector).
+When an article's text changes (re-scraped, re-cleaned by a newer Accord), a
+passage is found again by offsets, then by the exact quote with its context,
+then by a fuzzy match of the quote; what none of these finds is an orphan.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Literal
+
+CONTEXT = 32  # characters of prefix and suffix kept beside the quote
+FUZZY_MIN_RATIO = 0.8  # how alike the found text must be to the quote (difflib ratio)
+FUZZY_MIN_QUOTE = 12  # shorter quotes are only found exactly: too little to judge a near match
+_SHINGLE = 3  # words per probe when looking for where a changed quote now sits
+
+How = Literal["offsets", "quote", "fuzzy"]
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    article: str
+    start: int
+    end: int
+    quote: str
+    prefix: str
+    suffix: str
+
+    @classmethod
+    def at(cls, article: str, text: str, start: int, end: int) -> "Anchor":
+        return cls(article, start, end, text[start:end], text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT])
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    start: int
+    end: int
+    how: How
+
+
+def find_quote(text: str, quote: str) -> tuple[int, int] | None:
+    """Where a quote someone typed sits in `text`: exact, else with any run of
+    whitespace matching any other (line breaks in the article, spaces in the quote)."""
+    quote = quote.strip()
+    if not quote:
+        return None
+    at = text.find(quote)
+    if at >= 0:
+        return at, at + len(quote)
+    pattern = r"\s+".join(re.escape(word) for word in quote.split())
+    match = re.search(pattern, text)
+    return (match.start(), match.end()) if match else None
+
+
+def place(anchor: Anchor, text: str) -> Placement | None:
+    """Where the anchored passage is in `text` today, or None for an orphan."""
+    if text[anchor.start : anchor.end] == anchor.quote:
+        return Placement(anchor.start, anchor.end, "offsets")
+    found = _by_quote(anchor, text)
+    if found is not None:
+        return Placement(found, found + len(anchor.quote), "quote")
+    span = _fuzzy(anchor, text)
+    return Placement(*span, "fuzzy") if span else None
+
+
+def _by_quote(anchor: Anchor, text: str) -> int | None:
+    """The occurrence of the exact quote whose surroundings best match the stored
+    context; among equals, the one nearest the old offset."""
+    starts = [m.start() for m in re.finditer(re.escape(anchor.quote), text)] if anchor.quote else []
+    if not starts:
+        return None
+
+    def rank(start: int) -> tuple[int, int]:
+        before = _common_suffix(text[max(0, start - CONTEXT) : start], anchor.prefix)
+        after = _common_prefix(text[start + len(anchor.quote) : start + len(anchor.quote) + CONTEXT], anchor.suffix)
+        return -(before + after), abs(start - anchor.start)
+
+    return min(starts, key=rank)
+
+
+def _fuzzy(anchor: Anchor, text: str) -> tuple[int, int] | None:
+    """A changed quote: its unchanged word runs vote for where it starts now; the
+    best-voted start is taken if the text there is close enough to the quote."""
+    quote = anchor.quote
+    if len(quote) < FUZZY_MIN_QUOTE:
+        return None
+    votes: Counter[int] = Counter()
+    for offset, probe in _shingles(quote):
+        for match in re.finditer(re.escape(probe), text):
+            votes[match.start() - offset] += 1
+    best: tuple[float, int, int] | None = None
+    for start, _ in votes.most_common(5):
+        span = _best_span(text, max(0, start), quote)
+        if span and (best is None or span[0] > best[0]):
+            best = span
+    if best is None or best[0] < FUZZY_MIN_RATIO:
+        return None
+    return best[1], best[2]
+
+
+def _shingles(quote: str) -> list[tuple[int, str]]:
+    words = list(re.finditer(r"\S+", quote))
+    if len(words) < _SHINGLE:
+        return [(words[0].start(), quote[words[0].start() : words[-1].end()])] if words else []
+    return [(words[i].start(), quote[words[i].start() : words[i + _SHINGLE - 1].end()]) for i in range(len(words) - _SHINGLE + 1)]
+
+
+def _best_span(text: str, near: int, quote: str) -> tuple[float, int, int] | None:
+    """The word-bounded span starting near `near` that is most like `quote`."""
+    slack = max(8, len(quote) // 4)
+    starts = _word_starts(text, near - slack, near + slack) or [near]
+    best = None
+    for start in starts:
+        for end in _word_ends(text, start + len(quote) - slack, start + len(quote) + slack):
+            ratio = SequenceMatcher(None, text[start:end], quote, autojunk=False).ratio()
+            if best is None or ratio > best[0]:
+                best = (ratio, start, end)
+    return best
+
+
+def _word_starts(text: str, lo: int, hi: int) -> list[int]:
+    lo, hi = max(0, lo), min(len(text), hi)
+    return [i for i in range(lo, hi) if not text[i].isspace() and (i == 0 or text[i - 1].isspace())]
+
+
+def _word_ends(text: str, lo: int, hi: int) -> list[int]:
+    lo, hi = max(1, lo), min(len(text), hi)
+    return [i for i in range(lo, hi + 1) if not text[i - 1].isspace() and (i == len(text) or text[i].isspace())]
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _common_suffix(a: str, b: str) -> int:
+    return _common_prefix(a[::-1], b[::-1])
