@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
@@ -198,3 +201,24 @@ def render_html(briefing: Briefing) -> str:
         f"</head>\n<body>\n{body}</body>\n</html>\n"
     )
 
+
+
+def save(briefing: Briefing, path: Path, *, overwrite: bool = False) -> Path:
+    """Write the briefing (HTML when the name ends in .html or .htm), atomically: a
+    crash leaves the old file or the new one, never half of one. FileExistsError
+    if `path` exists and `overwrite` is not set."""
+    path = path.expanduser()
+    if path.exists() and not overwrite:
+        raise FileExistsError(path)
+    text = render_html(briefing) if path.suffix.lower() in (".html", ".htm") else briefing.markdown
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.",
+                                     suffix=".tmp", delete=False) as temporary:
+        try:
+            temporary.write(text)
+            temporary.flush()
+            os.fsync(temporary.fileno())
+        except BaseException:
+            os.unlink(temporary.name)
+            raise
+    os.replace(temporary.name, path)
+    return path

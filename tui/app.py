@@ -36,10 +36,13 @@ from accord.index.workspace import Workspace
 
 from .article_list import ArticleList
 from .article_pane import ArticlePane
+from .annotation_screens import AnnotationsScreen, NoteScreen, OrphansScreen, TagScreen
+from .annotations_flow import ANNOTATION_BINDINGS, AnnotationsMixin
 from .article_view import CONFLICT_GLYPH, SUPPORT_GLYPHS, ArticleView
 from .claim_screens import ClaimGridScreen, OthersScreen
 from .claims_flow import CLAIM_BINDINGS, ClaimsMixin
 from .claims_panel import ClaimsPanel
+from .export_screen import ConfirmScreen, ExportScreen
 from .screens import HelpScreen, KeyHelp, OpenScreen
 from .search_panel import SearchPanel
 from .themes import DEFAULT_THEME, load_themes, with_derived_variables
@@ -88,8 +91,8 @@ class SyncFinished(SyncMessage):
         self.report, self.error = report, error
 
 
-class AccordApp(ClaimsMixin, App[None]):
-    CSS_PATH = "app.tcss"
+class AccordApp(AnnotationsMixin, ClaimsMixin, App[None]):
+    CSS_PATH = ["app.tcss", "annotations.tcss"]
     TITLE = "Accord"
 
     BINDINGS = [
@@ -106,6 +109,7 @@ class AccordApp(ClaimsMixin, App[None]):
         Binding("question_mark", "help", "Help", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
         *CLAIM_BINDINGS,
+        *ANNOTATION_BINDINGS,
     ]
 
     def __init__(self, workspace: Workspace, paths: list[str], config: Config | None = None) -> None:
@@ -131,6 +135,7 @@ class AccordApp(ClaimsMixin, App[None]):
         self.claims_status = ""
         self._status_message = ""
         self._init_claims()
+        self._init_annotations()
         self._startup_problems: list[str] = list(self.config.problems)
         themes, theme_problems = load_themes()
         self._startup_problems += theme_problems
@@ -252,6 +257,7 @@ class AccordApp(ClaimsMixin, App[None]):
             return
         self.library = message.library
         self._add_articles(message.ids, message.summaries)
+        self._start_annotations()
         if self.query_text:
             self._start_search(self.query_text)
 
@@ -292,6 +298,7 @@ class AccordApp(ClaimsMixin, App[None]):
                         severity="warning", markup=False)
         self._set_status(report.summary())
         self._compute_claims()
+        self._load_annotations()  # the articles' text may have changed: place the passages again
 
     def _add_articles(self, ids: Iterable[str], summaries: list[ArticleSummary]) -> None:
         self.summaries.update((s.id, s) for s in summaries)
@@ -412,6 +419,7 @@ class AccordApp(ClaimsMixin, App[None]):
             pane.view.move_to(sentence, center=True)
         pane.view.set_hits(spans)
         self._mark_pane(pane)
+        self._highlight_pane(pane)
         self._align_when_loaded()
         self._refresh_list()
         if not self._first_article_shown.is_set():
@@ -640,6 +648,11 @@ class AccordApp(ClaimsMixin, App[None]):
         yield SystemCommand("Next articles", "Show the next articles in the panes", self.action_next_page)
         yield SystemCommand("Previous articles", "Show the previous articles", self.action_previous_page)
         yield SystemCommand("Clear search", "Stop highlighting the current search", self.action_clear_search)
+        yield SystemCommand("Tag", "Tag the selected passage", self.action_tag)
+        yield SystemCommand("Note", "Write a note on the selected passage", self.action_note)
+        yield SystemCommand("Annotations", "List, filter, edit and delete annotations", self.action_annotations)
+        yield SystemCommand("Export briefing", "Preview and save the annotations as a Markdown briefing",
+                            self.action_export)
         yield SystemCommand("Help", "List every key and its binding id", self.action_help)
 
     def key_help(self) -> list[KeyHelp]:
@@ -649,7 +662,10 @@ class AccordApp(ClaimsMixin, App[None]):
             ("Reader", ArticleView.BINDINGS), ("App", AccordApp.BINDINGS),
             ("Article list", ArticleList.BINDINGS), ("Search bar", SearchPanel.BINDINGS),
             ("Claims panel", ClaimsPanel.BINDINGS), ("Claim grid", ClaimGridScreen.BINDINGS),
-            ("What others say", OthersScreen.BINDINGS),
+            ("What others say", OthersScreen.BINDINGS), ("Annotations panel", AnnotationsScreen.BINDINGS),
+            ("Tag editor", TagScreen.BINDINGS), ("Note editor", NoteScreen.BINDINGS),
+            ("Unanchored annotations", OrphansScreen.BINDINGS), ("Briefing preview", ExportScreen.BINDINGS),
+            ("Confirm", ConfirmScreen.BINDINGS),
         ]
         rows = []
         for group, bindings in groups:
@@ -671,6 +687,8 @@ class AccordApp(ClaimsMixin, App[None]):
             parts.append(f"search {self.search_result.query!r}: {position} (n/N, Esc clears)")
         if self.claims_status:
             parts.append(self.claims_status)
+        if annotations := self.annotations_status():
+            parts.append(annotations)
         if self._status_message:
             parts.append(self._status_message)
         self.query_one("#status-text", Static).update(Text(" · ".join(parts)))
@@ -680,6 +698,7 @@ _KEY_NAMES = {
     "slash": "/", "question_mark": "?", "left_square_bracket": "[", "right_square_bracket": "]",
     "pagedown": "PgDn", "pageup": "PgUp", "escape": "Esc", "space": "Space",
     "down": "↓", "up": "↑", "left": "←", "right": "→", "plus": "+", "minus": "-",
+    "shift+down": "Shift+↓", "shift+up": "Shift+↑", "delete": "Del",
 }
 
 

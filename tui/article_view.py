@@ -16,6 +16,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
@@ -35,6 +36,16 @@ GUTTER = 2  # columns left of the text for the claim-support mark
 # differ as well as the colours, so the marks survive a monochrome terminal.
 SUPPORT_GLYPHS = {"all": "┃", "several": "│", "single": "╎"}
 CONFLICT_GLYPH = "!"
+NOTE_GLYPH = "✎"  # second gutter column: an annotation with a note starts on this line
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """An annotated passage as the pane shows it (character offsets in the article)."""
+
+    start: int
+    end: int
+    noted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +71,8 @@ class _Styles:
     hit: Style
     kinds: tuple[tuple[str, Style], ...]  # hashable: the styles are part of the line cache key
     conflict: Style
+    annotation: Style
+    note: Style
 
     def kind(self, name: str) -> Style:
         return next(style for kind, style in self.kinds if kind == name)
@@ -77,6 +90,8 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--claim-several",
         "article-view--claim-single",
         "article-view--conflict",
+        "article-view--annotation",
+        "article-view--note",
     }
 
     BINDINGS = [
@@ -86,6 +101,10 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("pageup", "page_up", "Page up", id="page_up", show=False),
         Binding("g,home", "first_sentence", "First sentence", id="first_sentence", show=False),
         Binding("G,end", "last_sentence", "Last sentence", id="last_sentence", show=False),
+        Binding("v", "toggle_range", "Select sentences (then j/k)", id="select_range", show=False),
+        Binding("shift+down", "extend_range(1)", "Extend the selection down", id="extend_down", show=False),
+        Binding("shift+up", "extend_range(-1)", "Extend the selection up", id="extend_up", show=False),
+        Binding("escape", "clear_range", "Clear the selection", id="clear_selection", show=False),
     ]
 
     class CursorMoved(Message):
@@ -110,6 +129,9 @@ class ArticleView(ScrollView, can_focus=True):
         self._marks: dict[int, Mark] = {}
         self._conflicts: Spans = ()
         self._overscroll = 0  # blank lines allowed past the end, so a late sentence can be aligned
+        self.range_anchor: int | None = None  # where a `v` selection started (sentence index)
+        self._highlights: tuple[Highlight, ...] = ()
+        self._highlight_starts: list[int] = []
         self._lines: list[Line] = []
         self._index = LineIndex([])
         self._wrapped_width = 0
@@ -124,6 +146,8 @@ class ArticleView(ScrollView, can_focus=True):
         self.placeholder = placeholder or self.placeholder
         self._hits, self._hit_starts = (), []
         self._marks, self._conflicts = {}, ()
+        self._highlights, self._highlight_starts = (), []
+        self.range_anchor = None
         self._overscroll = 0
         self._wrapped_width = 0
         self._rewrap()
@@ -155,6 +179,63 @@ class ArticleView(ScrollView, can_focus=True):
     @property
     def marks(self) -> dict[int, Mark]:
         return self._marks
+
+    def set_highlights(self, highlights: tuple[Highlight, ...]) -> None:
+        """Mark annotated passages (and, in the gutter, those with a note)."""
+        highlights = tuple(sorted(highlights, key=lambda h: (h.start, h.end)))
+        if highlights == self._highlights:
+            return
+        self._highlights = highlights
+        self._highlight_starts = [h.start for h in highlights]
+        self._touch()
+
+    @property
+    def highlights(self) -> tuple[Highlight, ...]:
+        return self._highlights
+
+    # What the analyst selected -------------------------------------------------------------
+
+    def selected_span(self) -> tuple[int, int] | None:
+        """The passage to annotate, as offsets into the article text: the mouse
+        selection if there is one, else the `v` range, else the cursor sentence."""
+        if self.article is None or not self.article.sentences:
+            return None
+        selection = self.text_selection
+        if selection is not None and self._lines:
+            start, end = self._selection_offsets(selection)
+            text = self.article.text
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if start < end:
+                return start, end
+        first, last = self.selected_sentences()
+        return self.article.sentences[first].start, self.article.sentences[last].end
+
+    def selected_sentences(self) -> tuple[int, int]:
+        """First and last sentence of the `v` range (the cursor sentence alone without one)."""
+        anchor = self.cursor if self.range_anchor is None else self.range_anchor
+        return min(anchor, self.cursor), max(anchor, self.cursor)
+
+    def action_toggle_range(self) -> None:
+        self.range_anchor = None if self.range_anchor is not None else self.cursor
+        self._touch()
+
+    def action_extend_range(self, direction: int) -> None:
+        if self.range_anchor is None:
+            self.range_anchor = self.cursor
+        self.move_to(self.cursor + direction)
+
+    def action_clear_range(self) -> None:
+        if self.range_anchor is None and self.text_selection is None:
+            raise SkipAction()  # let Esc reach the app (it clears the search)
+        self.clear_selection()
+
+    def clear_selection(self) -> None:
+        self.range_anchor = None
+        self.screen.clear_selection()
+        self._touch()
 
     def jump(self, target: str, direction: int) -> bool:
         """Move to the next (+1) or previous (-1) sentence that is a `target` ("shared",
@@ -324,11 +405,16 @@ class ArticleView(ScrollView, can_focus=True):
         """The selected text, taken from the article itself (no wrap breaks)."""
         if self.article is None or not self._lines:
             return None
+        start, end = self._selection_offsets(selection)
+        return self.article.text[start:end], "\n"
+
+    def _selection_offsets(self, selection: Selection) -> tuple[int, int]:
+        assert self.article is not None
         start = self._index.offset_at(selection.start.y, selection.start.x - GUTTER) if selection.start else 0
         end = (
             self._index.offset_at(selection.end.y, selection.end.x - GUTTER) if selection.end else len(self.article.text)
         )
-        return self.article.text[start:end], "\n"
+        return start, end
 
     def selection_updated(self, selection: Selection | None) -> None:
         self._touch()
@@ -358,6 +444,8 @@ class ArticleView(ScrollView, can_focus=True):
             hit=self.get_component_rich_style("article-view--hit"),
             kinds=tuple((kind, self.get_component_rich_style(f"article-view--claim-{kind}")) for kind in SUPPORT_GLYPHS),
             conflict=self.get_component_rich_style("article-view--conflict"),
+            annotation=self.get_component_rich_style("article-view--annotation"),
+            note=self.get_component_rich_style("article-view--note"),
         )
         selection = self.text_selection
         key = (index, self._generation, styles, base)
@@ -378,9 +466,14 @@ class ArticleView(ScrollView, can_focus=True):
         text = Text(printable(self.article.text[line.start : line.end]), style=base, no_wrap=True, end="")
         if self._marks and not line.blank:
             self._stylize_support(text, line, styles)
-        sentence = self.current_sentence
-        if sentence is not None and not line.blank:
-            self._stylize_span(text, line, sentence.start, sentence.end, styles.cursor)
+        for highlight in self._highlights:  # few per article; one may start lines above and cover this one
+            if highlight.start >= line.end:
+                break
+            self._stylize_span(text, line, highlight.start, highlight.end, styles.annotation)
+        if self.article.sentences and not line.blank:
+            first, last = self.selected_sentences()
+            start, end = self.article.sentences[first].start, self.article.sentences[last].end
+            self._stylize_span(text, line, start, end, styles.cursor)
         first_conflict = max(0, bisect.bisect_right(self._conflicts, (line.start, line.start)) - 1)
         for start, end in self._conflicts[first_conflict:]:
             if start >= line.end:
@@ -391,7 +484,8 @@ class ArticleView(ScrollView, can_focus=True):
             if start >= line.end:
                 break
             self._stylize_span(text, line, start, end, styles.hit)
-        text = Text.assemble(self._gutter(line, styles, base), text, no_wrap=True, end="")
+        text = Text.assemble(self._gutter(line, styles, base), self._note_mark(line, styles, base), text,
+                             no_wrap=True, end="")
         if selection is not None and (span := selection.get_span(index)) is not None:
             start, end = span
             text.stylize(self.screen.get_component_rich_style("screen--selection"), start, len(text) if end == -1 else end)
@@ -408,9 +502,19 @@ class ArticleView(ScrollView, can_focus=True):
             following = sentence.index + 1
             sentence = self.article.sentences[following] if following < len(self.article.sentences) else None
 
+    def _note_mark(self, line: Line, styles: "_Styles", base: Style) -> Text:
+        """The gutter's second column: a note glyph where a noted passage starts."""
+        first = bisect.bisect_left(self._highlight_starts, line.start)
+        for highlight in self._highlights[first:]:
+            if highlight.start >= line.end:
+                break
+            if highlight.noted:
+                return Text(NOTE_GLYPH, style=base + styles.note, end="")
+        return Text(" ", style=base, end="")
+
     def _gutter(self, line: Line, styles: "_Styles", base: Style) -> Text:
         """The support mark of the sentence the line begins in (or the first one that starts on it)."""
-        blank = Text(" " * GUTTER, style=base, end="")
+        blank = Text(" ", style=base, end="")
         if not self._marks or line.blank or self.article is None:
             return blank
         sentence = self.article.sentence_at(line.start)
@@ -424,8 +528,8 @@ class ArticleView(ScrollView, can_focus=True):
         if mark is None:
             return blank
         if mark.conflict:
-            return Text.assemble((CONFLICT_GLYPH, styles.conflict), (" ", base), end="")
-        return Text.assemble((SUPPORT_GLYPHS[mark.kind], base + styles.kind(mark.kind)), (" ", base), end="")
+            return Text(CONFLICT_GLYPH, style=styles.conflict, end="")
+        return Text(SUPPORT_GLYPHS[mark.kind], style=base + styles.kind(mark.kind), end="")
 
     @staticmethod
     def _stylize_span(text: Text, line: Line, start: int, end: int, style: Style) -> None:

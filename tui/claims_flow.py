@@ -46,7 +46,7 @@ CLAIM_BINDINGS = [
     Binding("y", "decide('confirm')", "Confirm this sentence's claim", id="confirm_claim", show=False),
     Binding("x", "decide('reject')", "Take this sentence out of its claim", id="reject_claim", show=False),
     Binding("L", "link", "Link two sentences by hand", id="link_sentences", show=False),
-    Binding("u", "undo", "Undo the last decision", id="undo", show=False),
+    Binding("u", "undo", "Undo the last decision or annotation change", id="undo", show=False),
     Binding("plus", "threshold(1)", "Stricter claims (threshold up)", id="threshold_up", show=False),
     Binding("minus", "threshold(-1)", "Looser claims (threshold down)", id="threshold_down", show=False),
 ]
@@ -80,7 +80,7 @@ class ClaimsMixin:
     _claims_run = 0
     _store: Store | None = None
     _link_from: tuple[SentenceRef, str] | None = None
-    _undo_stack: list[list[int]]
+    _undo_stack: list  # decision ids (list[int]) or an annotations_flow.AnnotationUndo, newest last
     _pending_align: dict[int, int] | None = None  # pane slot -> sentence, until the panes have loaded
 
     def _init_claims(self: "AccordApp") -> None:
@@ -350,7 +350,11 @@ class ClaimsMixin:
             self.bell()
             self.notify("Nothing to undo", markup=False, timeout=3)
             return
-        self._forget_decisions(self._undo_stack.pop())
+        step = self._undo_stack.pop()
+        if isinstance(step, list):
+            self._forget_decisions(step)
+        else:
+            self._undo_annotation(step)
 
     @work(thread=True, group="decisions")
     def _save_decisions(self: "AccordApp", pairs: list[tuple[SentenceRef, SentenceRef]], verdict: Verdict) -> None:

@@ -29,6 +29,8 @@ DERIVED_VARIABLES = {
     "accord-claim-single": ("warning", ""),
     "accord-conflict": ("error", ""),
     "accord-conflict-foreground": ("background", ""),
+    "accord-annotation": ("secondary", "30%"),
+    "accord-note": ("accent", ""),
 }
 
 

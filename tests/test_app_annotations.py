@@ -1,0 +1,283 @@
+"""Annotating in the reader, driven through Pilot: select, tag (with the recent-tag
+keys), note, the marks in the pane, the annotations panel (filters, sort, edit,
+delete, undo), orphans and re-attaching, and the briefing preview and save."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Markdown, OptionList, TextArea
+
+from accord.index.anchoring import Anchor
+from accord.index.store import Store
+from accord.tui.annotation_screens import AnnotationsScreen, NoteScreen, OrphansScreen, TagScreen
+from accord.tui.app import AccordApp
+from accord.tui.article_view import NOTE_GLYPH
+from accord.tui.export_screen import ConfirmScreen, ExportScreen, SaveAsScreen
+
+from tui_helpers import make_app, ready, type_text, until
+
+SIZE = (150, 40)
+
+
+@pytest.fixture
+def app(seeds_dir: Path, tmp_path: Path) -> AccordApp:
+    return make_app([seeds_dir], tmp_path / "ws")
+
+
+def stored(app: AccordApp) -> list:
+    with Store(app.workspace.annotations_path) as store:
+        return store.annotations()
+
+
+async def annotations_ready(pilot) -> AccordApp:
+    app = await ready(pilot)
+    await until(pilot, lambda: app._store is not None and app._store_version >= 0, "annotations loaded")
+    return app
+
+
+async def tag_current(pilot, app: AccordApp, tags: str) -> None:
+    await pilot.press("t")
+    await until(pilot, lambda: isinstance(app.screen, TagScreen), "the tag editor")
+    await type_text(pilot, tags)
+    await pilot.press("enter")
+
+
+async def saved_count(pilot, app: AccordApp, count: int) -> None:
+    await until(pilot, lambda: len(app.placed) == count, f"{count} annotations shown")
+
+
+async def test_tagging_the_cursor_sentence_saves_and_marks_it(app: AccordApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await annotations_ready(pilot)
+        view = app.panes[0].view
+        await pilot.press("j")
+        sentence = view.current_sentence
+        await tag_current(pilot, app, "Policy, #deterrence")
+        await saved_count(pilot, app, 1)
+        [annotation] = stored(app)
+        assert annotation.tags == ("policy", "deterrence")
+        assert annotation.anchor.quote == view.article.text[sentence.start : sentence.end]
+        assert view.highlights and view.highlights[0].start == sentence.start
+        # The passage is drawn in the annotation style (seen once the cursor moves on).
+        await pilot.press("j")
+        style = view.get_component_rich_style("article-view--annotation")
+        first, _ = view.sentence_lines(sentence)
+        line = view.render_line(first - round(view.scroll_y))
+        assert any(seg.style and seg.style.underline and seg.style.bgcolor == style.bgcolor for seg in line)
+
+
+async def test_tag_editor_autocompletes_and_recent_tag_keys_apply_tags(app: AccordApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await annotations_ready(pilot)
+        await tag_current(pilot, app, "military")
+        await saved_count(pilot, app, 1)
+        await pilot.press("j", "t")
+        await until(pilot, lambda: isinstance(app.screen, TagScreen), "the tag editor")
+        await type_text(pilot, "mil")
+        field = app.screen.query_one(Input)
+        await until(pilot, lambda: field._suggestion == "military", "the suggestion")
+        await pilot.press("right", "enter")  # → accepts the suggestion
+        await saved_count(pilot, app, 2)
+        assert [a.tags for a in stored(app)] == [("military",), ("military",)]
+        # 1 applies the most recent tag to the next sentence, without a dialog.
+        await pilot.press("j", "1")
+        await saved_count(pilot, app, 3)
+        assert stored(app)[-1].tags == ("military",)
+        # 1 on an annotated passage adds the tag once, not twice; 9 with no ninth tag only rings.
+        await pilot.press("1")
+        await pilot.pause(0.2)
+        assert len(stored(app)) == 3 and stored(app)[-1].tags == ("military",)
+        await pilot.press("9")
+        await pilot.pause(0.2)
+        assert len(stored(app)) == 3
+
+
+async def test_a_range_selected_with_v_and_j_is_annotated_with_a_note(app: AccordApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await annotations_ready(pilot)
+        view = app.panes[0].view
+        await pilot.press("v", "j", "j")
+        assert view.selected_sentences() == (0, 2)
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, NoteScreen), "the note editor")
+        await type_text(pilot, "Watch")
+        await pilot.press("enter")
+        await type_text(pilot, "# not a heading")
+        await pilot.press("ctrl+s")
+        await saved_count(pilot, app, 1)
+        [annotation] = stored(app)
+        sentences = view.article.sentences
+        assert (annotation.anchor.start, annotation.anchor.end) == (sentences[0].start, sentences[2].end)
+        assert annotation.note == "Watch\n# not a heading"
+        assert view.range_anchor is None  # the selection is consumed
+        assert any(view.render_line(y).text[1:2] == NOTE_GLYPH for y in range(3))
+
+
+async def test_shift_arrows_extend_and_escape_cancels_the_note(app: AccordApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await annotations_ready(pilot)
+        view = app.panes[0].view
+        await pilot.press("shift+down", "shift+down")
+        assert view.selected_sentences() == (0, 2)
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, NoteScreen), "the note editor")
+        await type_text(pilot, "draft")
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        assert not isinstance(app.screen, NoteScreen) and stored(app) == []
+        await pilot.press("escape")  # Esc in the pane clears the range
+        assert view.range_anchor is None
+
+
+async def test_a_mouse_selection_is_the_passage_annotated(app: AccordApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await annotations_ready(pilot)
+        view = app.panes[0].view
+        text = view.article.text
+        # Drag across part of the first line (after the 2-column gutter).
+        await pilot.mouse_down(view, offset=(2 + 9, 0))
+        await pilot.hover(view, offset=(2 + 24, 0))
+        await pilot.mouse_up(view, offset=(2 + 24, 0))
+        await pilot.pause()
+        start, end = view.selected_span()
+        assert (start, end) != (view.article.sentences[0].start, view.article.sentences[0].end)
+        await tag_current(pilot, app, "wording")
+        await saved_count(pilot, app, 1)
+        assert stored(app)[0].anchor.quote == text[start:end].strip()
+
+
+async def test_panel_filters_sorts_edits_deletes_and_undoes(app: AccordApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await annotations_ready(pilot)
+        await tag_current(pilot, app, "alpha")
+        await saved_count(pilot, app, 1)
+        await pilot.press("l", "j")  # second pane, second sentence
+        await tag_current(pilot, app, "beta")
+        await saved_count(pilot, app, 2)
+        await pilot.press("A")
+        await until(pilot, lambda: isinstance(app.screen, AnnotationsScreen), "the annotations panel")
+        panel = app.screen
+        options = panel.query_one(OptionList)
+        assert options.option_count == 2
+        await pilot.press("slash")
+        await type_text(pilot, "tag:beta")
+        await until(pilot, lambda: options.option_count == 1, "the tag filter")
+        await pilot.press("enter")  # back to the list
+        # Edit the note of the one left.
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, NoteScreen), "the note editor")
+        await type_text(pilot, "edited")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: any(a.note == "edited" for a in stored(app)), "the edited note")
+        # Delete it, then undo the deletion: it comes back under the same id.
+        before = [a for a in stored(app) if "beta" in a.tags][0]
+        await until(pilot, lambda: isinstance(app.screen, AnnotationsScreen), "back in the panel")
+        await pilot.press("x")
+        await until(pilot, lambda: len(stored(app)) == 1, "the deletion")
+        await pilot.press("u")
+        await until(pilot, lambda: len(stored(app)) == 2, "the undo")
+        restored = [a for a in stored(app) if "beta" in a.tags][0]
+        assert (restored.id, restored.note, restored.created) == (before.id, "edited", before.created)
+        # Undo again takes back the note edit.
+        await pilot.press("u")
+        await until(pilot, lambda: [a for a in stored(app) if "beta" in a.tags][0].note == "", "the second undo")
+        # Enter jumps to the passage.
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, AnnotationsScreen), "the jump")
+        pane = next(p for p in app.panes if p.view.article.id == restored.article)
+        assert pane.view.current_sentence.start <= restored.anchor.start < pane.view.current_sentence.end
+
+
+async def test_panel_sorts_by_time_newest_first(app: AccordApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await annotations_ready(pilot)
+        await pilot.press("j", "j")
+        await tag_current(pilot, app, "later-in-text")
+        await saved_count(pilot, app, 1)
+        await pilot.press("g")
+        await tag_current(pilot, app, "earlier-in-text")
+        await saved_count(pilot, app, 2)
+        await pilot.press("A")
+        await until(pilot, lambda: isinstance(app.screen, AnnotationsScreen), "the annotations panel")
+        options = app.screen.query_one(OptionList)
+        first = lambda: str(options.get_option_at_index(0).prompt)  # noqa: E731
+        assert "earlier-in-text" in first()  # by position
+        await pilot.press("o")
+        assert "earlier-in-text" in first()  # newest first: it was written last
+        await pilot.press("slash")
+        await type_text(pilot, "later")
+        await until(pilot, lambda: options.option_count == 1 and "later-in-text" in first(), "the word filter")
+
+
+async def test_an_orphan_is_listed_and_reattached_by_hand(app: AccordApp, tmp_path: Path) -> None:
+    with Store(app.workspace.annotations_path) as store:
+        pass  # created; the orphan is added once the article ids are known
+    async with app.run_test(size=SIZE) as pilot:
+        await annotations_ready(pilot)
+        article = app.panes[0].view.article
+        with Store(app.workspace.annotations_path) as store:
+            store.add_annotation(Anchor(article.id, 10, 40, "a passage that was never in this text", "", ""),
+                                 ("lost",), "keep me")
+        await until(pilot, lambda: len(app.orphans) == 1, "another process's orphan noticed")
+        await pilot.press("A")
+        await until(pilot, lambda: isinstance(app.screen, AnnotationsScreen), "the annotations panel")
+        await pilot.press("U")
+        await until(pilot, lambda: isinstance(app.screen, OrphansScreen), "the orphans panel")
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, (OrphansScreen, AnnotationsScreen)), "back to the reader")
+        await pilot.press("j", "r")
+        await until(pilot, lambda: not app.orphans and len(app.placed) == 1, "the re-attached annotation")
+        [annotation] = stored(app)
+        sentence = app.panes[0].view.article.sentences[1]
+        assert annotation.anchor.quote == article.text[sentence.start : sentence.end]
+        assert (annotation.note, annotation.tags) == ("keep me", ("lost",))
+
+
+async def test_export_preview_renders_and_saves_without_overwriting(app: AccordApp, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await annotations_ready(pilot)
+        await tag_current(pilot, app, "policy")
+        await saved_count(pilot, app, 1)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, ExportScreen), "the preview")
+        preview = app.screen
+        markdown = preview.query_one(Markdown)
+        await until(pilot, lambda: "## policy" in preview.briefing.markdown and markdown.children, "the rendered briefing")
+        assert preview.briefing.findings == 1
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, SaveAsScreen), "the file name prompt")
+        field = app.screen.query_one(Input)
+        target = tmp_path / "out.md"
+        field.value = str(target)
+        await pilot.press("enter")
+        await until(pilot, target.exists, "the saved briefing")
+        assert target.read_text(encoding="utf-8") == preview.briefing.markdown
+        # Saving again under the same name asks; "n" keeps the file as it is.
+        target.write_text("analyst's own edits", encoding="utf-8")
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, SaveAsScreen), "the file name prompt")
+        app.screen.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the overwrite question")
+        await pilot.press("n")
+        await pilot.pause(0.3)
+        assert target.read_text(encoding="utf-8") == "analyst's own edits"
+        # "y" replaces it; .html saves the web page.
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, SaveAsScreen), "the file name prompt")
+        app.screen.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the overwrite question")
+        await pilot.press("y")
+        await until(pilot, lambda: target.read_text(encoding="utf-8") == preview.briefing.markdown, "the replaced file")
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, SaveAsScreen), "the file name prompt")
+        page = tmp_path / "out.html"
+        app.screen.query_one(Input).value = str(page)
+        await pilot.press("enter")
+        await until(pilot, page.exists, "the HTML briefing")
+        assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

@@ -1,0 +1,99 @@
+"""The briefing preview: the Markdown rendered as it will read, then saved under a
+name the analyst chooses (never over an existing file without asking)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Input, Markdown, Static
+
+from accord.index.briefing import Briefing
+
+
+class ExportScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("s,ctrl+s", "save", "Save the briefing", id="save_briefing"),
+        Binding("escape,q", "close", "Close the preview", id="close_preview"),
+    ]
+
+    class SaveRequested(Message):
+        def __init__(self, briefing: Briefing, path: str, overwrite: bool) -> None:
+            super().__init__()
+            self.briefing, self.path, self.overwrite = briefing, path, overwrite
+
+    def __init__(self, briefing: Briefing, default_path: str) -> None:
+        super().__init__()
+        self.briefing, self.default_path = briefing, default_path
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-dialog"):
+            yield Static(Text(
+                f"Briefing preview: {self.briefing.findings} findings, {self.briefing.orphans} unanchored · "
+                "s saves (.md, or .html for a web page) · Esc closes"), id="export-heading")
+            with VerticalScroll(id="export-body"):
+                yield Markdown(self.briefing.markdown, id="export-markdown", open_links=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#export-body").focus()
+
+    def action_save(self) -> None:
+        def chosen(path: str | None) -> None:
+            if path:
+                self.post_message(self.SaveRequested(self.briefing, path, overwrite=False))
+
+        self.app.push_screen(SaveAsScreen(self.default_path), chosen)
+
+    def ask_overwrite(self, path: str) -> None:
+        """The file exists: save over it only if the analyst says so."""
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.post_message(self.SaveRequested(self.briefing, path, overwrite=True))
+
+        self.app.push_screen(ConfirmScreen(f"{path} exists. Replace it?"), answered)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class SaveAsScreen(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel_save")]
+
+    def __init__(self, default_path: str) -> None:
+        super().__init__()
+        self.default_path = default_path
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="save-dialog", classes="annotation-dialog"):
+            yield Static(Text("Save the briefing as (Enter saves, Esc cancels)"), classes="dialog-heading")
+            yield Input(self.default_path, id="save-path")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm_yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm_no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-dialog", classes="annotation-dialog"):
+            yield Static(Text(self.question), classes="dialog-heading")
+            with Horizontal(classes="dialog-hint"):
+                yield Static(Text("y replaces it · n or Esc keeps it"))
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
