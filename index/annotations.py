@@ -101,3 +101,35 @@ def sentences_covered(article: Article, start: int, end: int) -> range:
     while last + 1 < len(article.sentences) and article.sentences[last + 1].start < end:
         last += 1
     return range(first.index, last + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceNotes:
+    """What the annotations covering one sentence say: their tags and notes."""
+
+    tags: frozenset[str]
+    notes: str
+
+
+class AnnotationMap:
+    """(article id, sentence index) -> SentenceNotes, for search's tag: and note: filters."""
+
+    def __init__(self, placed: Iterable[Placed], article: Callable[[str], Article | None]) -> None:
+        tags: dict[tuple[str, int], set[str]] = {}
+        notes: dict[tuple[str, int], list[str]] = {}
+        for item in placed:
+            found = article(item.annotation.article)
+            if found is None:
+                continue
+            for index in sentences_covered(found, item.start, item.end):
+                key = (found.id, index)
+                tags.setdefault(key, set()).update(item.annotation.tags)
+                notes.setdefault(key, []).append(item.annotation.note)
+        self._by_sentence = {key: SentenceNotes(frozenset(tags[key]), "\n".join(notes[key])) for key in tags}
+        self._articles = list(dict.fromkeys(article_id for article_id, _ in self._by_sentence))
+
+    def get(self, article: str, sentence: int) -> SentenceNotes | None:
+        return self._by_sentence.get((article, sentence))
+
+    def articles(self) -> list[str]:
+        return self._articles

@@ -281,3 +281,18 @@ async def test_export_preview_renders_and_saves_without_overwriting(app: AccordA
         await pilot.press("enter")
         await until(pilot, page.exists, "the HTML briefing")
         assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+async def test_search_finds_tagged_and_noted_passages(app: AccordApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await annotations_ready(pilot)
+        await pilot.press("j")
+        sentence = app.panes[0].view.current_sentence
+        await tag_current(pilot, app, "policy")
+        await saved_count(pilot, app, 1)
+        await pilot.press("slash")
+        await type_text(pilot, "tag:policy")
+        await until(pilot, lambda: app.search_result is not None and app.search_result.query == "tag:policy",
+                    "the tag search")
+        [hit] = app.search_result.hits
+        assert (hit.article, hit.start) == (app.panes[0].view.article.id, sentence.start)

@@ -20,7 +20,8 @@ from textual.message import Message
 
 from accord.index import briefing as briefings
 from accord.index.anchoring import Anchor
-from accord.index.annotations import Annotation, Orphan, Placed, locate
+from accord.index.annotations import Annotation, AnnotationMap, Orphan, Placed, locate
+from accord.index.claim_query import has_filters
 from accord.index.errors import AccordError
 
 from .annotation_screens import RECENT_TAG_KEYS, AnnotationsScreen, Listed, NoteScreen, OrphansScreen, TagScreen
@@ -64,10 +65,11 @@ class Target:
 
 class AnnotationsLoaded(Message):
     def __init__(self, placed: list[Placed], orphans: list[Orphan], tags: list[str], version: int,
-                 sentences: dict[int, int]) -> None:
+                 sentences: dict[int, int], by_sentence: AnnotationMap) -> None:
         super().__init__()
         self.placed, self.orphans, self.tags, self.version = placed, orphans, tags, version
         self.sentences = sentences  # annotation id -> the sentence its passage starts in
+        self.by_sentence = by_sentence
 
 
 class AnnotationSaved(Message):
@@ -83,6 +85,7 @@ class AnnotationsMixin:
     orphans: list[Orphan]
     known_tags: list[str]
     _passage_sentence: dict[int, int]
+    annotation_map: AnnotationMap | None = None  # for search's tag: and note: filters
     _store_version = -1
     _reattach: Annotation | None = None
 
@@ -127,7 +130,8 @@ class AnnotationsMixin:
                 found = article(p.annotation.article)
                 at = found.sentence_at(p.start) if found else None
                 sentences[p.id] = at.index if at else 0
-        self.post_message(AnnotationsLoaded(placed, orphans, tags, version, sentences))
+            by_sentence = AnnotationMap(placed, article)
+        self.post_message(AnnotationsLoaded(placed, orphans, tags, version, sentences, by_sentence))
 
     @work(thread=True, exclusive=True, group="store-poll")
     def _poll_store(self: "AccordApp") -> None:
@@ -143,12 +147,15 @@ class AnnotationsMixin:
     def on_annotations_loaded(self: "AccordApp", message: AnnotationsLoaded) -> None:
         self.placed, self.orphans, self.known_tags = message.placed, message.orphans, message.tags
         self._passage_sentence = message.sentences
+        self.annotation_map = message.by_sentence
         self._store_version = message.version
         for pane in self.panes:
             self._highlight_pane(pane)
         if isinstance(self.screen, AnnotationsScreen):
             self.screen.show_rows(self._listed(), len(self.orphans))
         self._set_status()
+        if has_filters(self.query_text):
+            self._start_search(self.query_text)  # tag: and note: answers changed
 
     def annotations_status(self) -> str:
         if not self.placed and not self.orphans:

@@ -530,7 +530,7 @@ class AccordApp(AnnotationsMixin, ClaimsMixin, App[None]):
             if worker.is_cancelled:
                 return  # a newer query superseded this one while it waited
             try:
-                result = claim_query.search(library, self.support, query, limit=SEARCH_LIMIT)
+                result = claim_query.search(library, self.support, query, limit=SEARCH_LIMIT, notes=self.annotation_map)
                 words = claim_query.parse(query).text
                 spans = library.match_spans(words, shown) if words else {}
             except QueryError as error:

@@ -15,7 +15,7 @@ from accord.index.model import SearchHit, SearchResult
 
 from .layout import printable
 
-PLACEHOLDER = 'words, "a phrase", outlet:UNN, mis*, hayashi~, date:2023-12, sources:>=3, single:yes, conflict:yes'
+PLACEHOLDER = 'words, "a phrase", outlet:UNN, mis*, hayashi~, date:2023-12, sources:>=3, single:yes, conflict:yes, tag:policy, note:word'
 
 
 class SearchPanel(Vertical):
