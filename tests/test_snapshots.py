@@ -103,3 +103,55 @@ def test_claim_grid(snap_compare, snapshot_app, theme: str) -> None:
         await pilot.pause()
 
     assert snap_compare(snapshot_app(theme), terminal_size=SIZE, run_before=run_before)
+
+
+async def annotated(pilot: Pilot) -> None:
+    """Two annotated passages (one with a note), with fixed times so the panel's
+    dates do not vary between runs."""
+    import sqlite3
+
+    from tui_helpers import type_text as typed
+
+    await claims_shown(pilot)
+    app = pilot.app
+    for count, (keys, tags, note) in enumerate(((["j"], "policy, exports", "Historic shift: first export of a finished weapon."),
+                                                 (["l", "j", "j"], "deterrence", "")), 1):
+        await pilot.press(*keys)
+        await pilot.press("t")
+        await typed(pilot, tags)
+        await pilot.press("enter")
+        await until(pilot, lambda: len(app.placed) == count and not app.screen.is_modal, "the tags saved")
+        if note:
+            await pilot.press("a")
+            await typed(pilot, note)
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: any(p.annotation.note for p in app.placed), "the note saved")
+    with sqlite3.connect(app.workspace.annotations_path) as db:
+        db.execute("UPDATE annotations SET created = '2026-01-05T09:00:00.000Z', "
+                   "updated = '2026-01-05T09:0' || id || ':00.000Z'")
+    app._load_annotations()
+    await until(pilot, lambda: all(p.annotation.updated.startswith("2026-01-05") for p in app.placed), "fixed times")
+    app.clear_notifications()
+
+
+def test_annotations_panel(snap_compare, snapshot_app) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await annotated(pilot)
+        await pilot.press("A")
+        await pilot.pause()
+
+    assert snap_compare(snapshot_app("accord-dark"), terminal_size=SIZE, run_before=run_before)
+
+
+def test_export_preview(snap_compare, snapshot_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767603600")  # 2026-01-05
+
+    async def run_before(pilot: Pilot) -> None:
+        from accord.tui.export_screen import ExportScreen
+
+        await annotated(pilot)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ExportScreen), "the preview")
+        await pilot.pause(0.3)
+
+    assert snap_compare(snapshot_app("accord-dark"), terminal_size=SIZE, run_before=run_before)

@@ -203,8 +203,8 @@ class AnnotationsScreen(ModalScreen[Placed | None]):
         text = Text(no_wrap=False)
         text.append(printable(row.source), style="bold")
         if annotation.tags:
-            text.append("  " + " ".join(f"#{t}" for t in annotation.tags), style="italic")
-        text.append(f"  {annotation.updated[:16].replace('T', ' ')}", style="dim")
+            text.append(" · " + " ".join(f"#{t}" for t in annotation.tags), style="italic")
+        text.append(f" · {annotation.updated[:16].replace('T', ' ')}", style="dim")
         text.append("\n  “" + shorten(annotation.anchor.quote, 200) + "”")
         if annotation.note.strip():
             text.append("\n  ✎ " + shorten(annotation.note, 200), style="dim")

@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Markdown, Static
 
-from accord.index.briefing import Briefing
+from accord.index.briefing import Briefing, with_plain_citations
 
 
 class ExportScreen(ModalScreen[None]):
@@ -35,7 +35,7 @@ class ExportScreen(ModalScreen[None]):
                 f"Briefing preview: {self.briefing.findings} findings, {self.briefing.orphans} unanchored · "
                 "s saves (.md, or .html for a web page) · Esc closes"), id="export-heading")
             with VerticalScroll(id="export-body"):
-                yield Markdown(self.briefing.markdown, id="export-markdown", open_links=False)
+                yield Markdown(with_plain_citations(self.briefing.markdown), id="export-markdown", open_links=False)
 
     def on_mount(self) -> None:
         self.query_one("#export-body").focus()
