@@ -13,10 +13,8 @@ import datetime as dt
 import html
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
@@ -218,6 +216,11 @@ def with_plain_citations(markdown: str) -> str:
     return _FOOTNOTE_REF.sub(lambda m: f" \\[{m.group(1)}\\]", body).rstrip() + "\n\n## Citations\n\n" + citations
 
 
+def document(briefing: Briefing, format: str) -> str:
+    """The briefing as "md" (Markdown) or "html" (a standalone page)."""
+    return render_html(briefing) if format == "html" else briefing.markdown
+
+
 def render_html(briefing: Briefing) -> str:
     """The same document as a standalone HTML page; raw HTML in the Markdown stays escaped."""
     renderer = MarkdownIt("commonmark", {"html": False}).use(footnote_plugin)
@@ -231,23 +234,3 @@ def render_html(briefing: Briefing) -> str:
     )
 
 
-
-def save(briefing: Briefing, path: Path, *, overwrite: bool = False) -> Path:
-    """Write the briefing (HTML when the name ends in .html or .htm), atomically: a
-    crash leaves the old file or the new one, never half of one. FileExistsError
-    if `path` exists and `overwrite` is not set."""
-    path = path.expanduser()
-    if path.exists() and not overwrite:
-        raise FileExistsError(path)
-    text = render_html(briefing) if path.suffix.lower() in (".html", ".htm") else briefing.markdown
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.",
-                                     suffix=".tmp", delete=False) as temporary:
-        try:
-            temporary.write(text)
-            temporary.flush()
-            os.fsync(temporary.fileno())
-        except BaseException:
-            os.unlink(temporary.name)
-            raise
-    os.replace(temporary.name, path)
-    return path

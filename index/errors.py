@@ -27,3 +27,9 @@ class StoreError(AccordError):
     """The annotation store cannot be opened or written: the analyst's work is at stake."""
 
     exit_code = 5
+
+
+class AnnotationNotFound(StoreError):
+    """An annotation id that is not in the store (deleted, perhaps by another Accord)."""
+
+    exit_code = 2

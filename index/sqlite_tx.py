@@ -14,7 +14,8 @@ def immediate(db: sqlite3.Connection) -> Iterator[None]:
     db.execute("BEGIN IMMEDIATE")
     try:
         yield
+        db.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        if db.in_transaction:  # SQLite may already have rolled back (a failed COMMIT, a full disk)
+            db.execute("ROLLBACK")
         raise
-    db.execute("COMMIT")

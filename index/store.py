@@ -19,7 +19,7 @@ from pathlib import Path
 from .anchoring import Anchor
 from .annotations import Annotation
 from .decisions import VERDICTS, LinkDecision, SentenceRef, Verdict
-from .errors import StoreError
+from .errors import AnnotationNotFound, StoreError
 from .sqlite_tx import immediate
 
 # Each step brings the schema from version N to N+1; never edit a shipped step.
@@ -62,11 +62,18 @@ class Store:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, check_same_thread=False, isolation_level=None)
+        except (sqlite3.DatabaseError, OSError) as error:
+            raise StoreError(f"cannot open the annotation store {path}: {error}") from None
+        try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._migrate()
-        except (sqlite3.DatabaseError, OSError) as error:
+        except sqlite3.DatabaseError as error:
+            self._db.close()
             raise StoreError(f"cannot open the annotation store {path}: {error}") from None
+        except StoreError:
+            self._db.close()
+            raise
 
     def _migrate(self) -> None:
         with self._transaction():
@@ -92,9 +99,18 @@ class Store:
         except sqlite3.DatabaseError as error:
             raise StoreError(f"cannot save {what} in {self.path}: {error}") from None
 
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """A read whose failure (a damaged file) is a StoreError naming the store, not a traceback."""
+        try:
+            with self._lock:
+                yield
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"cannot read the annotation store {self.path}: {error}") from None
+
     def data_version(self) -> int:
         """Changes when another connection (another Accord process) commits to the store."""
-        with self._lock:
+        with self._reading():
             return self._db.execute("PRAGMA data_version").fetchone()[0]
 
     def close(self) -> None:
@@ -128,7 +144,7 @@ class Store:
 
     def decisions(self) -> list[LinkDecision]:
         """Every decision, oldest first (a later one wins where two conflict)."""
-        with self._lock:
+        with self._reading():
             rows = self._db.execute(
                 "SELECT id, a_article, a_start, a_text, b_article, b_start, b_text, verdict "
                 "FROM claim_decisions ORDER BY id"
@@ -201,7 +217,7 @@ class Store:
 
     def annotations(self, tags: tuple[str, ...] = ()) -> list[Annotation]:
         """Every annotation (or those carrying any of `tags`), oldest first."""
-        with self._lock:
+        with self._reading():
             rows = self._db.execute(f"SELECT {_ANNOTATION_COLUMNS} FROM annotations ORDER BY id").fetchall()
             tagged: dict[int, list[str]] = {}
             for annotation_id, tag in self._db.execute(
@@ -212,12 +228,12 @@ class Store:
         return [a for a in found if not tags or set(tags) & set(a.tags)]
 
     def annotation(self, annotation_id: int) -> Annotation:
-        with self._lock:
+        with self._reading():
             return self._annotation(annotation_id)
 
     def tags(self) -> list[str]:
         """Tags in use, the most recently used first (for autocomplete and the recent-tag keys)."""
-        with self._lock:
+        with self._reading():
             rows = self._db.execute(
                 "SELECT t.tag FROM annotation_tags t JOIN annotations a ON a.id = t.annotation "
                 "GROUP BY t.tag ORDER BY max(a.updated) DESC, t.tag"
@@ -227,7 +243,7 @@ class Store:
     def _annotation(self, annotation_id: int) -> Annotation:
         row = self._db.execute(f"SELECT {_ANNOTATION_COLUMNS} FROM annotations WHERE id = ?", (annotation_id,)).fetchone()
         if row is None:
-            raise StoreError(f"annotation {annotation_id} does not exist (deleted, perhaps by another Accord)")
+            raise AnnotationNotFound(f"annotation {annotation_id} does not exist (deleted, perhaps by another Accord)")
         tags = tuple(t for (t,) in self._db.execute(
             "SELECT tag FROM annotation_tags WHERE annotation = ? ORDER BY position", (annotation_id,)))
         return _annotation_of(row, tags)

@@ -143,3 +143,34 @@ def test_shared_claims_panel_and_grid_in_a_real_terminal(terminal) -> None:
     term.wait_for(lambda s: "claims ×" not in s, "the grid to close")
     term.keys("q")
     term.wait_for(lambda s: "ACCORD-EXIT=0" in s, "a clean exit")
+
+
+def test_annotate_and_export_a_briefing_in_a_real_terminal(terminal, tmp_path: Path) -> None:
+    term = terminal()
+    term.wait_for(lambda s: "claims," in s and "Japan plans to export" in s, "the reader with its claims")
+    term.keys("j", "t")
+    term.wait_for(lambda s: "Tags for" in s, "the tag editor")
+    term.keys("policy", literal=True)
+    term.keys("Enter")
+    term.wait_for(lambda s: "Annotation saved" in s, "the tag saved")
+    term.keys("a")
+    term.wait_for(lambda s: "Note on" in s and "ctrl+s saves" in s, "the note editor")
+    term.keys("Seen in a real terminal", literal=True)
+    term.keys("C-s")
+    term.wait_for(lambda s: "Saved (u undoes)" in s, "the note saved")
+    term.keys("e")
+    term.wait_for(lambda s: "Briefing preview: 1 findings" in s and "policy" in s, "the preview")
+    term.keys("s")
+    term.wait_for(lambda s: "Save the briefing as" in s and "briefing-" in s, "the file name prompt")
+    time.sleep(0.3)  # as a person would: the prompt takes the focus just after it is drawn
+    target = tmp_path / "briefing.md"
+    term.keys("C-u")  # clear the suggested name
+    term.keys(str(target), literal=True)
+    term.keys("Enter")
+    term.wait_for(lambda s: target.exists(), "the briefing file")
+    text = target.read_text(encoding="utf-8")
+    assert "## policy" in text and "**Note:** Seen in a real terminal" in text and "[^1]: " in text
+    term.keys("Escape")
+    term.wait_for(lambda s: "Briefing preview" not in s, "the preview to close")
+    term.keys("q")
+    term.wait_for(lambda s: "ACCORD-EXIT=0" in s, "a clean exit")

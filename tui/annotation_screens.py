@@ -69,6 +69,9 @@ class TagScreen(ModalScreen[tuple[str, ...] | None]):
             yield Static(Text("Enter saves · → accepts the suggestion · Esc cancels"), classes="dialog-hint")
             yield Static(id="tag-error", classes="dialog-error")
 
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         try:
             self.dismiss(parse_tags(event.value))

@@ -20,6 +20,7 @@ from textual.message import Message
 
 from accord.index import briefing as briefings
 from accord.index.anchoring import Anchor
+from accord.index.atomic_write import write_atomically
 from accord.index.annotations import Annotation, AnnotationMap, Orphan, Placed, locate
 from accord.index.claim_query import has_filters
 from accord.index.errors import AccordError
@@ -372,16 +373,18 @@ class AnnotationsMixin:
 
     @work(thread=True, group="briefing-save")
     def _save_briefing(self: "AccordApp", result: briefings.Briefing, path: str, overwrite: bool) -> None:
+        """Markdown, or the HTML page when the name ends in .html; never over a file unasked."""
+        target = Path(path).expanduser()
+        format = "html" if target.suffix.lower() in (".html", ".htm") else "md"
         try:
-            written = briefings.save(result, Path(path), overwrite=overwrite)
+            write_atomically(target, briefings.document(result, format), overwrite=overwrite)
         except FileExistsError:
             self.call_from_thread(self._ask_overwrite, path)
             return
-        except OSError as error:
-            self.call_from_thread(self.notify, f"cannot save {path}: {error.strerror or error}", title="Not saved",
-                                  severity="error", markup=False, timeout=15)
+        except AccordError as error:
+            self.call_from_thread(self.notify, str(error), title="Not saved", severity="error", markup=False, timeout=15)
             return
-        self.call_from_thread(self.notify, f"Briefing saved to {written}", markup=False, timeout=6)
+        self.call_from_thread(self.notify, f"Briefing saved to {target}", markup=False, timeout=6)
 
     def _ask_overwrite(self: "AccordApp", path: str) -> None:
         if isinstance(self.screen, ExportScreen):

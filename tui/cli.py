@@ -1,4 +1,5 @@
-"""The `accord` command: the reader by default, plus `index`, `search` and `info`.
+"""The `accord` command: the reader by default, plus `index`, `search`, `claims`,
+`note`, `export` and `info`. The note and export commands live in `cli_notes.py`.
 
 Textual is imported only when the reader starts, so scripting commands stay quick.
 Every failure the user can cause ends as one line on stderr and a non-zero exit.
@@ -17,6 +18,8 @@ from rich.text import Text
 
 from accord import __version__
 from accord.index import claim_query
+from accord.index.briefing import DEFAULT_TITLE
+from accord.index.annotations import AnnotationMap, locate
 from accord.index.claims import DEFAULT_THRESHOLD, ClaimReport, find_claims
 from accord.index.config import Config, load_config
 from accord.index.errors import AccordError
@@ -26,13 +29,14 @@ from accord.index.store import Store
 from accord.index.support import SupportMap
 from accord.index.workspace import Workspace, config_path
 
-COMMANDS = ("index", "search", "claims", "info")
+COMMANDS = ("read", "index", "search", "claims", "note", "export", "info")
 PROGRESS_FROM_FILES = 50  # smaller imports finish before a bar would be readable
 
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--workspace", metavar="DIR", help="where the index and annotations live (default: $ACCORD_HOME or the user data dir)")
+    common.add_argument("--workspace", metavar="DIR", default=argparse.SUPPRESS,  # so a subcommand keeps one given before it
+                        help="where the index and annotations live (default: $ACCORD_HOME or the user data dir)")
 
     parser = argparse.ArgumentParser(
         prog="accord",
@@ -51,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--quiet", action="store_true", help="print only warnings and errors")
 
     search = commands.add_parser("search", parents=[common], help="full-text search (Whoosh query language)")
-    search.add_argument("query", help='e.g. patriot, "countries at war", outlet:UNN, mis*, hayashi~, date:2023-12')
+    search.add_argument("query", help='e.g. patriot, "countries at war", outlet:UNN, mis*, hayashi~, date:2023-12, sources:>=3, tag:policy')
     search.add_argument("paths", nargs="*", metavar="PATH", help="limit to these files or folders (indexed first)")
     search.add_argument("--limit", type=_positive, default=10, help="number of hits (default 10)")
     search.add_argument("--json", action="store_true", help="print the stable JSON described in the README")
@@ -65,8 +69,42 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"how alike two sentences must be to link, 0-1 (default: [claims] threshold in the config, "
                              f"else {DEFAULT_THRESHOLD})")
 
+    _note_parsers(commands, common)
     commands.add_parser("info", parents=[common], help="print where the workspace, index, annotations and config live")
     return parser
+
+
+def _note_parsers(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    note = commands.add_parser("note", parents=[common], help="add, list or remove annotations (for scripts)")
+    notes = note.add_subparsers(dest="note_command", metavar="ACTION", required=True)
+
+    add = notes.add_parser("add", parents=[common], help="annotate a passage of an article")
+    add.add_argument("article", metavar="ARTICLE",
+                     help="an article id (as `accord search --json` prints it), a unique prefix of one (4+ characters), "
+                          "or the article's file (indexed first)")
+    add.add_argument("--quote", required=True, metavar="TEXT",
+                     help="the passage as it reads in the article (line breaks and runs of spaces may differ)")
+    add.add_argument("--tag", action="append", default=[], metavar="T", help="a tag; repeat it or separate tags with commas")
+    add.add_argument("--note", default="", metavar="TEXT", help="the analyst's note (the briefing shows it as written)")
+    add.add_argument("--json", action="store_true", help="print the annotation as `note list --json` does")
+
+    listing = notes.add_parser("list", parents=[common], help="list annotations and where they sit in today's text")
+    listing.add_argument("--tag", action="append", default=[], metavar="T", help="only annotations carrying a tag")
+    listing.add_argument("--json", action="store_true", help="print the JSON list described in the README")
+
+    rm = notes.add_parser("rm", parents=[common], help="delete an annotation")
+    rm.add_argument("id", type=_positive, metavar="ID", help="the annotation's id (see `accord note list`)")
+
+    export = commands.add_parser("export", parents=[common], help="write the annotated briefing (Markdown or HTML)")
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default, or -: standard output)")
+    export.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    export.add_argument("--tag", action="append", default=[], metavar="T",
+                        help="only annotations carrying a tag; sections follow the order given")
+    export.add_argument("--title", default=DEFAULT_TITLE, metavar="TEXT", help=f"the briefing's title (default: {DEFAULT_TITLE})")
+    export.add_argument("--format", choices=("md", "html"), default="md", help="Markdown (default) or a standalone HTML page")
+    export.add_argument("--no-claims", action="store_true",
+                        help="leave out who else reports each passage and where sources disagree; faster for big "
+                             "workspaces, where claims are computed over every article")
 
 
 def _fraction(text: str) -> float:
@@ -91,7 +129,7 @@ def _positive(text: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not any(a in COMMANDS or a == "read" for a in argv[:1]) and not any(a in ("-h", "--help", "--version") for a in argv):
+    if _first_word(argv) not in COMMANDS and not any(a in ("-h", "--help", "--version") for a in argv):
         argv = ["read", *argv]  # `accord PATH...` opens the reader
     args = build_parser().parse_args(argv)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -105,8 +143,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def _first_word(argv: list[str]) -> str | None:
+    """The first argument that is not `--workspace DIR` (which may come before the command)."""
+    position = 0
+    while position < len(argv):
+        if argv[position] == "--workspace":
+            position += 2
+        elif argv[position].startswith("--workspace="):
+            position += 1
+        else:
+            return argv[position]
+    return None
+
+
 def _run(args: argparse.Namespace, err: Console) -> int:
-    workspace = Workspace.resolve(args.workspace)
+    workspace = Workspace.resolve(getattr(args, "workspace", None))
     if args.command == "info":
         return _info(workspace)
     config = load_config()
@@ -119,6 +170,12 @@ def _run(args: argparse.Namespace, err: Console) -> int:
     with Library(workspace, config.rules) as library:
         if args.command == "claims":
             return _claims(library, args, config, workspace)
+        if args.command in ("note", "export"):
+            from accord.tui import cli_notes  # imports this module's helpers back, so only once it is loaded
+
+            if args.command == "note":
+                return cli_notes.run_note(library, args, workspace, err)
+            return cli_notes.run_export(library, args, config, workspace, err)
         if args.command == "index":
             report = _sync(library, args.paths or [str(bundled_seeds())], err, show_progress=not args.quiet)
             if not args.quiet:
@@ -154,10 +211,12 @@ def _search(library: Library, args: argparse.Namespace, err: Console, config: Co
         files = _sync(library, args.paths, err, show_progress=False).files
     elif library.catalog.count() == 0:
         _sync(library, [str(bundled_seeds())], err, show_progress=False)
-    if claim_query.parse(args.query).filtered:  # sources:/single:/conflict: need the claims of what is searched
+    parsed = claim_query.parse(args.query)
+    if parsed.filtered:  # claim filters need the claims of what is searched, tag:/note: its annotations
         ids = library.article_ids(files) if files is not None else library.catalog.all_ids()
-        report = _claim_report(library, ids, config, workspace)
-        result = claim_query.search(library, SupportMap(report), args.query, limit=args.limit)
+        support = SupportMap(_claim_report(library, ids, config, workspace)) if parsed.tests else None
+        notes = _annotation_map(library, ids, workspace) if parsed.note_tests else None
+        result = claim_query.search(library, support, args.query, limit=args.limit, notes=notes)
     else:
         result = library.search(args.query, limit=args.limit, files=files)
     if args.json:
@@ -179,6 +238,15 @@ def _search(library: Library, args: argparse.Namespace, err: Console, config: Co
         out.print(Text("   ") + snippet)
         out.print(Text(f"   {hit.path} @ {hit.start}-{hit.end}", style="dim"))
     return 0
+
+
+def _annotation_map(library: Library, ids: list[str], workspace: Workspace) -> AnnotationMap:
+    """Where the workspace's annotations on `ids` sit today, sentence by sentence."""
+    wanted = set(ids)
+    with Store(workspace.annotations_path) as store:
+        annotations = [a for a in store.annotations() if a.article in wanted]
+    placed, _ = locate(annotations, library.article)
+    return AnnotationMap(placed, library.article)
 
 
 def _claim_report(

@@ -72,6 +72,9 @@ class SaveAsScreen(ModalScreen[str | None]):
             yield Static(Text("Save the briefing as (Enter saves, Esc cancels)"), classes="dialog-heading")
             yield Input(self.default_path, id="save-path")
 
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)
 

@@ -1,0 +1,254 @@
+"""`accord note add|list|rm` and `accord export`: annotations and briefings from scripts.
+
+The reader is where analysts annotate; these commands do the same against the
+workspace store, so scripts (and tests) can add, list and remove annotations and
+write the briefing. Every failure the user can cause is one line and an exit code:
+2 for an article, quote or annotation that is not there, 1 for a refused
+overwrite, 5 when the store itself fails (StoreError).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+
+from accord.index.anchoring import Anchor, find_quote
+from accord.index.atomic_write import write_atomically
+from accord.index.annotations import Orphan, Placed, locate, parse_tags
+from accord.index.briefing import build_briefing, document
+from accord.index.config import Config
+from accord.index.errors import AccordError, AnnotationNotFound, InputNotFound
+from accord.index.ingest import bundled_seeds
+from accord.index.library import Library
+from accord.index.model import Article
+from accord.index.store import Store
+from accord.index.workspace import Workspace
+from accord.tui.cli import _claim_report, _sync  # cli imports this module only when a command runs
+
+ID_PREFIX_MIN = 4
+_HEX_ID = re.compile(rf"[0-9a-f]{{{ID_PREFIX_MIN},12}}")
+SEARCH_HINT = "find article ids with `accord search QUERY --json`"
+
+
+# Note ------------------------------------------------------------------------------------
+
+
+def run_note(library: Library, args: argparse.Namespace, workspace: Workspace, err: Console) -> int:
+    if args.note_command == "add":
+        return _note_add(library, args, workspace, err)
+    if args.note_command == "list":
+        return _note_list(library, args, workspace)
+    return _note_rm(library, args, workspace)
+
+
+def _note_add(library: Library, args: argparse.Namespace, workspace: Workspace, err: Console) -> int:
+    tags = _tags(args.tag)
+    if not args.quote.strip():
+        raise AccordError("the quote is empty: give the passage to annotate with --quote")
+    article = resolve_article(library, args.article, err)
+    span = find_quote(article.text, args.quote)
+    if span is None:
+        raise InputNotFound(f"quote not found in {_describe(article)}: “{shorten(args.quote, 60)}”")
+    anchor = Anchor.at(article.id, article.text, *span)
+    times = _occurrences(article.text, args.quote)
+    if times > 1:
+        err.print(Text(f"accord: warning: the quote occurs {times} times in {article.source}; annotated the first "
+                       "(quote more of the passage to pick another)"))
+    with Store(workspace.annotations_path) as store:
+        annotation = store.add_annotation(anchor, tags, args.note)
+    if args.json:
+        placed = Placed(annotation, anchor.start, anchor.end, "offsets")
+        print(json.dumps(annotation_json(placed, article), ensure_ascii=False, indent=2))
+        return 0
+    line = f"added annotation {annotation.id} on {article.source}: “{shorten(anchor.quote, 40)}”"
+    if tags:
+        line += " [" + ", ".join(tags) + "]"
+    _out().print(Text(line))
+    return 0
+
+
+def _note_list(library: Library, args: argparse.Namespace, workspace: Workspace) -> int:
+    tags = _tags(args.tag)
+    with Store(workspace.annotations_path) as store:
+        annotations = store.annotations(tags)
+    articles: dict[str, Article | None] = {}
+
+    def lookup(article_id: str) -> Article | None:
+        if article_id not in articles:
+            articles[article_id] = _lookup(library, article_id)
+        return articles[article_id]
+
+    placed, orphans = locate(annotations, lookup)
+    found: dict[int, Placed | Orphan] = {item.annotation.id: item for item in [*placed, *orphans]}
+    if args.json:
+        rows = [annotation_json(found[a.id], lookup(a.article)) for a in annotations]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    out = _out()
+    if not annotations:
+        out.print(Text("no annotations" + (f" tagged {', '.join(tags)}" if tags else "")))
+        return 0
+    for annotation in annotations:
+        where = found[annotation.id]
+        article = lookup(annotation.article)
+        line = Text.assemble((f"{annotation.id}", "bold"), "  ",
+                             (article.source if article else annotation.article, "cyan"))
+        if annotation.tags:
+            line.append(f"  [{', '.join(annotation.tags)}]", "green")
+        line.append(f"  “{shorten(annotation.anchor.quote, 60)}”")
+        note = next((row.strip() for row in annotation.note.splitlines() if row.strip()), "")
+        if note:
+            line.append(f"  — {shorten(note, 60)}", "dim")
+        if isinstance(where, Orphan):
+            line.append("  UNANCHORED", "bold red")
+        out.print(line)
+    return 0
+
+
+def _note_rm(library: Library, args: argparse.Namespace, workspace: Workspace) -> int:
+    with Store(workspace.annotations_path) as store:
+        try:
+            gone = store.delete_annotation(args.id)
+        except AnnotationNotFound:
+            raise InputNotFound(f"no annotation {args.id} in {workspace.root}; see `accord note list`") from None
+    article = _lookup(library, gone.article)
+    source = article.source if article else f"article {gone.article}"
+    _out().print(Text(f"deleted annotation {gone.id} on {source}: “{shorten(gone.anchor.quote, 40)}”"))
+    return 0
+
+
+def annotation_json(where: Placed | Orphan, article: Article | None) -> dict:
+    """One annotation as `note list --json` prints it; start/end are where it sits today."""
+    annotation = where.annotation
+    placed = isinstance(where, Placed)
+    return {
+        "id": annotation.id,
+        "article": annotation.article,
+        "source": article.source if article else None,
+        "title": article.title if article else None,
+        "start": where.start if placed else None,
+        "end": where.end if placed else None,
+        "quote": annotation.anchor.quote,
+        "tags": list(annotation.tags),
+        "note": annotation.note,
+        "created": annotation.created,
+        "updated": annotation.updated,
+        "anchored": where.how if placed else None,
+        "orphan_reason": None if placed else where.reason,
+    }
+
+
+def resolve_article(library: Library, given: str, err: Console) -> Article:
+    """ARTICLE as typed: an article's file (indexed first), its id, or a unique prefix of its id."""
+    if Path(given).expanduser().exists():
+        ids = library.article_ids(_sync(library, [given], err, show_progress=False).files)
+        if len(ids) == 1:
+            return library.article(ids[0])
+        listed = ", ".join(ids[:5]) + (", …" if len(ids) > 5 else "")
+        raise InputNotFound(f"{given} holds {len(ids)} articles ({listed}); give the id of one "
+                            f"(`accord search QUERY {given} --json` shows them)")
+    if library.catalog.count() == 0:
+        _sync(library, [str(bundled_seeds())], err, show_progress=False)
+    key = given.strip().lower()
+    if not _HEX_ID.fullmatch(key):
+        raise InputNotFound(f"no such file, and not an article id ({ID_PREFIX_MIN}-12 hex characters): {given}; "
+                            f"{SEARCH_HINT}")
+    matches = [i for i in library.catalog.all_ids() if i.startswith(key)]
+    if not matches:
+        raise InputNotFound(f"no article with id {given} in {library.workspace.root}; {SEARCH_HINT}")
+    if len(matches) > 1:
+        listed = ", ".join(matches[:5]) + (", …" if len(matches) > 5 else "")
+        raise InputNotFound(f"{given} is the start of {len(matches)} article ids ({listed}); give more of it")
+    return library.article(matches[0])
+
+
+def _occurrences(text: str, quote: str, most: int = 99) -> int:
+    count, at = 0, 0
+    while count < most and (span := find_quote(text[at:], quote)) is not None:
+        count, at = count + 1, at + span[0] + 1
+    return count
+
+
+def _lookup(library: Library, article_id: str) -> Article | None:
+    try:
+        return library.article(article_id)
+    except KeyError:
+        return None
+
+
+# Export ----------------------------------------------------------------------------------
+
+
+def run_export(library: Library, args: argparse.Namespace, config: Config, workspace: Workspace, err: Console) -> int:
+    tags = _tags(args.tag)
+    target = None if args.output in (None, "-") else Path(args.output).expanduser()
+    if target is not None and not args.force and os.path.lexists(target):
+        raise AccordError(f"{args.output} exists; use --force to overwrite it")
+    ids = library.catalog.all_ids()
+    loaded = {article_id: _lookup(library, article_id) for article_id in ids}
+    articles = {article_id: article for article_id, article in loaded.items() if article is not None}
+    ids = list(articles)  # one removed meanwhile by another Accord's sync is left out
+    with Store(workspace.annotations_path) as store:
+        annotations = store.annotations()
+        in_use = set(store.tags())
+    for tag in tags:
+        if tag not in in_use:
+            err.print(Text(f"accord: warning: no annotation is tagged {tag}"))
+    placed, orphans = locate(annotations, articles.get)
+    report = None if args.no_claims or not ids else _claim_report(library, ids, config, workspace)
+    briefing = build_briefing(placed, orphans, articles, report, title=args.title, tags=tags)
+    text = document(briefing, args.format)
+    if target is None:
+        _write_stdout(text)
+        return 0
+    try:
+        write_atomically(target, text, overwrite=args.force)
+    except FileExistsError:
+        raise AccordError(f"{target} exists; use --force to overwrite it") from None
+    findings = f"{briefing.findings} finding{'' if briefing.findings == 1 else 's'}"
+    err.print(Text(f"wrote briefing to {args.output} ({findings}, {briefing.orphans} unanchored)"))
+    return 0
+
+
+def _write_stdout(text: str) -> None:
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+    else:
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
+
+
+# Helpers ---------------------------------------------------------------------------------
+
+
+def _tags(given: list[str]) -> tuple[str, ...]:
+    return parse_tags(",".join(given))
+
+
+def shorten(text: str, limit: int) -> str:
+    """One line of at most `limit` characters, cut at a word with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def _describe(article: Article) -> str:
+    return f"{article.source}, “{shorten(article.title, 60)}”"
+
+
+def _out() -> Console:
+    return Console(highlight=False, soft_wrap=True)
