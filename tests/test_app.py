@@ -439,3 +439,14 @@ async def test_open_replaces_the_articles_in_view(app: AccordApp, tmp_path: Path
         await ready(pilot)
         assert app.panes[0].view.article.title == "Floods in the valley"
         assert len(app.panes) == 1
+
+
+def test_bundled_themes_set_every_accord_colour() -> None:
+    """A bundled theme chooses its own colours; deriving them is only for users' themes."""
+    import tomllib
+
+    from accord.tui.themes import DERIVED_VARIABLES, bundled_theme_files
+
+    for path in bundled_theme_files():
+        variables = tomllib.loads(path.read_text(encoding="utf-8"))["variables"]
+        assert set(DERIVED_VARIABLES) <= set(variables), (path.name, set(DERIVED_VARIABLES) - set(variables))

@@ -13,7 +13,7 @@ from accord.index.anchoring import Anchor
 from accord.index.store import Store
 from accord.tui.annotation_screens import AnnotationsScreen, NoteScreen, OrphansScreen, TagScreen
 from accord.tui.app import AccordApp
-from accord.tui.article_view import NOTE_GLYPH
+from accord.tui.article_view import NOTE_GLYPH, tag_tone
 from accord.tui.export_screen import ConfirmScreen, ExportScreen, SaveAsScreen
 
 from tui_helpers import make_app, ready, type_text, until
@@ -62,7 +62,7 @@ async def test_tagging_the_cursor_sentence_saves_and_marks_it(app: AccordApp) ->
         assert view.highlights and view.highlights[0].start == sentence.start
         # The passage is drawn in the annotation style (seen once the cursor moves on).
         await pilot.press("j")
-        style = view.get_component_rich_style("article-view--annotation")
+        style = view.get_component_rich_style(f"article-view--tag-{tag_tone(('policy',))}")
         first, _ = view.sentence_lines(sentence)
         line = view.render_line(first - round(view.scroll_y))
         assert any(seg.style and seg.style.underline and seg.style.bgcolor == style.bgcolor for seg in line)

@@ -26,7 +26,7 @@ from accord.index.claim_query import has_filters
 from accord.index.errors import AccordError
 
 from .annotation_screens import RECENT_TAG_KEYS, AnnotationsScreen, Listed, NoteScreen, OrphansScreen, TagScreen
-from .article_view import Highlight
+from .article_view import Highlight, tag_tone
 from .export_screen import ExportScreen
 
 if TYPE_CHECKING:
@@ -169,7 +169,8 @@ class AnnotationsMixin:
         if article is None:
             return
         pane.view.set_highlights(tuple(
-            Highlight(p.start, p.end, bool(p.annotation.note.strip())) for p in self.placed if p.annotation.article == article.id
+            Highlight(p.start, p.end, bool(p.annotation.note.strip()), tag_tone(p.annotation.tags))
+            for p in self.placed if p.annotation.article == article.id
         ))
 
     # Annotating the selection ---------------------------------------------------------------

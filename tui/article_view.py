@@ -9,6 +9,7 @@ straight onto the engine's offsets.
 from __future__ import annotations
 
 import bisect
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -37,6 +38,13 @@ GUTTER = 2  # columns left of the text for the claim-support mark
 SUPPORT_GLYPHS = {"all": "┃", "several": "│", "single": "╎"}
 CONFLICT_GLYPH = "!"
 NOTE_GLYPH = "✎"  # second gutter column: an annotation with a note starts on this line
+TAG_TONES = 4  # tag colours in a theme (accord-tag-1 ... accord-tag-4)
+
+
+def tag_tone(tags: tuple[str, ...]) -> int:
+    """The colour of an annotated passage: one of TAG_TONES by its first tag, the same
+    in every session (a checksum, not Python's salted hash); 0 when it has no tag."""
+    return zlib.crc32(tags[0].encode("utf-8")) % TAG_TONES + 1 if tags else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +54,7 @@ class Highlight:
     start: int
     end: int
     noted: bool = False
+    tone: int = 0  # see tag_tone
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +80,7 @@ class _Styles:
     hit: Style
     kinds: tuple[tuple[str, Style], ...]  # hashable: the styles are part of the line cache key
     conflict: Style
-    annotation: Style
+    tones: tuple[Style, ...]  # untagged, then one per tag tone
     note: Style
 
     def kind(self, name: str) -> Style:
@@ -91,6 +100,7 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--claim-single",
         "article-view--conflict",
         "article-view--annotation",
+        *(f"article-view--tag-{n}" for n in range(1, TAG_TONES + 1)),
         "article-view--note",
     }
 
@@ -444,7 +454,8 @@ class ArticleView(ScrollView, can_focus=True):
             hit=self.get_component_rich_style("article-view--hit"),
             kinds=tuple((kind, self.get_component_rich_style(f"article-view--claim-{kind}")) for kind in SUPPORT_GLYPHS),
             conflict=self.get_component_rich_style("article-view--conflict"),
-            annotation=self.get_component_rich_style("article-view--annotation"),
+            tones=tuple(self.get_component_rich_style(name) for name in
+                        ["article-view--annotation", *(f"article-view--tag-{n}" for n in range(1, TAG_TONES + 1))]),
             note=self.get_component_rich_style("article-view--note"),
         )
         selection = self.text_selection
@@ -469,7 +480,7 @@ class ArticleView(ScrollView, can_focus=True):
         for highlight in self._highlights:  # few per article; one may start lines above and cover this one
             if highlight.start >= line.end:
                 break
-            self._stylize_span(text, line, highlight.start, highlight.end, styles.annotation)
+            self._stylize_span(text, line, highlight.start, highlight.end, styles.tones[highlight.tone])
         if self.article.sentences and not line.blank:
             first, last = self.selected_sentences()
             start, end = self.article.sentences[first].start, self.article.sentences[last].end

@@ -30,6 +30,10 @@ DERIVED_VARIABLES = {
     "accord-conflict": ("error", ""),
     "accord-conflict-foreground": ("background", ""),
     "accord-annotation": ("secondary", "30%"),
+    "accord-tag-1": ("success", "25%"),
+    "accord-tag-2": ("accent", "25%"),
+    "accord-tag-3": ("primary", "25%"),
+    "accord-tag-4": ("error", "25%"),
     "accord-note": ("accent", ""),
 }
 
