@@ -296,3 +296,22 @@ async def test_search_finds_tagged_and_noted_passages(app: AccordApp) -> None:
                     "the tag search")
         [hit] = app.search_result.hits
         assert (hit.article, hit.start) == (app.panes[0].view.article.id, sentence.start)
+
+
+async def test_only_this_corpus_annotations_show_and_gone_articles_are_orphans(seeds_dir: Path, tmp_path: Path) -> None:
+    from accord.index.library import Library
+    from accord.index.workspace import Workspace
+
+    workspace = Workspace(tmp_path / "ws")
+    with Library(workspace) as library:
+        library.sync([seeds_dir])
+        other = library.article(library.article_ids([str(seeds_dir / "004_655e8128408faf12.txt")])[0])
+    with Store(workspace.annotations_path) as store:
+        store.add_annotation(Anchor.at(other.id, other.text, 0, 20), ("elsewhere",))
+        store.add_annotation(Anchor("feedbeefcafe", 0, 12, "gone article", "", ""), ("gone",), "still mine")
+    app = make_app([seeds_dir / "000_9bbabdd97d7829be.txt"], tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        await annotations_ready(pilot)
+        assert app.placed == []
+        [orphan] = app.orphans
+        assert orphan.annotation.tags == ("gone",) and "no longer in the workspace" in orphan.reason

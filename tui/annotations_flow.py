@@ -24,6 +24,7 @@ from accord.index.atomic_write import write_atomically
 from accord.index.annotations import Annotation, AnnotationMap, Orphan, Placed, locate
 from accord.index.claim_query import has_filters
 from accord.index.errors import AccordError
+from accord.index.model import Article
 
 from .annotation_screens import RECENT_TAG_KEYS, AnnotationsScreen, Listed, NoteScreen, OrphansScreen, TagScreen
 from .article_view import Highlight, tag_tone
@@ -114,17 +115,22 @@ class AnnotationsMixin:
             self.call_from_thread(self.notify, str(error), title="Annotations", severity="error", markup=False)
             return
         in_view = set(self.ids)
+        loaded: dict[str, Article | None] = {}
 
-        def article(article_id: str):
-            try:
-                return library.article(article_id)
-            except KeyError:
-                return None
+        def article(article_id: str) -> Article | None:
+            if article_id not in loaded:
+                try:
+                    loaded[article_id] = library.article(article_id)
+                except KeyError:
+                    loaded[article_id] = None
+            return loaded[article_id]
 
         with self._library_lock:
             # Annotations on articles of another corpus in this workspace are not shown;
             # those whose article is gone from the workspace are orphans like any other.
-            mine = [a for a in annotations if a.article in in_view or article(a.article) is None]
+            others = {a.article for a in annotations if a.article not in in_view}
+            elsewhere = {summary.id for summary in library.summaries(others)} if others else set()
+            mine = [a for a in annotations if a.article not in elsewhere]
             placed, orphans = locate(mine, article)
             sentences = {}
             for p in placed:
