@@ -18,6 +18,10 @@ from typing import Literal
 CONTEXT = 32  # characters of prefix and suffix kept beside the quote
 FUZZY_MIN_RATIO = 0.8  # how alike the found text must be to the quote (difflib ratio)
 FUZZY_MIN_QUOTE = 12  # shorter quotes are only found exactly: too little to judge a near match
+# Among near matches, how much the surroundings count: enough to keep a changed first or
+# last word inside the span (dropping it would raise the bare ratio), never enough to
+# accept a span whose text alone is not FUZZY_MIN_RATIO alike.
+CONTEXT_WEIGHT = 0.1
 _SHINGLE = 3  # words per probe when looking for where a changed quote now sits
 
 How = Literal["offsets", "quote", "fuzzy"]
@@ -94,14 +98,15 @@ def _fuzzy(anchor: Anchor, text: str) -> tuple[int, int] | None:
     for offset, probe in _shingles(quote):
         for match in re.finditer(re.escape(probe), text):
             votes[match.start() - offset] += 1
+    matcher = SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(quote)  # difflib indexes its second sequence: once, not once per span
+    tried: set[tuple[int, int]] = set()  # the top-voted starts are often a few characters apart
     best: tuple[float, int, int] | None = None
     for start, _ in votes.most_common(5):
-        span = _best_span(text, max(0, start), quote)
+        span = _best_span(text, max(0, start), anchor, matcher, tried, best[0] if best else 0.0)
         if span and (best is None or span[0] > best[0]):
             best = span
-    if best is None or best[0] < FUZZY_MIN_RATIO:
-        return None
-    return best[1], best[2]
+    return (best[1], best[2]) if best else None
 
 
 def _shingles(quote: str) -> list[tuple[int, str]]:
@@ -111,17 +116,46 @@ def _shingles(quote: str) -> list[tuple[int, str]]:
     return [(words[i].start(), quote[words[i].start() : words[i + _SHINGLE - 1].end()]) for i in range(len(words) - _SHINGLE + 1)]
 
 
-def _best_span(text: str, near: int, quote: str) -> tuple[float, int, int] | None:
-    """The word-bounded span starting near `near` that is most like `quote`."""
+def _best_span(
+    text: str, near: int, anchor: Anchor, matcher: SequenceMatcher, tried: set[tuple[int, int]], beat: float
+) -> tuple[float, int, int] | None:
+    """The word-bounded span starting near `near` that best matches the quote
+    (`matcher.b`) and its stored context, scored ratio + CONTEXT_WEIGHT × context, if
+    its ratio reaches FUZZY_MIN_RATIO and its score beats `beat`. A window that,
+    aligned whole, shares too little with the quote is given up at once (a deleted
+    passage costs one comparison, not hundreds), and a span whose cheap upper bounds
+    (length, letters) cannot win is not compared in full."""
+    quote = matcher.b
     slack = max(8, len(quote) // 4)
+    matcher.set_seq1(text[max(0, near - slack) : near + len(quote) + 2 * slack])
+    shared = sum(block.size for block in matcher.get_matching_blocks())
+    if 2 * shared / (2 * len(quote) - slack) < FUZZY_MIN_RATIO:  # the shortest span has len(quote) - slack characters
+        return None
     starts = _word_starts(text, near - slack, near + slack) or [near]
     best = None
     for start in starts:
         for end in _word_ends(text, start + len(quote) - slack, start + len(quote) + slack):
-            ratio = SequenceMatcher(None, text[start:end], quote, autojunk=False).ratio()
-            if best is None or ratio > best[0]:
-                best = (ratio, start, end)
+            if (start, end) in tried:
+                continue
+            tried.add((start, end))
+            bar = max(FUZZY_MIN_RATIO, (best[0] if best else beat) - CONTEXT_WEIGHT)
+            matcher.set_seq1(text[start:end])
+            if matcher.real_quick_ratio() < bar or matcher.quick_ratio() < bar:
+                continue
+            ratio = matcher.ratio()
+            if ratio < FUZZY_MIN_RATIO:
+                continue
+            score = ratio + CONTEXT_WEIGHT * _context(text, start, end, anchor)
+            if score > (best[0] if best else beat):
+                best = (score, start, end)
     return best
+
+
+def _context(text: str, start: int, end: int, anchor: Anchor) -> float:
+    """How much of the stored prefix and suffix still surround [start, end), 0 to 1."""
+    before = _common_suffix(text[max(0, start - CONTEXT) : start], anchor.prefix)
+    after = _common_prefix(text[end : end + CONTEXT], anchor.suffix)
+    return (before + after) / (2 * CONTEXT)
 
 
 def _word_starts(text: str, lo: int, hi: int) -> list[int]:

@@ -95,7 +95,7 @@ def locate(
 def sentences_covered(article: Article, start: int, end: int) -> range:
     """Indices of the sentences a passage touches."""
     first = article.sentence_at(start)
-    if first is None:
+    if first is None or first.start >= end:  # a passage in the gap between sentences touches none
         return range(0)
     last = first.index
     while last + 1 < len(article.sentences) and article.sentences[last + 1].start < end:

@@ -50,6 +50,7 @@ def build_briefing(
     """`articles` are the briefing's sources (every article read, cited or not);
     `report`, when given, adds who else reports a passage and where sources disagree;
     `tags` keeps only annotations carrying one of them, in that section order."""
+    title = " ".join(title.split()) or DEFAULT_TITLE  # the h1 and the HTML <title> say the same
     wanted = tuple(tags)
     placed = [p for p in placed if _kept(p.annotation, wanted)]
     orphans = [o for o in orphans if _kept(o.annotation, wanted)]
@@ -200,7 +201,7 @@ class _Writer:
         return [line + ("\\" if n < len(out) - 1 else "") for n, line in enumerate(out)] + ([""] if out else [])
 
 
-_FOOTNOTE_REF = re.compile(r"(?<!\\)\[\^(\d+)\](?!:)")
+_FOOTNOTE_REF = re.compile(r"(?<!\\)((?:\\\\)*)\[\^(\d+)\](?!:)")  # after an even run of backslashes: not escaped
 _FOOTNOTE_DEF = re.compile(r"^\[\^(\d+)\]: ", re.MULTILINE)
 
 
@@ -213,7 +214,7 @@ def with_plain_citations(markdown: str) -> str:
         return markdown
     notes = "[^1]: " + notes
     citations = _FOOTNOTE_DEF.sub(lambda m: f"{m.group(1)}. ", notes)
-    return _FOOTNOTE_REF.sub(lambda m: f" \\[{m.group(1)}\\]", body).rstrip() + "\n\n## Citations\n\n" + citations
+    return _FOOTNOTE_REF.sub(lambda m: f"{m.group(1)} \\[{m.group(2)}\\]", body).rstrip() + "\n\n## Citations\n\n" + citations
 
 
 def document(briefing: Briefing, format: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 _INLINE = re.compile(r"([\\`*_\[\]<>#|!~&$])")
-_OBSIDIAN_COMMENT = re.compile(r"%(?=%)")  # %% hides text in Obsidian
+_OBSIDIAN_COMMENT = re.compile(r"%(?=%)|(?<=%)%")  # %% hides text in Obsidian: escape both, so no %% is left
 _BULLET = re.compile(r"^([-+=])")  # a list item or a setext heading underline
 _ORDERED = re.compile(r"^(\d+)([.)])")  # an ordered list item
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.IGNORECASE)
