@@ -16,7 +16,11 @@ cannot chain a story into one claim); a group spanning two outlets is a claim.
 
 Scale: a large corpus is first cut into stories (`stories.py`); sentences are
 compared only within a story, and only pairs sharing two uncommon words (or one
-rare word) from a capped inverted index are scored, never all pairs.
+rare word) from a capped inverted index are scored, never all pairs. Stories are
+independent jobs, so a big corpus has them done by worker processes
+(`claims_parallel.py`); every job carries its own articles and constraints, and
+scores are summed exactly (`math.fsum`), so the result does not depend on the
+process (or its string hashing) that computed it.
 
 The analyst's decisions (`decisions.py`) override the result: must-links seed
 the groups, rejects forbid any merge that would join their two sentences.
@@ -30,10 +34,12 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import accumulate
 
+from .claims_parallel import Workers, worker_count
 from .decisions import LinkDecision, SentenceRef, resolve
 from .model import Article
 from .stories import group_stories
@@ -216,6 +222,9 @@ class _Sentence:
     written: dict[str, str]  # value key -> the value with its unit word, as written
 
 
+_StorySentences = Mapping[int, _Sentence]  # a story's sentences, by their number in the corpus
+
+
 def _features(article: Article, position: int, source: str) -> _Sentence:
     sentence = article.sentences[position]
     text = article.text[sentence.start : sentence.end]
@@ -322,12 +331,14 @@ def _neighbours(lowered: list[str], at: int) -> set[str]:
 
 
 def _dot(a: dict, b: dict) -> float:
+    # fsum, here and in _norm: exact whatever the order, and a set's order follows the
+    # process's string hashing, so a plain sum could differ in a worker process
     common = a.keys() & b.keys()  # intersected in C: most keys are not shared
-    return sum(a[k] * b[k] for k in common) if common else 0.0
+    return math.fsum(a[k] * b[k] for k in common) if common else 0.0
 
 
 def _norm(vector: dict) -> float:
-    return math.sqrt(sum(w * w for w in vector.values())) or 1.0
+    return math.sqrt(math.fsum(w * w for w in vector.values())) or 1.0
 
 
 class _Scorer:
@@ -335,17 +346,17 @@ class _Scorer:
     words every report of this story uses weigh little), 4-gram cosine, and
     bonuses for a shared number or date and for two ledes."""
 
-    def __init__(self, sentences: list[_Sentence], members: list[int], df: Counter) -> None:
-        count = max(1, len(members))
+    def __init__(self, sentences: _StorySentences, df: Counter) -> None:
+        count = max(1, len(sentences))
         idf = {term: math.log(1 + count / n) for term, n in df.items()}
         self.sentences = sentences
-        self.words = {i: {t: idf[t] for t in sentences[i].terms} for i in members}
-        self.word_norm = {i: _norm(self.words[i]) for i in members}
+        self.words = {i: {t: idf[t] for t in s.terms} for i, s in sentences.items()}
+        self.word_norm = {i: _norm(words) for i, words in self.words.items()}
         # 4-grams are built per story and dropped with it: kept for a whole corpus they
         # were most of the memory
-        self.grams = {i: _grams(sentences[i].words) for i in members}
-        self.gram_norm = {i: _norm(self.grams[i]) for i in members}
-        self.values = {i: {n for n in sentences[i].numbers if _corroborates(n)} for i in members}
+        self.grams = {i: _grams(s.words) for i, s in sentences.items()}
+        self.gram_norm = {i: _norm(grams) for i, grams in self.grams.items()}
+        self.values = {i: {n for n in s.numbers if _corroborates(n)} for i, s in sentences.items()}
 
     def __call__(self, i: int, j: int) -> float:
         s, t = self.sentences[i], self.sentences[j]
@@ -386,6 +397,16 @@ class _Constraints:
         if len(left) > len(right):
             left, right = right, left
         return any(self.cannot[x] & right for x in left if x in self.cannot)
+
+    def among(self, inside: set[int]) -> _Constraints:
+        """The constraints between `inside` sentences, a story's: its job carries only
+        these (stories keep must-linked sentences together)."""
+        part = _Constraints()
+        part.must = [(i, j) for i, j in self.must if i in inside]
+        for i, others in self.cannot.items():
+            if i in inside and others & inside:
+                part.cannot[i] = others & inside
+        return part
 
 
 def _constraints(
@@ -433,71 +454,121 @@ def find_claims(
     """Claims, single-source sentences and discrepancies among `articles`.
 
     Articles are first grouped into stories (`stories.py`) and sentences are only
-    compared within a story. `decisions` (the analyst's) override the automatic
+    compared within a story; a big corpus has its stories done by worker processes,
+    with the same result. `decisions` (the analyst's) override the automatic
     result: a confirm or link forces two sentences into one claim, a reject keeps
     them out of one claim, even through other links; between conflicting decisions
     the later wins. Decisions naming a sentence that no longer exists are listed in
     `ClaimReport.stale_decisions` and otherwise ignored.
     """
-    articles = [a for a in articles if a.sentences]
+    articles = [_slim(a) for a in articles if a.sentences]
     source_of = {a.id: (a.outlet or a.path.rsplit("/", 1)[-1]) for a in articles}
-    first: dict[str, int] = {}
-    sentences: list[_Sentence] = []
-    for article in articles:
-        first[article.id] = len(sentences)
-        sentences.extend(_features(article, i, source_of[article.id]) for i in range(len(article.sentences)))
-    by_id = {a.id: a for a in articles}
-    article_of = [s.member.article for s in sentences]
+    starts = list(accumulate((len(a.sentences) for a in articles), initial=0))  # sentences numbered over the corpus
+    number = {a.id: n for n, a in enumerate(articles)}
+    article_of = [a.id for a in articles for _ in a.sentences]
 
     def locate(ref: SentenceRef) -> int | None:
-        article = by_id.get(ref.article)
-        position = resolve(article, ref) if article is not None else None
-        return None if position is None else first[article.id] + position
+        n = number.get(ref.article)
+        position = resolve(articles[n], ref) if n is not None else None
+        return None if position is None else starts[n] + position
 
     constraints = _constraints(decisions, locate, article_of)
-    number = {a.id: n for n, a in enumerate(articles)}
-    span = {a.id: range(first[a.id], first[a.id] + len(a.sentences)) for a in articles}
     joins = [(number[article_of[i]], number[article_of[j]]) for i, j in constraints.must]
-    bags = [Counter(t for i in span[a.id] for t in sentences[i].terms) for a in articles]
-    claims: list[Claim] = []
-    claim_groups: list[set[int]] = []
-    links: list[tuple[int, int, float]] = []
-    discrepancies: list[Discrepancy] = []
-    for story in _blocks(bags, joins):
-        members = [i for n in story for i in span[articles[n].id]]
-        groups, story_links, similarity = _story_claims(sentences, members, threshold, constraints)
-        links.extend(story_links)
-        families = _copy_families([articles[n] for n in story])
-        outlets = len({source_of[articles[n].id] for n in story})
-        for group in groups:
-            claim = _claim(sentences, group, similarity, families)
-            if claim is not None:
-                claim.story_sources = outlets
-                claim_groups.append(group)
-                if claim.support >= min_sources:
-                    claims.append(claim)
-        discrepancies.extend(_name_discrepancies([sentences[i] for i in members]))
-    claims.sort(key=lambda c: (-c.support, -c.independent, -c.strength, c.members[0].article, c.members[0].sentence))
-    for n, claim in enumerate(claims, 1):
-        claim.id = f"c{n}"  # numbered over all stories, so ids are unique
-    in_claim = set().union(*claim_groups)
-    single = [s.member for i, s in enumerate(sentences) if i not in in_claim and s.checkworthy]
-    discrepancies = _value_discrepancies(sentences, claim_groups) + discrepancies
-    member_links = [(sentences[i].member, sentences[j].member, score) for i, j, score in links]
-    return ClaimReport(claims, single, discrepancies, len(set(source_of.values())), member_links,
-                       stale_decisions=constraints.stale)
+
+    def job(story: list[int]) -> _StoryJob:
+        inside = {i for n in story for i in range(starts[n], starts[n + 1])}
+        return _StoryJob([articles[n] for n in story], [source_of[articles[n].id] for n in story],
+                         [starts[n] for n in story], constraints.among(inside), threshold)
+
+    with Workers(worker_count(len(articles))) as workers:
+        jobs = [job(story) for story in _blocks(articles, joins, workers)]
+        found = workers.map(_solve_story, jobs, costs=[sum(len(a.sentences) for a in j.articles) for j in jobs])
+    return _report(found, min_sources, len(set(source_of.values())), constraints.stale)
 
 
-def _blocks(bags: list[Counter], joins: list[tuple[int, int]]) -> list[list[int]]:
+def _slim(article: Article) -> Article:
+    """The article as story jobs read it: its raw text and cleaning records would only
+    be pickled to worker processes for nothing."""
+    return replace(article, raw="", paragraphs=[], removed=[], repairs=[], hashtags=[])
+
+
+def _blocks(articles: list[Article], joins: list[tuple[int, int]], workers: Workers) -> list[list[int]]:
     """Articles to compare together: stories in a large corpus; everything in a small
     one, where all sentences cost under a second through the capped index anyway and
     document frequencies are too few to tell a story's own words from chance."""
-    if len(bags) <= SINGLE_BLOCK:
-        return [list(range(len(bags)))]
-    return group_stories(bags, joins)
+    if len(articles) <= SINGLE_BLOCK:
+        return [list(range(len(articles)))]
+    return group_stories(workers.map(_bag, articles), joins)
 
 
-def _claim(sentences: list[_Sentence], group: set[int], similarity, families: dict[str, int]) -> Claim | None:
+def _bag(article: Article) -> Counter:
+    """The article's terms, counted: what stories are cut by. Its features are computed
+    again in its story's job, which may run in another process: pickling them there
+    would cost about as much, and the calling process would hold them all."""
+    return Counter(t for i in range(len(article.sentences)) for t in _features(article, i, "").terms)
+
+
+@dataclass(slots=True)
+class _StoryJob:
+    """One story's work, self-contained so that a worker process can do it."""
+
+    articles: list[Article]
+    sources: list[str]
+    starts: list[int]  # the number of each article's first sentence in the corpus
+    constraints: _Constraints  # the analyst's, among the story's sentences
+    threshold: float
+
+
+@dataclass(slots=True)
+class _StoryFound:
+    """What one story holds; `_report` merges stories in order."""
+
+    claims: list[Claim]  # made by two outlets or more; `min_sources` is applied after
+    links: list[tuple[Member, Member, float]]
+    single: list[tuple[int, Member]]  # checkworthy sentences in no claim, with their number
+    values: list[Discrepancy]  # differing values within claims, merged over stories by _unique
+    names: list[Discrepancy]
+
+
+def _solve_story(job: _StoryJob) -> _StoryFound:
+    """One story's claims, links, single-source sentences and discrepancies."""
+    sentences = {start + position: _features(article, position, source)
+                 for article, source, start in zip(job.articles, job.sources, job.starts)
+                 for position in range(len(article.sentences))}
+    groups, links, similarity = _story_claims(sentences, job.threshold, job.constraints)
+    families = _copy_families(job.articles)
+    outlets = len(set(job.sources))
+    claims: list[Claim] = []
+    claim_groups: list[set[int]] = []
+    for group in groups:
+        claim = _claim(sentences, group, similarity, families)
+        if claim is not None:
+            claim.story_sources = outlets
+            claims.append(claim)
+            claim_groups.append(group)
+    in_claim = set().union(*claim_groups)
+    return _StoryFound(
+        claims,
+        [(sentences[i].member, sentences[j].member, score) for i, j, score in links],
+        [(i, s.member) for i, s in sentences.items() if i not in in_claim and s.checkworthy],
+        _value_discrepancies(sentences, claim_groups),
+        _name_discrepancies(list(sentences.values())),
+    )
+
+
+def _report(found: list[_StoryFound], min_sources: int, sources: int, stale: list[LinkDecision]) -> ClaimReport:
+    """The stories' findings merged in story order, as one pass over the corpus would list them."""
+    claims = [claim for story in found for claim in story.claims if claim.support >= min_sources]
+    claims.sort(key=lambda c: (-c.support, -c.independent, -c.strength, c.members[0].article, c.members[0].sentence))
+    for n, claim in enumerate(claims, 1):
+        claim.id = f"c{n}"  # numbered over all stories, so ids are unique
+    single = [member for _, member in sorted((s for story in found for s in story.single), key=lambda s: s[0])]
+    discrepancies = _unique([d for story in found for d in story.values]) + [d for story in found for d in story.names]
+    links = [link for story in found for link in story.links]
+    return ClaimReport(claims, single, discrepancies, sources, links, stale_decisions=stale)
+
+
+def _claim(sentences: _StorySentences, group: set[int], similarity, families: dict[str, int]) -> Claim | None:
     """The claim a group of sentences makes, or None if only one outlet makes it."""
     ordered = sorted(group)
     by_article: dict[str, int] = {}
@@ -519,15 +590,14 @@ def _claim(sentences: list[_Sentence], group: set[int], similarity, families: di
     )
 
 
-def _story_claims(
-    sentences: list[_Sentence], members: list[int], threshold: float, constraints: _Constraints
-):
+def _story_claims(sentences: _StorySentences, threshold: float, constraints: _Constraints):
     """Groups of sentences within one story, the links above `threshold`, and the
-    story's similarity function (IDF from the story itself: what is rare here)."""
-    df = Counter(term for i in members for term in sentences[i].terms)
-    score = _Scorer(sentences, members, df)
+    story's similarity function (IDF from the story itself: what is rare here).
+    `constraints` are the story's own."""
+    df = Counter(term for s in sentences.values() for term in s.terms)
+    score = _Scorer(sentences, df)
     must = {(min(i, j), max(i, j)) for i, j in constraints.must}
-    article = {i: sentences[i].member.article for i in members}
+    article = {i: s.member.article for i, s in sentences.items()}
     scores: dict[tuple[int, int], float] = {}
 
     def similarity(i: int, j: int) -> float:
@@ -545,26 +615,22 @@ def _story_claims(
             scores[key] = found
         return found
 
-    inside = set(members)
-    must_here = [(i, j) for i, j in constraints.must if i in inside]  # stories keep must-links whole
-    articles = len({sentences[i].member.article for i in members})
-    pairs = set(_candidate_pairs(sentences, members, df, max(MIN_POSTING, 2 * articles)))
-    pairs.update((min(i, j), max(i, j)) for i, j in must_here)
+    articles = len(set(article.values()))
+    pairs = set(_candidate_pairs(sentences, df, max(MIN_POSTING, 2 * articles)))
+    pairs.update(must)
     links = [(i, j, similarity(i, j)) for i, j in sorted(pairs)]
     links = [link for link in links if link[2] >= threshold]
-    groups = _group(links, similarity, threshold * GROUP_FACTOR, constraints, must_here)
+    groups = _group(links, similarity, threshold * GROUP_FACTOR, constraints)
     return groups, links, similarity
 
 
-def _candidate_pairs(
-    sentences: list[_Sentence], members: list[int], df: Counter, cap: int
-) -> Iterable[tuple[int, int]]:
+def _candidate_pairs(sentences: _StorySentences, df: Counter, cap: int) -> Iterable[tuple[int, int]]:
     """Cross-article sentence pairs sharing at least one word whose posting list is
     short: a word in more than `cap` sentences (about two per article) is story-wide
     and would make every pair a candidate."""
     postings: dict[str, list[int]] = defaultdict(list)
-    for index in members:
-        for term in sentences[index].terms:
+    for index, sentence in sentences.items():
+        for term in sentence.terms:
             if df[term] <= cap:
                 postings[term].append(index)
     shared: Counter = Counter()
@@ -578,8 +644,7 @@ def _candidate_pairs(
 
 
 def _group(
-    links: list[tuple[int, int, float]], similarity, threshold: float, constraints: _Constraints,
-    must: list[tuple[int, int]],
+    links: list[tuple[int, int, float]], similarity, threshold: float, constraints: _Constraints
 ) -> list[set[int]]:
     """Average-linkage grouping: two groups merge when their sentences are, on
     average, at least `threshold` alike. Plain transitive grouping chained
@@ -597,7 +662,7 @@ def _group(
         for member in merged:
             group_of[member] = key
 
-    for i, j in must:
+    for i, j in constraints.must:
         if i in group_of and j in group_of and group_of[i] == group_of[j]:
             continue
         a, b = group_of.get(i), group_of.get(j)
@@ -638,9 +703,10 @@ def _copy_families(articles: list[Article], overlap: float = 0.5) -> dict[str, i
 # Discrepancies ---------------------------------------------------------------------------------
 
 
-def _value_discrepancies(sentences: list[_Sentence], groups: list[set[int]]) -> list[Discrepancy]:
+def _value_discrepancies(sentences: _StorySentences, groups: list[set[int]]) -> list[Discrepancy]:
     """Within a claim: numbers next to the same word (12 vs 14 people), or dates or
-    clock times, that differ between two outlets' sentences."""
+    clock times, that differ between two outlets' sentences; repeats are merged by
+    `_unique` once every story is done."""
     found: list[Discrepancy] = []
     for members in groups:
         ordered = sorted(members)
@@ -649,7 +715,7 @@ def _value_discrepancies(sentences: list[_Sentence], groups: list[set[int]]) -> 
                 s, t = sentences[i], sentences[j]
                 if s.member.article != t.member.article:
                     found.extend(_differences(s, t))
-    return _unique(found)
+    return found
 
 
 def _differences(s: _Sentence, t: _Sentence) -> Iterable[Discrepancy]:

@@ -16,11 +16,11 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
-from typing import BinaryIO, TypeVar
+from typing import TypeVar
 
-from .errors import AccordError
 from .ingest import FileLoad, load_file
 from .rules import Rule
+from .worker_pipes import WorkerFailed, receive, send
 
 PARALLEL_MIN_FILES = 200  # changed files worth starting worker processes for
 IN_FLIGHT_PER_WORKER = 256  # bounds memory when cleaning outpaces indexing
@@ -73,10 +73,6 @@ def load_in_order(
             worker.stop()
 
 
-class WorkerFailed(AccordError):
-    exit_code = 4
-
-
 class _Worker:
     """One loading process; jobs and results are length-prefixed pickles over its pipes.
 
@@ -99,13 +95,13 @@ class _Worker:
     def _read_results(self) -> None:
         try:
             while True:
-                self._results.put(_read(self.process.stdout))
+                self._results.put(receive(self.process.stdout))
         except (EOFError, OSError, ValueError, pickle.UnpicklingError):
             self._results.put(("stopped", None))
 
     def send(self, message: object) -> None:
         try:
-            _write(self.process.stdin, message)
+            send(self.process.stdin, message)
         except (BrokenPipeError, OSError):
             raise self._failure() from None
 
@@ -133,35 +129,18 @@ class _Worker:
                 pass
 
 
-def _write(stream: BinaryIO, message: object) -> None:
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(len(data).to_bytes(8, "little") + data)
-    stream.flush()
-
-
-def _read(stream: BinaryIO) -> object:
-    header = stream.read(8)
-    if len(header) < 8:
-        raise EOFError
-    size = int.from_bytes(header, "little")
-    data = stream.read(size)
-    if len(data) < size:
-        raise EOFError
-    return pickle.loads(data)
-
-
 def serve_worker() -> None:
     """The worker process: read the rules, then load each file sent until the pipe closes."""
     source, sink = sys.stdin.buffer, sys.stdout.buffer
-    rules = _read(source)
+    rules = receive(source)
     while True:
         try:
-            file, known_digest = _read(source)
+            file, known_digest = receive(source)
         except EOFError:
             return
         try:
             reply = ("load", load_file(file, known_digest, rules))
         except Exception as error:  # noqa: BLE001  handed to the caller, who raises it as in-process
             reply = ("error", error)
-        _write(sink, reply)
+        send(sink, reply)
 

@@ -10,6 +10,7 @@ list is short, and they join one story when their signatures overlap enough.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -58,17 +59,17 @@ def group_stories(documents: Sequence[Counter], joins: Iterable[tuple[int, int]]
     for index, sig in enumerate(sigs):
         for term in sig:
             postings[term].append(index)
-    shared: Counter = Counter()
-    for indexes in postings.values():
-        if len(indexes) > MAX_POSTING:
-            continue  # story-wide across the corpus: it would chain unrelated stories
-        for x, a in enumerate(indexes):
-            for b in indexes[x + 1 :]:
-                shared[a, b] += 1
     union = _Union(len(documents))
-    for (a, b), n in shared.items():
-        if n >= MIN_SHARED and _overlap(sigs[a], sigs[b]) >= MIN_OVERLAP:
-            union.union(a, b)
+    for a, sig in enumerate(sigs):
+        # one article's row at a time: a Counter of all pairs held gigabytes at 10k articles
+        shared: Counter = Counter()
+        for term in sig:
+            indexes = postings[term]
+            if len(indexes) <= MAX_POSTING:  # more: story-wide across the corpus, it would chain unrelated stories
+                shared.update(indexes[bisect_right(indexes, a) :])  # later articles: each pair once
+        for b, n in shared.items():
+            if n >= MIN_SHARED and _overlap(sig, sigs[b]) >= MIN_OVERLAP:
+                union.union(a, b)
     for a, b in joins:
         union.union(a, b)
     stories: dict[int, list[int]] = defaultdict(list)
@@ -82,6 +83,7 @@ def _overlap(a: dict[str, float], b: dict[str, float]) -> float:
     common = a.keys() & b.keys()
     if not common:
         return 0.0
-    share_a = sum(a[t] for t in common) / sum(a.values())
-    share_b = sum(b[t] for t in common) / sum(b.values())
+    # fsum: exact, so the order of the set (salted string hashing) cannot change a bit
+    share_a = math.fsum(a[t] for t in common) / math.fsum(a.values())
+    share_b = math.fsum(b[t] for t in common) / math.fsum(b.values())
     return max(share_a, share_b)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Markdown, OptionList, TextArea
+from textual.widgets import Input, Markdown, OptionList
 
 from accord.index.anchoring import Anchor
 from accord.index.store import Store
@@ -212,8 +212,6 @@ async def test_panel_sorts_by_time_newest_first(app: AccordApp) -> None:
 
 
 async def test_an_orphan_is_listed_and_reattached_by_hand(app: AccordApp, tmp_path: Path) -> None:
-    with Store(app.workspace.annotations_path) as store:
-        pass  # created; the orphan is added once the article ids are known
     async with app.run_test(size=SIZE) as pilot:
         await annotations_ready(pilot)
         article = app.panes[0].view.article

@@ -10,7 +10,7 @@ import pytest
 from accord.index.store import Store
 from accord.index.workspace import Workspace
 from accord.tui.app import AccordApp
-from accord.tui.article_view import CONFLICT_GLYPH, GUTTER, SUPPORT_GLYPHS
+from accord.tui.article_view import CONFLICT_GLYPH, SUPPORT_GLYPHS
 from accord.tui.claim_screens import ClaimGridScreen, OthersScreen
 from accord.tui.claims_panel import ClaimsPanel
 

@@ -327,3 +327,73 @@ def test_a_claims_outlet_count_is_its_storys(seeds, quake, fire, monkeypatch: py
     for claim in mixed.claims:
         assert claim.story_sources == outlets[claim.members[0].article]
     assert any(c.support == c.story_sources for c in mixed.claims)  # some claims every outlet of an event makes
+
+
+# Worker processes ---------------------------------------------------------------------------------
+
+
+def test_the_parallel_path_finds_what_the_serial_one_does(seeds, quake, fire, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stories done by worker processes give the in-process report exactly: claims,
+    links, single-source sentences, discrepancies, and the decisions applied."""
+    import accord.index.claims as claims_module
+    from accord.index import claims_parallel
+
+    articles = seeds.articles + quake.articles + fire.articles + list(load([DATA / "wire"]))
+    visit, tents = _ref(quake, "c:The prime minister will visit"), _ref(quake, "d:Many residents spent the night")
+    risk, ruled = _ref(quake, "a:there was no risk of a tsunami"), _ref(quake, "b:Officials ruled out a tsunami")
+    blaze = SentenceRef.of(fire.articles[0], 0)
+    decisions = [
+        LinkDecision(visit, tents, "confirm"),
+        LinkDecision(risk, ruled, "reject"),
+        LinkDecision(visit, blaze, "link"),  # joins two stories into one
+        LinkDecision(SentenceRef(risk.article, risk.start, "A sentence that is gone."), ruled, "reject"),
+    ]
+    monkeypatch.setattr(claims_module, "SINGLE_BLOCK", 0)  # cut into stories, as a large corpus is
+    serial = find_claims(articles, decisions=decisions)
+
+    started: list = []
+
+    class CountedWorker(claims_parallel._Worker):
+        def __init__(self, results) -> None:
+            started.append(self)
+            super().__init__(results)
+
+    monkeypatch.setattr(claims_parallel, "_Worker", CountedWorker)
+    monkeypatch.setattr(claims_module, "worker_count", lambda articles: 2)
+    parallel = find_claims(articles, decisions=decisions)
+    assert len(started) == 2
+    assert parallel == serial
+    assert [c.id for c in parallel.claims] == [c.id for c in serial.claims]
+    assert parallel.links == serial.links and len(parallel.stale_decisions) == 1
+    assert _together(parallel, visit, tents) and _together(parallel, visit, blaze)
+    assert not _together(parallel, risk, ruled)
+    assert {d.kind for d in parallel.discrepancies} >= {"number", "name"}
+
+
+def test_workers_return_results_in_job_order() -> None:
+    import math
+
+    from accord.index.claims_parallel import Workers
+
+    with Workers(2) as workers:
+        assert workers.map(math.sqrt, [4.0, 9.0, 16.0, 25.0], costs=[1, 3, 2, 4]) == [2.0, 3.0, 4.0, 5.0]
+
+
+def test_a_failing_job_is_an_accord_error() -> None:
+    import math
+
+    from accord.index.claims_parallel import Workers
+    from accord.index.errors import AccordError
+
+    with Workers(2) as workers, pytest.raises(AccordError, match="ValueError: math domain error"):
+        workers.map(math.sqrt, [4.0, -1.0, 9.0])
+
+
+def test_a_worker_that_dies_is_an_accord_error() -> None:
+    import os
+
+    from accord.index.claims_parallel import Workers
+    from accord.index.errors import AccordError
+
+    with Workers(2) as workers, pytest.raises(AccordError, match="stopped unexpectedly .exit code 3"):
+        workers.map(os._exit, [3, 3])

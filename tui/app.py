@@ -346,7 +346,9 @@ class AccordApp(AnnotationsMixin, ClaimsMixin, App[None]):
             self.call_after_refresh(self._focus_slot, min(focused_slot, wanted - 1))
 
     def _show_new_pane(self, pane: ArticlePane) -> None:
-        if not pane.request:  # else its slot was filled, and the article requested, while it mounted
+        if pane.is_attached and pane.children and pane.slot < len(self.slots) and not pane.request:
+            # else a later layout removed it, or its slot was filled (and the article
+            # requested) while it mounted
             self._show_slot(pane)
 
     def _show_slot(self, pane: ArticlePane) -> None:

@@ -2,6 +2,7 @@
 
     .venv/bin/python tests/benchmarks/bench_claims.py            # both
     .venv/bin/python tests/benchmarks/bench_claims.py --quick    # the 50-article story only
+    .venv/bin/python tests/benchmarks/bench_claims.py --compare  # also time 10k in one process
 
 Prints figures; it is not a timed test. Articles are generated deterministically:
 each story has a handful of base facts (its own invented names and places, a
@@ -9,7 +10,10 @@ number, general news words); every article retells some of them, each word of a
 paraphrase group swapped for another (`ship`/`supply`/`export`...), mixed with
 filler sentences drawn from a Zipf vocabulary shared by the whole corpus. Texts
 go through Accord's ordinary cleaning before timing starts; only `find_claims`
-is timed. Each size runs in its own process so its peak memory is its own.
+is timed. Each size runs in its own process so its peak memory is its own; a
+big corpus is worked on by worker processes (`claims_parallel.py`), whose peak is
+printed apart. `--compare` then runs the same articles in-process, prints the
+speed-up, and checks both reports are equal.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import sys
 import time
 from pathlib import Path
 
+import accord.index.claims as claims_module
 from accord.index.claims import _CONCEPTS, find_claims
 from accord.index.ingest import articles_from_bytes
 from accord.index.model import Article
@@ -93,42 +98,69 @@ def generate(stories: int, seed: int = 7) -> list[Article]:
     return articles
 
 
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_rss_mib(who: int = resource.RUSAGE_SELF) -> float:
+    """Peak resident memory of this process, or of its largest child process."""
+    return resource.getrusage(who).ru_maxrss / 1024
 
 
-def run(size: int) -> dict:
-    """Generate `size` articles, then time find_claims on them (in this process)."""
+def run(size: int, compare: bool) -> dict:
+    """Generate `size` articles, then time find_claims on them (with worker processes
+    if the corpus is big enough for them)."""
     articles = generate(max(1, size // ARTICLES_PER_STORY))
     before = peak_rss_mib()
     started = time.perf_counter()
     report = find_claims(articles)
     seconds = time.perf_counter() - started
     sentences = sum(len(a.sentences) for a in articles)
-    return {
+    workers = claims_module.worker_count(len(articles))
+    figures = {
         "articles": len(articles), "sentences": sentences, "seconds": round(seconds, 2),
         "target_s": TARGETS_S[size], "ratio_to_target": round(seconds / TARGETS_S[size], 2),
-        "claims": len(report.claims), "links": len(report.links),
+        "claims": len(report.claims), "links": len(report.links), "workers": workers,
         "peak_rss_mib": round(peak_rss_mib(), 1), "rss_before_mib": round(before, 1),
+        "workers_peak_rss_mib": round(peak_rss_mib(resource.RUSAGE_CHILDREN), 1),
     }
+    if compare and workers:
+        figures.update(in_process(articles, report, seconds))
+    return figures
+
+
+def in_process(articles: list[Article], report, seconds: float) -> dict:
+    """Time the same articles without worker processes, and check the reports are equal."""
+    claims_module.worker_count = lambda articles: 0
+    started = time.perf_counter()
+    alone = find_claims(articles)
+    took = time.perf_counter() - started
+    return {"in_process_s": round(took, 2), "speedup": round(took / seconds, 2), "same_result": alone == report}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="only the 50-article story")
+    parser.add_argument("--compare", action="store_true", help="also run without worker processes and compare")
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)  # child process: one size
     options = parser.parse_args()
     if options.size:
-        print(json.dumps(run(options.size)))
+        print(json.dumps(run(options.size, options.compare)))
         return
     for size in [50] if options.quick else [50, 10_000]:
-        done = subprocess.run([sys.executable, __file__, "--size", str(size)], capture_output=True, text=True, check=True)
-        figures = json.loads(done.stdout)
-        verdict = "ok" if figures["ratio_to_target"] <= 1 else "MISSED"
-        print(f"{size:>6} articles: {figures['seconds']:>7.2f} s (target {figures['target_s']:g} s, "
-              f"ratio {figures['ratio_to_target']:.2f}, {verdict}) · {figures['sentences']} sentences · "
-              f"{figures['claims']} claims · peak RSS {figures['peak_rss_mib']:.0f} MiB "
-              f"(articles alone {figures['rss_before_mib']:.0f} MiB)")
+        command = [sys.executable, __file__, "--size", str(size)] + (["--compare"] if options.compare else [])
+        figures = json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+        print(summary(size, figures))
+
+
+def summary(size: int, figures: dict) -> str:
+    verdict = "ok" if figures["ratio_to_target"] <= 1 else "MISSED"
+    line = (f"{size:>6} articles: {figures['seconds']:>7.2f} s (target {figures['target_s']:g} s, "
+            f"ratio {figures['ratio_to_target']:.2f}, {verdict}) · {figures['sentences']} sentences · "
+            f"{figures['claims']} claims · peak RSS {figures['peak_rss_mib']:.0f} MiB "
+            f"(articles alone {figures['rss_before_mib']:.0f} MiB)")
+    if figures["workers"]:
+        line += f" · {figures['workers']} workers, each at most {figures['workers_peak_rss_mib']:.0f} MiB"
+    if "in_process_s" in figures:
+        same = "same result" if figures["same_result"] else "RESULTS DIFFER"
+        line += f" · in one process {figures['in_process_s']:.2f} s ({figures['speedup']:.2f}x), {same}"
+    return line
 
 
 if __name__ == "__main__":
