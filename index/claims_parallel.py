@@ -20,7 +20,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from .worker_pipes import WorkerFailed, receive, send
+from .worker_pipes import WorkerFailed, receive, send, stop_worker
 
 PARALLEL_MIN_ARTICLES = 500  # articles worth starting worker processes for (a second or two of work)
 MAX_WORKERS = 4  # each holds a story's features and candidate pairs
@@ -149,15 +149,7 @@ class _Worker:
         return WorkerFailed(f"a claim-detection process stopped unexpectedly (exit code {code}); try again")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
-        self._drain.join()
-        for stream in (self.process.stdin, self.process.stdout):
-            try:
-                stream.close()
-            except OSError:
-                pass
+        stop_worker(self.process, self._drain)
 
 
 def serve_worker() -> None:

@@ -20,7 +20,7 @@ from typing import TypeVar
 
 from .ingest import FileLoad, load_file
 from .rules import Rule
-from .worker_pipes import WorkerFailed, receive, send
+from .worker_pipes import WorkerFailed, receive, send, stop_worker
 
 PARALLEL_MIN_FILES = 200  # changed files worth starting worker processes for
 IN_FLIGHT_PER_WORKER = 256  # bounds memory when cleaning outpaces indexing
@@ -118,15 +118,7 @@ class _Worker:
         return WorkerFailed(f"a file-loading process stopped unexpectedly (exit code {code}); try again")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
-        self._drain.join()
-        for stream in (self.process.stdin, self.process.stdout):
-            try:
-                stream.close()
-            except OSError:
-                pass
+        stop_worker(self.process, self._drain)
 
 
 def serve_worker() -> None:

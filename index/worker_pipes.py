@@ -6,6 +6,8 @@ whose resource tracker fails under Textual)."""
 from __future__ import annotations
 
 import pickle
+import subprocess
+import threading
 from typing import BinaryIO
 
 from .errors import AccordError
@@ -31,3 +33,17 @@ def receive(stream: BinaryIO) -> object:
     if len(data) < size:
         raise EOFError
     return pickle.loads(data)
+
+
+def stop_worker(process: subprocess.Popen, drain: threading.Thread) -> None:
+    """Kill a worker if it still runs, wait for it and the thread reading its replies,
+    and close its pipes."""
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+    drain.join()
+    for stream in (process.stdin, process.stdout):
+        try:
+            stream.close()
+        except OSError:
+            pass
