@@ -37,9 +37,15 @@ async def annotations_ready(pilot) -> AccordApp:
     return app
 
 
+async def dialog(pilot, app: AccordApp, screen: type, what: str) -> None:
+    """Wait for a dialog and for its field to take the focus (keys typed before then
+    would go to the reader, as they would for a person typing that fast)."""
+    await until(pilot, lambda: isinstance(app.screen, screen) and app.screen.focused is not None, what)
+
+
 async def tag_current(pilot, app: AccordApp, tags: str) -> None:
     await pilot.press("t")
-    await until(pilot, lambda: isinstance(app.screen, TagScreen), "the tag editor")
+    await dialog(pilot, app, TagScreen, "the tag editor")
     await type_text(pilot, tags)
     await pilot.press("enter")
 
@@ -74,7 +80,7 @@ async def test_tag_editor_autocompletes_and_recent_tag_keys_apply_tags(app: Acco
         await tag_current(pilot, app, "military")
         await saved_count(pilot, app, 1)
         await pilot.press("j", "t")
-        await until(pilot, lambda: isinstance(app.screen, TagScreen), "the tag editor")
+        await dialog(pilot, app, TagScreen, "the tag editor")
         await type_text(pilot, "mil")
         field = app.screen.query_one(Input)
         await until(pilot, lambda: field._suggestion == "military", "the suggestion")
@@ -101,7 +107,7 @@ async def test_a_range_selected_with_v_and_j_is_annotated_with_a_note(app: Accor
         await pilot.press("v", "j", "j")
         assert view.selected_sentences() == (0, 2)
         await pilot.press("a")
-        await until(pilot, lambda: isinstance(app.screen, NoteScreen), "the note editor")
+        await dialog(pilot, app, NoteScreen, "the note editor")
         await type_text(pilot, "Watch")
         await pilot.press("enter")
         await type_text(pilot, "# not a heading")
@@ -122,7 +128,7 @@ async def test_shift_arrows_extend_and_escape_cancels_the_note(app: AccordApp) -
         await pilot.press("shift+down", "shift+down")
         assert view.selected_sentences() == (0, 2)
         await pilot.press("a")
-        await until(pilot, lambda: isinstance(app.screen, NoteScreen), "the note editor")
+        await dialog(pilot, app, NoteScreen, "the note editor")
         await type_text(pilot, "draft")
         await pilot.press("escape")
         await pilot.pause(0.3)
@@ -167,7 +173,7 @@ async def test_panel_filters_sorts_edits_deletes_and_undoes(app: AccordApp) -> N
         await pilot.press("enter")  # back to the list
         # Edit the note of the one left.
         await pilot.press("a")
-        await until(pilot, lambda: isinstance(app.screen, NoteScreen), "the note editor")
+        await dialog(pilot, app, NoteScreen, "the note editor")
         await type_text(pilot, "edited")
         await pilot.press("ctrl+s")
         await until(pilot, lambda: any(a.note == "edited" for a in stored(app)), "the edited note")
@@ -247,7 +253,7 @@ async def test_export_preview_renders_and_saves_without_overwriting(app: AccordA
         await until(pilot, lambda: "## policy" in preview.briefing.markdown and markdown.children, "the rendered briefing")
         assert preview.briefing.findings == 1
         await pilot.press("s")
-        await until(pilot, lambda: isinstance(app.screen, SaveAsScreen), "the file name prompt")
+        await dialog(pilot, app, SaveAsScreen, "the file name prompt")
         field = app.screen.query_one(Input)
         target = tmp_path / "out.md"
         field.value = str(target)
@@ -257,7 +263,7 @@ async def test_export_preview_renders_and_saves_without_overwriting(app: AccordA
         # Saving again under the same name asks; "n" keeps the file as it is.
         target.write_text("analyst's own edits", encoding="utf-8")
         await pilot.press("s")
-        await until(pilot, lambda: isinstance(app.screen, SaveAsScreen), "the file name prompt")
+        await dialog(pilot, app, SaveAsScreen, "the file name prompt")
         app.screen.query_one(Input).value = str(target)
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the overwrite question")
@@ -266,14 +272,14 @@ async def test_export_preview_renders_and_saves_without_overwriting(app: AccordA
         assert target.read_text(encoding="utf-8") == "analyst's own edits"
         # "y" replaces it; .html saves the web page.
         await pilot.press("s")
-        await until(pilot, lambda: isinstance(app.screen, SaveAsScreen), "the file name prompt")
+        await dialog(pilot, app, SaveAsScreen, "the file name prompt")
         app.screen.query_one(Input).value = str(target)
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the overwrite question")
         await pilot.press("y")
         await until(pilot, lambda: target.read_text(encoding="utf-8") == preview.briefing.markdown, "the replaced file")
         await pilot.press("s")
-        await until(pilot, lambda: isinstance(app.screen, SaveAsScreen), "the file name prompt")
+        await dialog(pilot, app, SaveAsScreen, "the file name prompt")
         page = tmp_path / "out.html"
         app.screen.query_one(Input).value = str(page)
         await pilot.press("enter")

@@ -150,11 +150,13 @@ def test_annotate_and_export_a_briefing_in_a_real_terminal(terminal, tmp_path: P
     term.wait_for(lambda s: "claims," in s and "Japan plans to export" in s, "the reader with its claims")
     term.keys("j", "t")
     term.wait_for(lambda s: "Tags for" in s, "the tag editor")
+    time.sleep(0.3)  # as a person would: a dialog takes the focus just after it is drawn
     term.keys("policy", literal=True)
     term.keys("Enter")
     term.wait_for(lambda s: "Annotation saved" in s, "the tag saved")
     term.keys("a")
     term.wait_for(lambda s: "Note on" in s and "ctrl+s saves" in s, "the note editor")
+    time.sleep(0.3)
     term.keys("Seen in a real terminal", literal=True)
     term.keys("C-s")
     term.wait_for(lambda s: "Saved (u undoes)" in s, "the note saved")
@@ -162,7 +164,7 @@ def test_annotate_and_export_a_briefing_in_a_real_terminal(terminal, tmp_path: P
     term.wait_for(lambda s: "Briefing preview: 1 findings" in s and "policy" in s, "the preview")
     term.keys("s")
     term.wait_for(lambda s: "Save the briefing as" in s and "briefing-" in s, "the file name prompt")
-    time.sleep(0.3)  # as a person would: the prompt takes the focus just after it is drawn
+    time.sleep(0.3)
     target = tmp_path / "briefing.md"
     term.keys("C-u")  # clear the suggested name
     term.keys(str(target), literal=True)

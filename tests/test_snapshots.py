@@ -118,11 +118,13 @@ async def annotated(pilot: Pilot) -> None:
                                                  (["l", "j", "j"], "deterrence", "")), 1):
         await pilot.press(*keys)
         await pilot.press("t")
+        await until(pilot, lambda: app.screen.is_modal and app.screen.focused is not None, "the tag editor")
         await typed(pilot, tags)
         await pilot.press("enter")
         await until(pilot, lambda: len(app.placed) == count and not app.screen.is_modal, "the tags saved")
         if note:
             await pilot.press("a")
+            await until(pilot, lambda: app.screen.is_modal and app.screen.focused is not None, "the note editor")
             await typed(pilot, note)
             await pilot.press("ctrl+s")
             await until(pilot, lambda: any(p.annotation.note for p in app.placed), "the note saved")
