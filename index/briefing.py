@@ -59,7 +59,7 @@ def build_briefing(
     placed.sort(key=lambda p: (order.get(p.annotation.article, len(order)), p.start, p.id))
     writer = _Writer(articles, SupportMap(report) if report else None)
 
-    out = [f"# {md.inline(title) or DEFAULT_TITLE}", "", _summary(sources, len(placed), len(orphans), today), ""]
+    out = [f"# {md.inline(title)}", "", _summary(sources, len(placed), len(orphans), today), ""]
     for section, members in _sections(placed, wanted):
         out += [f"## {md.inline(section)}", ""]
         for item in members:
@@ -190,7 +190,7 @@ class _Writer:
             discrepancies += [d for d in entry.discrepancies if d not in discrepancies]
         out = []
         for claim in claims.values():
-            others = sorted({m.source for m in claim.members if m.article != article.id})
+            others = sorted({m.source for m in claim.members if m.source != article.source})  # its outlet's other articles too
             total = story_sources(claim, self.support.report)
             independent = f", {claim.independent} independent" if claim.independent < claim.support else ""
             out.append(md.inline(f"Also reported by {', '.join(others)} ({claim.support} of {total} outlets{independent})."))

@@ -140,9 +140,8 @@ def _sentence_hits(
 ) -> list[SearchHit]:
     """The article's sentences that pass the filters (and hold a matched word, when
     there are words to match)."""
-    try:
-        article = library.article(article_id)
-    except KeyError:
+    article = library.find(article_id)
+    if article is None:
         return []
     found = []
     for sentence in article.sentences:

@@ -238,6 +238,13 @@ class Library:
             self._articles.popitem(last=False)
         return article
 
+    def find(self, article_id: str) -> Article | None:
+        """`article`, or None for an id no longer in the workspace."""
+        try:
+            return self.article(article_id)
+        except KeyError:
+            return None
+
     def forget(self, ids: Iterable[str]) -> None:
         """Drop cached copies of articles another Library instance has just re-indexed."""
         for article_id in ids:

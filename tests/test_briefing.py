@@ -511,3 +511,19 @@ def test_plain_citations_number_a_reference_after_an_escaped_backslash() -> None
     markdown = "# T\n\n> ends with a backslash \\\\[^1]\n\n[^1]: **UNN**, x.\n"
     plain = with_plain_citations(markdown)
     assert "[^1]" not in plain and "\\\\ \\[1\\]" in plain and "1. **UNN**, x." in plain
+
+
+def test_also_reported_by_names_only_other_outlets() -> None:
+    """An outlet with a second article in the claim is not 'another outlet'."""
+    from accord.index.claims import Claim, ClaimReport, Member
+
+    texts = {"a1": "Rain fell on Tuesday.", "a2": "On Tuesday it rained.", "b1": "Tuesday brought rain."}
+    outlets = {"a1": "Daily A", "a2": "Daily A", "b1": "Herald B"}
+    articles = {i: make_article(t, id=i, outlet=outlets[i]) for i, t in texts.items()}
+    members = [Member(i, 0, 0, len(t), t, outlets[i]) for i, t in texts.items()]
+    claim = Claim("c1", members, support=2, independent=2, strength=0.9, wording=texts["a1"], story_sources=2)
+    report = ClaimReport([claim], [], [], sources=2)
+    placed = placed_all([on_sentence(articles["a1"], 0, id=1)], articles)
+    below = finding_text(parse(build_briefing(placed, [], articles, report, today=TODAY).markdown), texts["a1"])
+    assert "Also reported by Herald B (2 of 2 outlets)" in below
+    assert "Daily A" not in below.split("Also reported by", 1)[1].split(")", 1)[0]

@@ -119,10 +119,7 @@ class AnnotationsMixin:
 
         def article(article_id: str) -> Article | None:
             if article_id not in loaded:
-                try:
-                    loaded[article_id] = library.article(article_id)
-                except KeyError:
-                    loaded[article_id] = None
+                loaded[article_id] = library.find(article_id)
             return loaded[article_id]
 
         with self._library_lock:
@@ -365,12 +362,8 @@ class AnnotationsMixin:
         library = self.library
         assert library is not None
         with self._library_lock:
-            articles = {}
-            for article_id in ids:
-                try:
-                    articles[article_id] = library.article(article_id)
-                except KeyError:
-                    continue
+            found = ((article_id, library.find(article_id)) for article_id in ids)
+            articles = {article_id: article for article_id, article in found if article is not None}
         result = briefings.build_briefing(placed, orphans, articles, self.claim_report)
         default = str(Path.cwd() / f"briefing-{dt.date.today().isoformat()}.md")
         self.call_from_thread(self.push_screen, ExportScreen(result, default))

@@ -404,9 +404,8 @@ class AccordApp(AnnotationsMixin, ClaimsMixin, App[None]):
         if library is None:
             return
         with self._library_lock:
-            try:
-                article = library.article(article_id)
-            except KeyError:
+            article = library.find(article_id)
+            if article is None:
                 return
             spans = self._spans_for(library, query, [article_id]).get(article_id, ())
         self.call_from_thread(self._place, pane, request, article, sentence, center, spans)

@@ -122,12 +122,8 @@ class ClaimsMixin:
         try:
             decisions = self._open_store().decisions()
             with self._library_lock:
-                articles = []
-                for article_id in ids:
-                    try:
-                        articles.append(library.article(article_id))
-                    except KeyError:
-                        continue  # removed by a sync meanwhile
+                # an article removed by a sync meanwhile is left out
+                articles = [a for a in map(library.find, ids) if a is not None]
             report = find_claims(articles, threshold=threshold, min_sources=min_sources, decisions=decisions)
         except AccordError as error:
             self.post_message(ClaimsFailed(str(error), run))

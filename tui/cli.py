@@ -245,8 +245,8 @@ def _annotation_map(library: Library, ids: list[str], workspace: Workspace) -> A
     wanted = set(ids)
     with Store(workspace.annotations_path) as store:
         annotations = [a for a in store.annotations() if a.article in wanted]
-    placed, _ = locate(annotations, library.article)
-    return AnnotationMap(placed, library.article)
+    placed, _ = locate(annotations, library.find)
+    return AnnotationMap(placed, library.find)
 
 
 def _claim_report(

@@ -82,7 +82,7 @@ def _note_list(library: Library, args: argparse.Namespace, workspace: Workspace)
 
     def lookup(article_id: str) -> Article | None:
         if article_id not in articles:
-            articles[article_id] = _lookup(library, article_id)
+            articles[article_id] = library.find(article_id)
         return articles[article_id]
 
     placed, orphans = locate(annotations, lookup)
@@ -118,7 +118,7 @@ def _note_rm(library: Library, args: argparse.Namespace, workspace: Workspace) -
             gone = store.delete_annotation(args.id)
         except AnnotationNotFound:
             raise InputNotFound(f"no annotation {args.id} in {workspace.root}; see `accord note list`") from None
-    article = _lookup(library, gone.article)
+    article = library.find(gone.article)
     source = article.source if article else f"article {gone.article}"
     _out().print(Text(f"deleted annotation {gone.id} on {source}: “{shorten(gone.anchor.quote, 40)}”"))
     return 0
@@ -176,13 +176,6 @@ def _occurrences(text: str, quote: str, most: int = 99) -> int:
     return count
 
 
-def _lookup(library: Library, article_id: str) -> Article | None:
-    try:
-        return library.article(article_id)
-    except KeyError:
-        return None
-
-
 # Export ----------------------------------------------------------------------------------
 
 
@@ -192,7 +185,7 @@ def run_export(library: Library, args: argparse.Namespace, config: Config, works
     if target is not None and not args.force and os.path.lexists(target):
         raise AccordError(f"{args.output} exists; use --force to overwrite it")
     ids = library.catalog.all_ids()
-    loaded = {article_id: _lookup(library, article_id) for article_id in ids}
+    loaded = {article_id: library.find(article_id) for article_id in ids}
     articles = {article_id: article for article_id, article in loaded.items() if article is not None}
     ids = list(articles)  # one removed meanwhile by another Accord's sync is left out
     with Store(workspace.annotations_path) as store:
