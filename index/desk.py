@@ -85,6 +85,7 @@ class Desk:
         self._store: Store | None = None
         self._lock = threading.RLock()  # the library (catalog connection, Whoosh searcher, article cache)
         self._store_lock = threading.Lock()  # opening it; the store serialises its own connection
+        self._claims_run = 0  # only the latest claims() call's report becomes current
         self._report: ClaimReport | None = None
         self._report_ids: frozenset[str] = frozenset()
         self._support: SupportMap | None = None
@@ -239,7 +240,11 @@ class Desk:
         return self._support
 
     def claims(self, ids: Iterable[str], threshold: float | None = None, min_sources: int | None = None) -> ClaimReport:
-        """Claims among `ids`, the analyst's decisions applied; becomes the current report."""
+        """Claims among `ids`, the analyst's decisions applied; becomes the current report
+        unless a later call (or `forget_claims`) came meanwhile."""
+        with self._lock:
+            self._claims_run += 1
+            run = self._claims_run
         wanted = list(ids)
         decisions = self.store.decisions()
         articles = list(self.articles(wanted).values())
@@ -250,12 +255,16 @@ class Desk:
             decisions=decisions,
         )
         support = SupportMap(report)
-        self._report, self._support, self._report_ids = report, support, frozenset(a.id for a in articles)
+        with self._lock:
+            if run == self._claims_run:
+                self._report, self._support, self._report_ids = report, support, frozenset(a.id for a in articles)
         return report
 
     def forget_claims(self) -> None:
         """Other articles were opened: the current report no longer applies."""
-        self._report, self._support, self._report_ids = None, None, frozenset()
+        with self._lock:
+            self._claims_run += 1
+            self._report, self._support, self._report_ids = None, None, frozenset()
 
     def decide(self, pairs: list[tuple[SentenceRef, SentenceRef]], verdict: Verdict) -> list[int]:
         """Confirm, reject or link sentence pairs; each saved before this returns."""

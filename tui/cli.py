@@ -13,7 +13,6 @@ import sys
 from collections.abc import Sequence
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
 from accord import __version__
@@ -24,11 +23,11 @@ from accord.index.config import load_config
 from accord.index.desk import Desk
 from accord.index.errors import AccordError
 from accord.index.ingest import bundled_seeds
-from accord.index.library import SyncReport
 from accord.index.workspace import Workspace, config_path
 
+from .cli_sync import sync
+
 COMMANDS = ("read", "index", "search", "claims", "note", "export", "info")
-PROGRESS_FROM_FILES = 50  # smaller imports finish before a bar would be readable
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -169,7 +168,7 @@ def _run(args: argparse.Namespace, err: Console) -> int:
         if args.command == "claims":
             return _claims(desk, args, err)
         if args.command in ("note", "export"):
-            from accord.tui import cli_notes  # imports this module's helpers back, so only once it is loaded
+            from accord.tui import cli_notes  # loaded only for the commands that need it
 
             if args.command == "note":
                 return cli_notes.run_note(desk, args, err)
@@ -180,28 +179,6 @@ def _run(args: argparse.Namespace, err: Console) -> int:
                 print(f"{report.summary()} ({len(report.files)} files) in {workspace.root}")
             return 0
         return _search(desk, args, err)
-
-
-def sync(desk: Desk, paths: list[str], err: Console, show_progress: bool = False) -> SyncReport:
-    """`Desk.sync` with a progress bar on a terminal and the skipped files as warnings."""
-    with Progress(
-        TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=err, transient=True, disable=not (show_progress and err.is_terminal),
-    ) as bar:
-        task = None
-
-        def progress(done: int, total: int, _file: str) -> None:
-            nonlocal task
-            if total < PROGRESS_FROM_FILES:
-                return
-            if task is None:
-                task = bar.add_task("indexing", total=total)
-            bar.update(task, completed=done)
-
-        report = desk.sync(paths, progress)
-    for warning in report.warnings:
-        err.print(Text(f"accord: warning: {warning}"))
-    return report
 
 
 def _search(desk: Desk, args: argparse.Namespace, err: Console) -> int:

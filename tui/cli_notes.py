@@ -28,7 +28,8 @@ from accord.index.errors import AccordError, AnnotationNotFound, InputNotFound
 from accord.index.ingest import bundled_seeds
 from accord.index.model import Article
 from accord.index.short_text import shorten
-from accord.tui.cli import sync  # cli imports this module only when a command runs
+
+from .cli_sync import sync
 
 ID_PREFIX_MIN = 4
 _HEX_ID = re.compile(rf"[0-9a-f]{{{ID_PREFIX_MIN},12}}")

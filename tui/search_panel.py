@@ -1,20 +1,36 @@
-"""The search bar: a query input, an inline error line, and the list of hits."""
+"""The search bar: a query input, an inline error line, and the list of hits.
+
+It runs the search itself, as the analyst types: a short debounce, then a worker
+asking the desk, whose answer is shown only if the query is still the one typed.
+The screen hears `Shown` (highlight the words in the panes) and `Jump` (go to a hit).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from accord.index.claim_query import has_filters
+from accord.index.desk import Desk
+from accord.index.errors import QueryError
 from accord.index.model import SearchHit, SearchResult
 
 from .layout import printable
 
+Spans = tuple[tuple[int, int], ...]
+SEARCH_DEBOUNCE = 0.08  # seconds of quiet typing before a search runs
+SEARCH_LIMIT = 50
 PLACEHOLDER = 'words, "a phrase", outlet:UNN, mis*, hayashi~, date:2023-12, sources:>=3, single:yes, conflict:yes, tag:policy, note:word'
 
 
@@ -25,22 +41,31 @@ class SearchPanel(Vertical):
         Binding("escape", "close", "Close search", id="close_search"),
     ]
 
-    class QueryChanged(Message):
-        def __init__(self, query: str) -> None:
-            super().__init__()
-            self.query = query
+    class Shown(Message):
+        """A new answer (or none: the search was cleared) is on show."""
 
-    class HitChosen(Message):
-        def __init__(self, index: int) -> None:
+        def __init__(self, result: SearchResult | None, spans: dict[str, Spans]) -> None:
             super().__init__()
-            self.index = index
+            self.result = result
+            self.spans = spans  # the matched words in the articles on screen
+
+    class Jump(Message):
+        def __init__(self, hit: SearchHit) -> None:
+            super().__init__()
+            self.hit = hit
 
     class Closed(Message):
         pass
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, desk: Desk, shown_ids: Callable[[], list[str]], *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.desk = desk
+        self.shown_ids = shown_ids  # the articles on screen, whose matched words are highlighted
         self.result: SearchResult | None = None
+        self.query_text = ""  # the query the answer on show (or on its way) is for
+        self.hit_index = -1
+        self._timer: Timer | None = None
+        self._pending_jump: int | None = None  # Enter pressed before its search finished
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=PLACEHOLDER, id="search-input")
@@ -55,19 +80,120 @@ class SearchPanel(Vertical):
     def results(self) -> OptionList:
         return self.query_one("#search-results", OptionList)
 
+    # Searching ---------------------------------------------------------------------------------
+
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.post_message(self.QueryChanged(event.value))
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(SEARCH_DEBOUNCE, partial(self.run_query, event.value))
+
+    def run_query(self, query: str) -> None:
+        """Search now (an empty query clears the answer)."""
+        self.query_text = query
+        if not query.strip():
+            self._show(None, {})
+        else:
+            self._search(query, self.shown_ids())
+
+    def refresh_answer(self) -> None:
+        """The claims or annotations changed: a query with filters has a new answer."""
+        if has_filters(self.query_text):
+            self.run_query(self.query_text)
+
+    @work(thread=True, exclusive=True, group="search")
+    def _search(self, query: str, shown: list[str]) -> None:
+        worker = get_current_worker()
+        try:
+            result = self.desk.search(query, limit=SEARCH_LIMIT, compute_missing=False)
+            spans = self.desk.match_spans(query, shown) if not worker.is_cancelled else {}
+        except QueryError as error:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._show_error, query, str(error))
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show, result, spans)
+
+    def _show(self, result: SearchResult | None, spans: dict[str, Spans]) -> None:
+        if result is not None and result.query != self.query_text:
+            return  # typing moved on
+        if not self.is_attached:
+            return  # the app is closing
+        self.result, self.hit_index = result, -1
+        if result is None:
+            self.clear()
+        else:
+            self.show_result(result)
+        self.post_message(self.Shown(result, spans))
+        if self._pending_jump is not None and result is not None:
+            index, self._pending_jump = self._pending_jump, None
+            self.jump(index)
+
+    def _show_error(self, query: str, message: str) -> None:
+        if query == self.query_text and self.is_attached:
+            if self._pending_jump is not None:
+                self._pending_jump = None
+                self.display = True  # reopen the bar so the error is seen
+                self.input.focus()
+            self.show_error(message)
+
+    # Going to hits -----------------------------------------------------------------------------
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         current = self.result is not None and self.result.query == event.value
         highlighted = self.results.highlighted if current else None
-        self.post_message(self.HitChosen(highlighted if highlighted is not None else 0))
+        self._choose(highlighted if highlighted is not None else 0)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.post_message(self.HitChosen(event.option_index))
+        self._choose(event.option_index)
+
+    def _choose(self, index: int) -> None:
+        query = self.input.value
+        if not query.strip():
+            return
+        if self.result is None or self.result.query != query:
+            # Enter came before the debounced search: run it now and jump when it lands.
+            self._pending_jump = index
+            if self._timer is not None:
+                self._timer.stop()
+            self.run_query(query)
+            return
+        self.jump(index)
+
+    def jump(self, index: int) -> bool:
+        """Go to hit `index` (wrapping round); False when there is none."""
+        if not self.result or not self.result.hits:
+            self.app.bell()
+            return False
+        self.display = False
+        self.hit_index = index % len(self.result.hits)
+        self.post_message(self.Jump(self.result.hits[self.hit_index]))
+        return True
+
+    def step(self, direction: int) -> bool:
+        """The next (+1) or previous (-1) hit."""
+        if direction < 0 and self.hit_index < 0:
+            return self.jump(-1)
+        return self.jump(self.hit_index + direction)
+
+    def reset(self) -> None:
+        """Close the bar and drop the query and its answer."""
+        if self._timer is not None:
+            self._timer.stop()
+        self.display = False
+        self.input.value = ""
+        self.query_text = ""
+        self._show(None, {})
+
+    def describe(self) -> str:
+        """The search's part of the status line."""
+        if self.result is None:
+            return ""
+        count = len(self.result.hits)
+        position = f"{self.hit_index + 1}/{count}" if self.hit_index >= 0 else f"{count} hit{'' if count == 1 else 's'}"
+        return f"search {self.result.query!r}: {position} (n/N, Esc clears)"
 
     def on_key(self, event) -> None:
         # Down from the input walks into the hits; the input keeps typing focus otherwise.
@@ -105,7 +231,6 @@ class SearchPanel(Vertical):
         self.set_status(message, error=True)
 
     def clear(self) -> None:
-        self.result = None
         self.results.clear_options()
         self.set_status("")
 

@@ -41,7 +41,7 @@ from corpus import generate  # noqa: E402
 from accord.index.ingest import bundled_seeds, discover  # noqa: E402
 from accord.index.library import Library  # noqa: E402
 from accord.index.workspace import Workspace  # noqa: E402
-from accord.tui.app import SEARCH_DEBOUNCE  # noqa: E402
+from accord.tui.search_panel import SEARCH_DEBOUNCE  # noqa: E402
 
 TARGETS = {"seeds_ratio": 1.5, "big_ratio": 2.0, "keys_p95_ms": 16.0}
 COLUMNS, ROWS = 120, 40
