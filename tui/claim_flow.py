@@ -135,10 +135,10 @@ class ClaimFlow:
 
     # The panel, the grid, what others say ------------------------------------------------------
 
-    def toggle_panel(self) -> None:
+    def panel_shown(self, shown: bool) -> None:
+        """The screen showed (or hid) the claims panel: fill it and give it the focus."""
         panel = self.panel
-        panel.display = not panel.display
-        if panel.display:
+        if shown:
             panel.show_report(self.desk.report if self.ready else None, self.outlets())
             self.screen.call_after_refresh(panel.options.focus)  # focusable once it is displayed
         else:

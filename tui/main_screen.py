@@ -32,11 +32,16 @@ from .article_list import ArticleList
 from .claim_flow import CLAIM_BINDINGS, ClaimFlow
 from .claims_panel import ClaimsPanel
 from .marks import CONFLICT_GLYPH, SUPPORT_GLYPHS
-from .pane_deck import PaneDeck
+from .pane_deck import MIN_PANE_WIDTH, PaneDeck
 from .screens import OpenScreen
 from .search_panel import SearchPanel
 from .status_line import StatusLine
 
+# Side panels: (preferred, minimum) widths. From TWO_PANES_FROM columns on, the panels
+# leave room for two panes; below it, for one. A panel that would squeeze a pane below
+# its minimum floats over the panes instead.
+SIDE_PANELS = {"article-list": (38, 26), "claims": (56, 30)}
+TWO_PANES_FROM = 120
 FIRST_SUMMARIES = 50  # article summaries sent before the first paint
 FIRST_PAINT_GRACE = 1.0  # seconds a sync waits for the first article to be painted
 PROGRESS_INTERVAL = 0.1  # seconds between progress updates from the sync worker
@@ -115,7 +120,7 @@ class MainScreen(Screen):
             yield Static(Text(f" {SUPPORT_GLYPHS['several']} several "), classes="legend-several")
             yield Static(Text(f" {SUPPORT_GLYPHS['single']} one source only "), classes="legend-single")
             yield Static(Text(f" {CONFLICT_GLYPH} sources disagree "), classes="legend-conflict")
-            yield Static(Text("  c claims · m grid · w others say · s/i/d next shared/single/conflict"),
+            yield Static(Text("  c claims · m grid · w others say · s/i/d jump"),
                          classes="legend-keys")
         with Horizontal(id="status"):
             yield StatusLine(id="status-text")
@@ -126,6 +131,23 @@ class MainScreen(Screen):
         self.query_one("#progress").display = False
         self.status.message = "opening…"
         self.open(self.paths)
+
+    def on_resize(self) -> None:
+        self.fit_side_panels()
+
+    def fit_side_panels(self) -> None:
+        """Size the open side panels so the panes keep their minimum width."""
+        width = self.size.width
+        room = width - (2 if width >= TWO_PANES_FROM else 1) * MIN_PANE_WIDTH
+        for panel_id, (preferred, minimum) in SIDE_PANELS.items():
+            panel = self.query_one(f"#{panel_id}")
+            if not panel.display:
+                continue
+            floating = room < minimum
+            panel.styles.width = minimum if floating else min(preferred, room)
+            panel.set_class(floating, "-floating")
+            if not floating:
+                room -= min(preferred, room)
 
     @property
     def status(self) -> StatusLine:
@@ -261,6 +283,7 @@ class MainScreen(Screen):
     def action_toggle_list(self) -> None:
         article_list = self.query_one(ArticleList)
         article_list.display = not article_list.display
+        self.fit_side_panels()
         if article_list.display:
             self._refresh_list()
             article_list.focus()
@@ -312,10 +335,13 @@ class MainScreen(Screen):
     # Claims -------------------------------------------------------------------------------
 
     def action_toggle_claims(self) -> None:
-        self.claims.toggle_panel()
+        panel = self.query_one(ClaimsPanel)
+        panel.display = not panel.display
+        self.fit_side_panels()
+        self.claims.panel_shown(panel.display)
 
     def on_claims_panel_closed(self) -> None:
-        self.claims.toggle_panel()
+        self.action_toggle_claims()
 
     def on_claims_panel_chosen(self, message: ClaimsPanel.Chosen) -> None:
         self.claims.align_on(message.members)
