@@ -28,8 +28,9 @@ from accord.index.library import Library, SyncReport
 from accord.index.store import Store
 from accord.index.support import SupportMap
 from accord.index.workspace import Workspace, config_path
+from accord.tui import serve
 
-COMMANDS = ("read", "index", "search", "claims", "note", "export", "info")
+COMMANDS = ("read", "index", "search", "claims", "note", "export", "info", "serve")
 PROGRESS_FROM_FILES = 50  # smaller imports finish before a bar would be readable
 
 
@@ -71,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _note_parsers(commands, common)
     commands.add_parser("info", parents=[common], help="print where the workspace, index, annotations and config live")
+    serve.add_arguments(commands.add_parser("serve", parents=[common], help="serve the reader to a web browser"))
     return parser
 
 
@@ -160,6 +162,8 @@ def _run(args: argparse.Namespace, err: Console) -> int:
     workspace = Workspace.resolve(getattr(args, "workspace", None))
     if args.command == "info":
         return _info(workspace)
+    if args.command == "serve":
+        return serve.run(workspace, args, err)
     config = load_config()
     if args.command == "read":
         from accord.tui.launch import run_reader
