@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 DEFAULT_HOST = "127.0.0.1"  # loopback: only this machine can open the reader
 DEFAULT_PORT = 8000
-SHUTDOWN_SECONDS = 5.0  # how long open tabs get to quit their readers when the server stops
+SHUTDOWN_SECONDS = 5.0  # how long the open tabs' readers get to quit when the server stops
 
 
 class ServeError(AccordError):
@@ -107,18 +107,45 @@ def run_server(
     import asyncio
     import logging
 
-    from textual_serve.server import Server  # aiohttp and textual-serve load only for this command
-
     command = reader_command(workspace, checked_paths(paths))
     if not is_loopback(host):
         warn(f"serving on {host}: anyone who can reach it can read this workspace and open files on this machine")
     logging.basicConfig(level=logging.WARNING, format="accord serve: %(message)s")  # textual-serve's own log lines
-    server = Server(command, host=host, port=port, title="Accord")
     try:
-        asyncio.run(_serve(server, host, port, announce))
+        asyncio.run(_serve(_reader_server(command, host, port), host, port, announce))
     except KeyboardInterrupt:  # a second Ctrl+C while the tabs are stopping
         pass
     return 0
+
+
+def _reader_server(command: str, host: str, port: int) -> Server:
+    """textual-serve's Server, keeping track of its open tabs so stopping can end them at once."""
+    import asyncio
+
+    from aiohttp import web
+    from textual_serve.server import Server  # aiohttp and textual-serve load only for this command
+
+    class ReaderServer(Server):
+        def __init__(self) -> None:
+            super().__init__(command, host=host, port=port, title="Accord")
+            self.tabs: set[asyncio.Task[object]] = set()
+
+        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+            tab = asyncio.current_task()
+            assert tab is not None
+            self.tabs.add(tab)
+            try:
+                return await super().handle_websocket(request)
+            finally:
+                self.tabs.discard(tab)
+
+        async def on_shutdown(self, app: web.Application) -> None:
+            # A cancelled tab closes its websocket and tells its reader to quit (textual-serve's
+            # handler does both); without this aiohttp first waits for tabs that never end.
+            for tab in self.tabs:
+                tab.cancel()
+
+    return ReaderServer()
 
 
 async def _serve(server: Server, host: str, port: int, announce: Callable[[str], None]) -> None:
@@ -127,7 +154,7 @@ async def _serve(server: Server, host: str, port: int, announce: Callable[[str],
 
     from aiohttp import web
 
-    app = await server._make_app()  # textual-serve's routes: the page, its static files, the websocket
+    app = await server._make_app()  # textual-serve's routes and hooks: the page, its files, the websocket
     app.on_startup.clear()  # its banner would print before the port is bound, and on a busy port too
     runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=SHUTDOWN_SECONDS)
     await runner.setup()
@@ -145,4 +172,4 @@ async def _serve(server: Server, host: str, port: int, announce: Callable[[str],
             loop.add_signal_handler(signum, stop.set)
         await stop.wait()
     finally:
-        await runner.cleanup()  # cancels the open tabs, whose handlers tell their readers to quit
+        await runner.cleanup()  # ends the open tabs (on_shutdown), waiting at most SHUTDOWN_SECONDS for their readers
