@@ -5,7 +5,7 @@ in the page over a websocket. We run textual-serve's web app on our own aiohttp 
 is printed only once the port is really listening (and `--port 0` can pick a free one), a busy
 port is one error line, and stopping waits a bounded time for the tabs' readers to quit.
 
-Only the standard library loads with this module: the CLI imports it for its arguments.
+The CLI imports this module for its arguments, so aiohttp and textual-serve load only in `run_server`.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import os
 import shlex
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.text import Text
