@@ -24,10 +24,11 @@ from accord.index.desk import Desk
 from accord.index.errors import AccordError
 from accord.index.ingest import bundled_seeds
 from accord.index.workspace import Workspace, config_path
+from accord.tui import serve
 
 from .cli_sync import sync
 
-COMMANDS = ("read", "index", "search", "claims", "note", "export", "info")
+COMMANDS = ("read", "index", "search", "claims", "note", "export", "info", "serve")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _note_parsers(commands, common)
     commands.add_parser("info", parents=[common], help="print where the workspace, index, annotations and config live")
+    serve.add_arguments(commands.add_parser("serve", parents=[common], help="serve the reader to a web browser"))
     return parser
 
 
@@ -157,6 +159,8 @@ def _run(args: argparse.Namespace, err: Console) -> int:
     workspace = Workspace.resolve(getattr(args, "workspace", None))
     if args.command == "info":
         return _info(workspace)
+    if args.command == "serve":
+        return serve.run(workspace, args, err)
     config = load_config()
     if args.command == "read":
         from accord.tui.launch import run_reader
