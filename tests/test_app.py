@@ -450,3 +450,18 @@ def test_bundled_themes_set_every_accord_colour() -> None:
     for path in bundled_theme_files():
         variables = tomllib.loads(path.read_text(encoding="utf-8"))["variables"]
         assert set(DERIVED_VARIABLES) <= set(variables), (path.name, set(DERIVED_VARIABLES) - set(variables))
+
+
+async def test_a_query_typed_in_one_burst_after_slash_lands_in_the_search_bar(app: AccordApp) -> None:
+    """As a terminal delivers a fast typist's (or a paste's) keys: all queued at once, before
+    the `/` has been acted on. None of them may reach the reader's keys (i, c, h are bound)."""
+    from textual import events
+
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        for char in "/Michishita\r":
+            key = {"/": "slash", "\r": "enter"}.get(char, char)
+            app.post_message(events.Key(key, None if char == "\r" else char))
+        await until(pilot, lambda: app.main.search_panel.input.value == "Michishita", "the whole query in the bar")
+        assert not app.main.query_one("#claims").display  # `c` did not open the claims panel
+        await until(pilot, lambda: app.main.status.search.startswith("search 'Michishita': 1/"), "Enter's jump")

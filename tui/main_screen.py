@@ -14,13 +14,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import Footer, Input, ProgressBar, Static
 
 from accord.index.catalog import ArticleSummary
 from accord.index.desk import DecisionChange, Desk
@@ -308,7 +308,35 @@ class MainScreen(Screen):
     def action_search(self) -> None:
         panel = self.search_panel
         panel.display = True
-        panel.input.focus()
+        self.set_focus(panel.input)
+
+    def on_key(self, event: events.Key) -> None:
+        """Open the search bar here, not through the binding: a key reaches the bindings
+        only after the keys typed after it have passed this screen, so `/Michishita` typed
+        in one burst would send `Michishita` to the reader's keys. Keys that were already
+        on their way to a pane when the bar opened are typed into it."""
+        field = self.search_panel.input
+        if self.focused is field:
+            if event.control is not field and self._type_into(field, event):
+                event.stop()
+                event.prevent_default()
+            return
+        active = self.active_bindings.get(event.key)
+        if active is not None and active.binding.id == "search" and active.node is self:
+            event.stop()
+            event.prevent_default()
+            self.action_search()
+
+    def _type_into(self, field: Input, event: events.Key) -> bool:
+        if event.is_printable and event.character:
+            field.insert_text_at_cursor(event.character)
+        elif event.key == "backspace":
+            field.action_delete_left()
+        elif event.key == "enter":
+            self.call_later(field.action_submit)
+        else:
+            return False
+        return True
 
     def on_search_panel_shown(self, message: SearchPanel.Shown) -> None:
         self.deck.query_text = message.result.query if message.result else ""
