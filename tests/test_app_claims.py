@@ -11,7 +11,7 @@ from accord.index.store import Store
 from accord.index.workspace import Workspace
 from accord.tui.app import AccordApp
 from accord.tui.marks import CONFLICT_GLYPH, SUPPORT_GLYPHS
-from accord.tui.claim_screens import ClaimGridScreen, OthersScreen
+from accord.tui.claim_screens import TEXT_COLUMNS, ClaimGridScreen, OthersScreen
 from accord.tui.claims_panel import ClaimsPanel
 
 from claims_eval import DATA
@@ -191,23 +191,25 @@ async def test_grid_shows_claims_by_outlet_and_enter_jumps(app: AccordApp) -> No
         assert isinstance(grid, ClaimGridScreen)
         table = grid.query_one("DataTable")
         report = app.main.claims.shown_report
-        assert table.row_count == len(report.claims) and len(table.columns) == len(app.main.outlets()) + 1
+        assert table.row_count == len(report.claims)
+        assert len(table.columns) == len(app.main.outlets()) + TEXT_COLUMNS
         first = report.claims[0]
         row = [str(cell) for cell in table.get_row_at(0)]
-        for column, outlet in enumerate(app.main.outlets(), 1):
+        assert row[1].rstrip("…") in " ".join(first.wording.split())  # each row says what the claim is
+        for column, outlet in enumerate(app.main.outlets(), TEXT_COLUMNS):
             has = any(m.source == outlet for m in first.members)
             assert (row[column] != "·") == has
-        absent = next((c for c in range(1, len(row)) if row[c] == "·"), None)
+        absent = next((c for c in range(TEXT_COLUMNS, len(row)) if row[c] == "·"), None)
         # Walk to an outlet that supports the first claim and jump there.
-        column = next(c for c in range(1, len(row)) if row[c] != "·")
-        await pilot.press(*["right"] * (column - 1), "enter")
+        column = next(c for c in range(TEXT_COLUMNS, len(row)) if row[c] != "·")
+        await pilot.press(*["right"] * (column - TEXT_COLUMNS), "enter")
         member = grid.cells[(0, column)]
         await until(pilot, lambda: not isinstance(app.screen, ClaimGridScreen), "the grid to close")
         await until(pilot, lambda: any(p.article_id == member.article and p.view.cursor == member.sentence
                                        for p in app.main.deck.panes), "the jump")
         if absent is not None:  # Enter on an absent cell stays put
             await pilot.press("m")
-            await pilot.press(*["right"] * (absent - 1), "enter")
+            await pilot.press(*["right"] * (absent - TEXT_COLUMNS), "enter")
             assert isinstance(app.screen, ClaimGridScreen)
 
 

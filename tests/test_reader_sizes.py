@@ -136,3 +136,20 @@ async def test_indexing_progress_counts_up_on_a_big_folder(tmp_path: Path) -> No
         await until(pilot, sample, "indexing to finish", timeout=120)
         assert len(seen) >= 3 and seen == sorted(seen), seen
         assert status.articles == 2000
+
+
+async def test_the_grid_scrolls_sideways_to_the_last_outlet_keeping_the_claim_in_view(app) -> None:
+    from accord.tui.claim_screens import TEXT_COLUMNS, ClaimGridScreen
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await until(pilot, lambda: app.main.claims.ready, "claims")
+        await pilot.press("m")
+        await until(pilot, lambda: isinstance(app.screen, ClaimGridScreen), "the grid")
+        table = app.screen.query_one("DataTable")
+        last = len(table.columns) - 1
+        await pilot.press(*["right"] * (last - TEXT_COLUMNS))
+        assert table.cursor_coordinate.column == last
+        await pilot.pause(0.2)
+        assert table.scroll_x > 0, "the outlets scrolled sideways"
+        assert table.fixed_columns == TEXT_COLUMNS  # claim and wording stay on screen
