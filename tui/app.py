@@ -25,6 +25,7 @@ from .claim_screens import ClaimGridScreen, OthersScreen
 from .claims_panel import ClaimsPanel
 from .export_screen import ConfirmScreen, ExportScreen
 from .main_screen import MainScreen
+from .open_screen import OpenScreen
 from .screens import HelpScreen, KeyHelp
 from .search_panel import SearchPanel
 from .themes import DEFAULT_THEME, load_themes, with_derived_variables
@@ -112,7 +113,7 @@ class AccordApp(App[None]):
             ("What others say", OthersScreen.BINDINGS), ("Annotations panel", AnnotationsScreen.BINDINGS),
             ("Tag editor", TagScreen.BINDINGS), ("Note editor", NoteScreen.BINDINGS),
             ("Unanchored annotations", OrphansScreen.BINDINGS), ("Briefing preview", ExportScreen.BINDINGS),
-            ("Confirm", ConfirmScreen.BINDINGS), ("Help", HelpScreen.BINDINGS),
+            ("Confirm", ConfirmScreen.BINDINGS), ("Open", OpenScreen.BINDINGS), ("Help", HelpScreen.BINDINGS),
         ]
         rows = []
         for group, bindings in groups:

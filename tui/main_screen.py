@@ -33,7 +33,7 @@ from .claim_flow import CLAIM_BINDINGS, ClaimFlow
 from .claims_panel import ClaimsPanel
 from .marks import CONFLICT_GLYPH, SUPPORT_GLYPHS
 from .pane_deck import MIN_PANE_WIDTH, PaneDeck
-from .screens import OpenScreen
+from .open_screen import OpenScreen
 from .search_panel import SearchPanel
 from .status_line import StatusLine
 
@@ -253,9 +253,9 @@ class MainScreen(Screen):
             self.call_after_refresh(self.first_article_shown.set)
 
     def action_open(self) -> None:
-        def opened(text: str | None) -> None:
-            if text:
-                self.paths = [str(Path(p).expanduser()) for p in text.split()]
+        def opened(paths: list[str] | None) -> None:
+            if paths:
+                self.paths = paths
                 self.summaries.clear()
                 self.deck.reset("Loading…")
                 self.claims.reset()

@@ -46,12 +46,15 @@ class PaneDeck(Horizontal):
         self._last_slot = 0
         self._pending_align: dict[int, int] | None = None  # pane slot -> sentence, until the panes have loaded
         self._keep_focus = False  # an alignment leaves the focus where it is (in the claims panel)
+        self._leaving: set[ArticlePane] = set()  # removed by a layout, still in the DOM a moment
 
     # Layout ------------------------------------------------------------------------------------
 
     @property
     def panes(self) -> list[ArticlePane]:
-        return list(self.query(ArticlePane))
+        """The panes ready to show an article: not one just mounted (no header and view
+        yet), nor one a narrower layout is removing."""
+        return [pane for pane in self.query(ArticlePane) if pane.children and pane not in self._leaving]
 
     def pane_count(self) -> int:
         width = self.size.width
@@ -66,13 +69,15 @@ class PaneDeck(Horizontal):
         if not self.size.width:
             return
         wanted = self.pane_count()
-        panes = self.panes
+        self._leaving = {pane for pane in self._leaving if pane.is_attached}
+        panes = [pane for pane in self.query(ArticlePane) if pane not in self._leaving]
         if len(panes) == wanted:
             return
         focused_slot = self.focused_slot()
         first_layout = not panes  # takes the focus
         lost_focus = self.has_focus_within and focused_slot >= wanted  # its pane goes away
         for pane in panes[wanted:]:
+            self._leaving.add(pane)
             pane.remove()
         self.slots += [None] * max(0, wanted - len(self.slots))
         new = [ArticlePane(slot) for slot in range(len(panes), wanted)]
@@ -99,9 +104,6 @@ class PaneDeck(Horizontal):
             else:
                 self.fill_empty_slots()
 
-    def _composed(self) -> list[ArticlePane]:
-        """Panes whose header and view exist (a pane just mounted has none yet)."""
-        return [pane for pane in self.panes if pane.children]
 
     def _show_slot(self, pane: ArticlePane) -> None:
         article_id = self.slots[pane.slot]
@@ -120,14 +122,14 @@ class PaneDeck(Horizontal):
         """Other paths are being opened: forget what the panes showed."""
         self.ids, self.slots, self._pending_align = [], [None] * len(self.slots), None
         self.empty_message = message
-        for pane in self._composed():
+        for pane in self.panes:
             pane.show_message(message)
 
     def fill_empty_slots(self) -> None:
         """Give every empty pane the next article not already on screen."""
         shown = {self.slots[p.slot] for p in self.panes} - {None}
         spare = (i for i in self.ids if i not in shown)
-        for pane in self._composed():
+        for pane in self.panes:
             if self.slots[pane.slot] is None:
                 article_id = next(spare, None)
                 if article_id is None:
