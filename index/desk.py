@@ -153,6 +153,9 @@ class Desk:
             return writer.sync(list(paths), progress, committed)
         finally:
             writer.close()
+            with self._lock:
+                if self._library is not None:
+                    self._library.forget()  # files the sync removed are gone from the catalog too
 
     def sync_default(self, paths: list[str], progress: Progress | None = None) -> SyncReport:
         """`sync` of `paths`, or of the bundled seeds when none are given."""

@@ -245,9 +245,12 @@ class Library:
         except KeyError:
             return None
 
-    def forget(self, ids: Iterable[str]) -> None:
-        """Drop cached copies of articles another Library instance has just re-indexed."""
-        for article_id in ids:
+    def forget(self, ids: Iterable[str] | None = None) -> None:
+        """Drop cached copies of articles another Library instance has just re-indexed
+        (of every article, without `ids`: a sync may also have removed some)."""
+        if ids is None:
+            self._articles.clear()
+        for article_id in ids or ():
             self._articles.pop(article_id, None)
 
     # Searching -----------------------------------------------------------------------------
