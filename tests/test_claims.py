@@ -280,7 +280,7 @@ def test_agreeing_reports_have_no_discrepancies(tmp_path: Path) -> None:
 
 
 def test_stories_keep_the_labelled_events_apart(seeds, quake, fire) -> None:
-    from accord.index.claims import _features
+    from accord.index.claims.features import features as _features
     from accord.index.stories import group_stories
 
     sets = {"seeds": seeds.articles, "quake": quake.articles, "fire": fire.articles,
@@ -316,7 +316,7 @@ def test_claims_over_several_stories_have_unique_ids(seeds, quake, fire) -> None
 def test_a_claims_outlet_count_is_its_storys(seeds, quake, fire, monkeypatch: pytest.MonkeyPatch) -> None:
     """With story blocking on (as in a large corpus), "n of N outlets" counts the claim's
     own story, so "every outlet" still means every outlet of that event."""
-    import accord.index.claims as claims_module
+    import accord.index.claims.engine as claims_module
 
     monkeypatch.setattr(claims_module, "SINGLE_BLOCK", 0)
     sets = (seeds, quake, fire)
@@ -335,7 +335,7 @@ def test_a_claims_outlet_count_is_its_storys(seeds, quake, fire, monkeypatch: py
 def test_the_parallel_path_finds_what_the_serial_one_does(seeds, quake, fire, monkeypatch: pytest.MonkeyPatch) -> None:
     """Stories done by worker processes give the in-process report exactly: claims,
     links, single-source sentences, discrepancies, and the decisions applied."""
-    import accord.index.claims as claims_module
+    import accord.index.claims.engine as claims_module
     from accord.index import claims_parallel
 
     articles = seeds.articles + quake.articles + fire.articles + list(load([DATA / "wire"]))

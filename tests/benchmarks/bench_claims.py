@@ -28,8 +28,9 @@ import sys
 import time
 from pathlib import Path
 
-import accord.index.claims as claims_module
-from accord.index.claims import _CONCEPTS, find_claims
+import accord.index.claims.engine as claims_module
+from accord.index.claims import find_claims
+from accord.index.claims.lexicon import _GROUPS as _CONCEPTS
 from accord.index.ingest import articles_from_bytes
 from accord.index.model import Article
 
