@@ -205,7 +205,9 @@ def test_claim_of_finds_a_sentences_claim(quake) -> None:
     report = find_claims(quake.articles)
     for claim in report.claims:
         for m in claim.members:
-            assert report.claim_of(m.article, m.sentence) is claim
+            found = report.claims_of(m.article, m.sentence)
+            assert claim in found and report.claim_of(m.article, m.sentence) is found[0]
+    assert any(len(report.claims_of(m.article, m.sentence)) == 2 for c in report.claims for m in c.members)
     lone = report.single_source[0]
     assert report.claim_of(lone.article, lone.sentence) is None
 

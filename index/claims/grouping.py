@@ -3,28 +3,32 @@
 1. Candidate pairs: cross-article pairs sharing uncommon words, from a capped
    inverted index (never all pairs).
 2. Links: candidate pairs scoring at least the threshold.
-3. Cores by average linkage: two groups merge when their sentences are, on average,
-   alike enough, so common words cannot chain a story into one claim.
-4. Second claims: news sentences often state two facts ("Japan relaxed its rules
-   and will ship Patriots"). A sentence linked to a claim it is not in joins it as
-   well when it is alike enough to that claim as a whole (its mean likeness to the
-   claim's sentences from other articles); a sentence is in at most two claims.
-5. Strays: a sentence left alone joins the claim it is most like as a whole, under
-   the same test, so a paraphrase is not left single-source beside its own claim.
-The analyst's links seed the groups; a rejected pair never shares a claim.
+3. Claims that keep the links (`cover_links`): links are taken strongest first and
+   each is kept by merging its sentences' claims when they are alike on average
+   (average linkage: common words cannot chain a story into one claim), else by
+   letting one sentence join the other's claim as a second claim when it is alike
+   to that claim as a whole, else by a new claim of the two. News sentences often
+   state two facts ("Japan relaxed its rules and will ship Patriots"), so a sentence
+   may be in two claims. Plain average linkage lost links that already scored above
+   the threshold: their sentences sat in different groups that were not alike on
+   average.
+4. Pieces of one claim are merged at the end (`consolidate`) when alike on average.
+The analyst's links come first; a rejected pair never shares a claim.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from itertools import count
 
 from .constraints import Constraints
 from .features import StorySentences
 from .scoring import Scorer
 
 GROUP_FACTOR = 0.8  # a core's average likeness may be a little below the link threshold
-JOIN_FACTOR = 0.8  # ... and so may a second claim's, for a sentence linked into it
+JOIN_FACTOR = 0.9  # ... and so may a second claim's, for a sentence linked into it
+MERGE_FACTOR = 0.8  # pieces of a claim merge at the end when alike on average at this share of the cores'
 MAX_CLAIMS_PER_SENTENCE = 2
 MIN_SHARED_TERMS = 2  # uncommon words a candidate pair must share...
 RARE_TERM = 4  # ... unless one is in at most this many sentences
@@ -66,9 +70,9 @@ def story_groups(
     pairs.update(must)
     links = [(i, j, similarity(i, j)) for i, j in sorted(pairs)]
     links = [link for link in links if link[2] >= threshold]
-    groups = average_linkage(links, similarity, threshold * GROUP_FACTOR, constraints)
-    groups = second_claims(groups, links, similarity, threshold * JOIN_FACTOR, constraints, article)
-    return groups, links, similarity
+    groups = cover_links(links, similarity, threshold * GROUP_FACTOR, threshold * JOIN_FACTOR, constraints, article)
+    groups = consolidate(groups, links, similarity, threshold * GROUP_FACTOR * MERGE_FACTOR, constraints)
+    return [g for g in groups if not any(g < other for other in groups)], links, similarity  # inside another: nothing new
 
 
 def candidate_pairs(sentences: StorySentences, df: Counter, cap: int) -> Iterable[tuple[int, int]]:
@@ -90,41 +94,6 @@ def candidate_pairs(sentences: StorySentences, df: Counter, cap: int) -> Iterabl
     return sorted(pair for pair, n in shared.items() if n >= MIN_SHARED_TERMS)
 
 
-def average_linkage(links: list[Link], similarity: Similarity, threshold: float, constraints: Constraints) -> list[set[int]]:
-    """Two groups merge when their sentences are, on average, at least `threshold`
-    alike. Analyst links seed the groups; a merge that would join a rejected pair is
-    refused."""
-    group_of: dict[int, int] = {}
-    groups: dict[int, set[int]] = {}
-
-    def merge(a: int | None, b: int | None, merged: set[int]) -> None:
-        for stale in (a, b):
-            if stale is not None:
-                groups.pop(stale, None)
-        key = min(merged)
-        groups[key] = merged
-        for member in merged:
-            group_of[member] = key
-
-    for i, j in constraints.must:
-        if i in group_of and j in group_of and group_of[i] == group_of[j]:
-            continue
-        a, b = group_of.get(i), group_of.get(j)
-        merge(a, b, (groups[a] if a is not None else {i}) | (groups[b] if b is not None else {j}))
-    for i, j, _ in sorted(links, key=lambda link: (-link[2], link[0], link[1])):
-        a, b = group_of.get(i), group_of.get(j)
-        if a is not None and a == b:
-            continue
-        left = groups[a] if a is not None else {i}
-        right = groups[b] if b is not None else {j}
-        if constraints.apart(left, right):
-            continue
-        if _mean(left, right, similarity) < threshold:
-            continue
-        merge(a, b, left | right)
-    return [groups[key] for key in sorted(groups)]
-
-
 def _mean(left: set[int], right: set[int], similarity: Similarity) -> float:
     return sum(similarity(x, y) for x in left for y in right) / (len(left) * len(right))
 
@@ -135,42 +104,107 @@ def alike_to_claim(i: int, group: set[int], similarity: Similarity, article: dic
     return sum(similarity(i, m) for m in others) / len(others) if others else 0.0
 
 
-def second_claims(
-    groups: list[set[int]], links: list[Link], similarity: Similarity, threshold: float,
-    constraints: Constraints, article: dict[int, str],
+def cover_links(
+    links: list[Link], similarity: Similarity, threshold: float, join: float, constraints: Constraints,
+    article: dict[int, str],
 ) -> list[set[int]]:
-    """Each sentence may join, besides its own, the claims it is linked into and
-    alike to as a whole (see the module's docstring), the most alike first, up to
-    MAX_CLAIMS_PER_SENTENCE claims in all. Joins are decided on the cores, so one
-    join cannot pull in the next."""
-    cores = [set(g) for g in groups]
-    of: dict[int, list[int]] = defaultdict(list)
-    for n, group in enumerate(cores):
-        for m in group:
-            of[m].append(n)
-    linked: dict[int, set[int]] = defaultdict(set)  # sentence -> claims it has a link into
-    for i, j, _ in links:
-        for a, b in ((i, j), (j, i)):
-            for n in of.get(b, ()):
-                if len(cores[n]) > 1 or True:
-                    linked[a].add(n)
-    result = [set(g) for g in cores]
-    for i in sorted(linked):
-        own = of.get(i, [])
-        room = MAX_CLAIMS_PER_SENTENCE - sum(1 for n in own if len(cores[n]) > 1)
-        if room <= 0:
+    """Overlapping claims that keep the links: links are taken strongest first, and
+    each one not yet inside a claim is kept by (1) merging its two sentences' claims
+    if they are alike on average (average linkage, at `threshold`), else (2) adding
+    one sentence to the other's claim as its second claim if it is alike to that
+    claim as a whole (at `join`), else (3) a new claim of the two, if each is in
+    fewer than MAX_CLAIMS_PER_SENTENCE claims. Analyst links come first, as links
+    of likeness 1."""
+    claims: dict[int, set[int]] = {}
+    of: dict[int, set[int]] = defaultdict(set)  # sentence -> numbers of its claims
+    counter = count()
+
+    def add(claim: int, sentence: int) -> None:
+        claims[claim].add(sentence)
+        of[sentence].add(claim)
+
+    def merge(a: int, b: int) -> None:
+        for sentence in claims.pop(b):
+            of[sentence].discard(b)
+            add(a, sentence)
+
+    def new(i: int, j: int) -> None:
+        number = next(counter)
+        claims[number] = set()
+        add(number, i)
+        add(number, j)
+
+    ordered = [(i, j, 1.0) for i, j in constraints.must] + sorted(links, key=lambda link: (-link[2], link[0], link[1]))
+    for i, j, _ in ordered:
+        if of[i] & of[j]:
             continue
-        choices = []
-        for n in sorted(linked[i]):
-            if n in own or len(cores[n]) < 2 and False:
+        # (1) merge the most alike pair of their claims
+        best = None
+        for a in sorted(of[i]):
+            for b in sorted(of[j]):
+                left, right = claims[a], claims[b]
+                if constraints.apart(left, right):
+                    continue
+                mean = _mean(left - right, right - left, similarity) if left - right and right - left else 1.0
+                if mean >= threshold and (best is None or mean > best[0]):
+                    best = (mean, a, b)
+        if best is not None:
+            merge(best[1], best[2])
+            continue
+        # (2) one sentence joins the other's claim
+        joined = None
+        for sentence, other in ((j, i), (i, j)):
+            if len(of[sentence]) >= MAX_CLAIMS_PER_SENTENCE:
                 continue
-            if any(article[m] == article[i] for m in cores[n]):
-                continue  # one article's two sentences are not one claim's two wordings
-            if constraints.apart({i}, cores[n]):
-                continue
-            alike = alike_to_claim(i, cores[n], similarity, article)
-            if alike >= threshold:
-                choices.append((alike, n))
-        for _, n in sorted(choices, reverse=True)[:room]:
-            result[n].add(i)
-    return [g for g in result if g]
+            for c in sorted(of[other]):
+                if constraints.apart({sentence}, claims[c]):
+                    continue
+                alike = alike_to_claim(sentence, claims[c], similarity, article)
+                if alike >= join and (joined is None or alike > joined[0]):
+                    joined = (alike, c, sentence)
+        if joined is not None:
+            add(joined[1], joined[2])
+            continue
+        # (3) a claim of their own, unless the analyst kept one of them apart from the
+        # other's claim (a second claim must not bring back a link taken apart)
+        if len(of[i]) < MAX_CLAIMS_PER_SENTENCE and len(of[j]) < MAX_CLAIMS_PER_SENTENCE and not (
+            constraints.cannot and (any(constraints.apart({i}, claims[c]) for c in of[j])
+                                    or any(constraints.apart({j}, claims[c]) for c in of[i]))
+        ):
+            new(i, j)
+    return [claims[k] for k in sorted(claims)]
+
+
+def consolidate(
+    claims: list[set[int]], links: list[Link], similarity: Similarity, threshold: float, constraints: Constraints
+) -> list[set[int]]:
+    """Claims that state one fact in pieces are merged, the most alike pair first,
+    while the two are alike on average (their own members, at `threshold`). Only
+    claims that share a sentence or a link are compared, so a big story's many claims
+    do not cost the square of their number."""
+    claims = [set(c) for c in claims]
+    neighbours: dict[int, set[int]] = defaultdict(set)
+    for i, j, _ in links:
+        neighbours[i].add(j)
+        neighbours[j].add(i)
+    while True:
+        of: dict[int, set[int]] = defaultdict(set)
+        for n, claim in enumerate(claims):
+            for m in claim:
+                of[m].add(n)
+        best = None
+        for x, a in enumerate(claims):
+            near = {y for m in a for o in neighbours[m] | {m} for y in of[o] if y > x}
+            for y in sorted(near):
+                b = claims[y]
+                left, right = a - b, b - a
+                if not left or not right or constraints.apart(left, right):
+                    continue
+                mean = _mean(left, right, similarity)
+                if mean >= threshold and (best is None or mean > best[0]):
+                    best = (mean, x, y)
+        if best is None:
+            return claims
+        _, x, y = best
+        claims[x] |= claims[y]
+        del claims[y]
