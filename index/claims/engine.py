@@ -52,8 +52,9 @@ def find_claims(
 
     `progress`, if given, is called in the calling thread as stories finish:
     `progress(done, total, partial)`. `partial` is the report of the stories done so
-    far (claim ids numbered within it, so provisional), given at most every
-    PARTIAL_EVERY_S seconds and always with the last call; otherwise None.
+    far (claim ids numbered within it, so provisional), given with the first story,
+    then at most every PARTIAL_EVERY_S seconds, and always with the last call (then
+    equal to the report returned); otherwise None.
     """
     articles = [_slim(a) for a in articles if a.sentences]
     source_of = {a.id: (a.outlet or a.path.rsplit("/", 1)[-1]) for a in articles}
@@ -88,7 +89,7 @@ def find_claims(
                 return
             final = len(done_so_far) == len(jobs)
             partial = None
-            if final or time.monotonic() - last[0] >= PARTIAL_EVERY_S:
+            if final or len(done_so_far) == 1 or time.monotonic() - last[0] >= PARTIAL_EVERY_S:
                 partial = _report([done_so_far[k] for k in sorted(done_so_far)], min_sources, sources, constraints.stale)
                 last[0] = time.monotonic()
             progress(len(done_so_far), len(jobs), partial)

@@ -18,6 +18,8 @@ The analyst's links come first; a rejected pair never shares a claim.
 
 from __future__ import annotations
 
+import heapq
+import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from itertools import count
@@ -30,6 +32,7 @@ GROUP_FACTOR = 0.8  # a core's average likeness may be a little below the link t
 JOIN_FACTOR = 0.9  # ... and so may a second claim's, for a sentence linked into it
 MERGE_FACTOR = 0.8  # pieces of a claim merge at the end when alike on average at this share of the cores'
 MAX_CLAIMS_PER_SENTENCE = 2
+MEAN_SAMPLE = 24  # members of each side a mean likeness is taken over
 MIN_SHARED_TERMS = 2  # uncommon words a candidate pair must share...
 RARE_TERM = 4  # ... unless one is in at most this many sentences
 MIN_POSTING = 30  # candidate words may be in this many sentences of a story, or two per article...
@@ -95,13 +98,25 @@ def candidate_pairs(sentences: StorySentences, df: Counter, cap: int) -> Iterabl
 
 
 def _mean(left: set[int], right: set[int], similarity: Similarity) -> float:
-    return sum(similarity(x, y) for x in left for y in right) / (len(left) * len(right))
+    """Mean likeness between two groups, over at most MEAN_SAMPLE of each (evenly
+    spaced, so the same every run): a claim retold by a hundred articles would
+    otherwise cost ten thousand scores per comparison."""
+    a, b = _sample(left), _sample(right)
+    return math.fsum(similarity(x, y) for x in a for y in b) / (len(a) * len(b))
+
+
+def _sample(group: set[int]) -> list[int]:
+    ordered = sorted(group)
+    if len(ordered) <= MEAN_SAMPLE:
+        return ordered
+    step = len(ordered) / MEAN_SAMPLE
+    return [ordered[int(k * step)] for k in range(MEAN_SAMPLE)]
 
 
 def alike_to_claim(i: int, group: set[int], similarity: Similarity, article: dict[int, str]) -> float:
     """Sentence i's mean likeness to a claim's sentences from other articles."""
-    others = [m for m in group if article[m] != article[i]]
-    return sum(similarity(i, m) for m in others) / len(others) if others else 0.0
+    others = _sample({m for m in group if article[m] != article[i]})
+    return math.fsum(similarity(i, m) for m in others) / len(others) if others else 0.0
 
 
 def cover_links(
@@ -180,31 +195,47 @@ def consolidate(
 ) -> list[set[int]]:
     """Claims that state one fact in pieces are merged, the most alike pair first,
     while the two are alike on average (their own members, at `threshold`). Only
-    claims that share a sentence or a link are compared, so a big story's many claims
-    do not cost the square of their number."""
-    claims = [set(c) for c in claims]
+    claims that share a sentence or a link are compared, and after a merge only the
+    merged claim's pairs are measured again (a heap with stale entries skipped): a
+    big story's many claims must not cost the square of their number per merge."""
+    alive: dict[int, set[int]] = {n: set(c) for n, c in enumerate(claims)}
+    of: dict[int, set[int]] = defaultdict(set)
+    for n, claim in alive.items():
+        for m in claim:
+            of[m].add(n)
     neighbours: dict[int, set[int]] = defaultdict(set)
     for i, j, _ in links:
         neighbours[i].add(j)
         neighbours[j].add(i)
-    while True:
-        of: dict[int, set[int]] = defaultdict(set)
-        for n, claim in enumerate(claims):
-            for m in claim:
-                of[m].add(n)
-        best = None
-        for x, a in enumerate(claims):
-            near = {y for m in a for o in neighbours[m] | {m} for y in of[o] if y > x}
-            for y in sorted(near):
-                b = claims[y]
-                left, right = a - b, b - a
-                if not left or not right or constraints.apart(left, right):
-                    continue
-                mean = _mean(left, right, similarity)
-                if mean >= threshold and (best is None or mean > best[0]):
-                    best = (mean, x, y)
-        if best is None:
-            return claims
-        _, x, y = best
-        claims[x] |= claims[y]
-        del claims[y]
+    version = dict.fromkeys(alive, 0)
+    heap: list[tuple[float, int, int, int, int]] = []
+
+    def near(x: int) -> set[int]:
+        return {y for m in alive[x] for o in neighbours[m] | {m} for y in of[o] if y != x}
+
+    def measure(x: int, y: int) -> None:
+        a, b = alive[x], alive[y]
+        left, right = a - b, b - a
+        if not left or not right or constraints.apart(left, right):
+            return
+        mean = _mean(left, right, similarity)
+        if mean >= threshold:
+            low, high = min(x, y), max(x, y)
+            heapq.heappush(heap, (-mean, low, high, version[low], version[high]))
+
+    for x in sorted(alive):
+        for y in sorted(near(x)):
+            if y > x:
+                measure(x, y)
+    while heap:
+        _, x, y, vx, vy = heapq.heappop(heap)
+        if x not in alive or y not in alive or version[x] != vx or version[y] != vy:
+            continue  # a claim merged since this pair was measured
+        for m in alive[y]:
+            of[m].discard(y)
+            of[m].add(x)
+        alive[x] |= alive.pop(y)
+        version[x] += 1
+        for z in sorted(near(x)):
+            measure(x, z)
+    return [alive[n] for n in sorted(alive)]

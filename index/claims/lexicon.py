@@ -18,7 +18,8 @@ no nor not now of off on once only or other our out over own same she should so 
 that the their them then there these they this those through to too under until up very was we
 were what when where which while who whom why will with would you your said says say told tell
 according reported reports report also one ones new now still will would may might could it
-percent per cent pct mr mrs ms dr
+percent per cent pct mr mrs ms dr yet already even ever since whether however although though among
+within without around across along toward towards upon via must shall well much many several another
 """.split())
 
 # Each group: one concept, the words outlets use for it interchangeably.
