@@ -13,6 +13,7 @@ which every report of it repeats, so same-story signatures hardly overlapped.
 
 from __future__ import annotations
 
+import heapq
 import math
 from bisect import bisect_right
 from collections import Counter, defaultdict
@@ -21,7 +22,11 @@ from collections.abc import Iterable, Sequence
 SIGNATURE_SIZE = 48  # terms kept per article
 MAX_POSTING = 250  # a signature term shared by more articles is too common to block on
 MIN_SHARED = 2  # signature terms two articles must share to be compared
-MIN_COSINE = 0.15  # tf-idf cosine two compared articles need to be one story
+FEW_ARTICLES = 40  # below this many, no term is too common to tell stories apart
+SMALL_CORPUS = 100  # below this many, idf is too rough to trust a weak likeness alone
+MIN_COSINE = 0.15  # tf-idf cosine two compared articles need to be one story (in a small corpus, see below)...
+STRONG_COSINE = 0.3  # ... and at this, even in a small one
+NEAREST = 3  # in a small corpus, "most alike": among the three most alike
 
 
 class _Union:
@@ -45,7 +50,8 @@ def vectors(documents: Sequence[Counter]) -> list[dict[str, float]]:
     (and not with so many that they are corpus-wide), unit length."""
     df = Counter(term for doc in documents for term in doc)
     count = len(documents)
-    most = max(2, min(MAX_POSTING, count // 2))
+    # a term in most articles of a big corpus is corpus-wide; in a handful it may be the story's own
+    most = max(2, min(MAX_POSTING, count // 2)) if count >= FEW_ARTICLES else count
     result = []
     for doc in documents:
         weighted = {
@@ -73,6 +79,8 @@ def group_stories(documents: Sequence[Counter], joins: Iterable[tuple[int, int]]
         for term in sig:
             postings[term].append(index)
     union = _Union(len(documents))
+    best: list[list[tuple[float, int]]] = [[] for _ in documents]  # each article's most alike candidates
+    small = len(documents) < SMALL_CORPUS
     for a, sig in enumerate(sigs):
         # one article's row at a time: a Counter of all pairs held gigabytes at 10k articles
         shared: Counter = Counter()
@@ -80,8 +88,24 @@ def group_stories(documents: Sequence[Counter], joins: Iterable[tuple[int, int]]
             indexes = postings[term]
             if len(indexes) <= MAX_POSTING:  # more: story-wide across the corpus, it would chain unrelated stories
                 shared.update(indexes[bisect_right(indexes, a) :])  # later articles: each pair once
-        for b, n in shared.items():
-            if n >= MIN_SHARED and _cosine(weights[a], weights[b]) >= MIN_COSINE:
+        for b, n in sorted(shared.items()):
+            if n < MIN_SHARED:
+                continue
+            cosine = _cosine(weights[a], weights[b])
+            if cosine >= STRONG_COSINE or (cosine >= MIN_COSINE and not small):
+                union.union(a, b)
+            if cosine >= MIN_COSINE and small:
+                for x, y in ((a, b), (b, a)):
+                    heapq.heappush(best[x], (cosine, -y))
+                    if len(best[x]) > NEAREST:
+                        heapq.heappop(best[x])
+    # In a small corpus idf says little, so a weaker likeness joins two articles only
+    # when each is among the other's most alike: a story's own reports find each other
+    # first, while a stray article's best matches are outdone by its own story's.
+    nearest = [{-partner for _, partner in found} for found in best]
+    for a, near in enumerate(nearest):
+        for b in near:
+            if b > a and a in nearest[b]:
                 union.union(a, b)
     for a, b in joins:
         union.union(a, b)

@@ -80,8 +80,13 @@ def name_discrepancies(sentences: list[Sentence]) -> list[Discrepancy]:
                 continue  # no outlet writes b instead of a (and the other way round)
             if a in first_only and b in first_only and not _same_surname(uses[a], uses[b]):
                 continue  # two first names of two people, or the surname's discrepancy says it
-            members = [s.member for s, _ in _first_per_outlet(uses[a], only_a)]
-            members += [s.member for s, _ in _first_per_outlet(uses[b], only_b)]
+            # where the rarer spelling is written, and one sentence with the usual one:
+            # marking every sentence of the outlets that spell it right says nothing
+            rare, usual = (a, b) if len(only_a) <= len(only_b) else (b, a)
+            rare_only, usual_only = (only_a, only_b) if rare == a else (only_b, only_a)
+            members = [s.member for s, _ in _first_per_outlet(uses[rare], rare_only)]
+            members += [s.member for s, _ in _first_per_outlet(uses[usual], usual_only)[:1]]
+            members.sort(key=lambda m: (m.source, m.sentence))
             found.append(Discrepancy("name", [a, b], members, [_full(uses[a]), _full(uses[b])]))
     return found
 

@@ -15,6 +15,7 @@ from ..model import Article
 from .lexicon import CONCEPT, FIRST_NAMES, MONTHS, NUMBER_WORDS, PLACES, STOP_WORDS, WEEKDAYS
 from .model import Member
 
+NUMBER_WORD_TERMS = True
 COMMON_WORD_RANK = 20_000  # capitalised words more frequent than this are names only in a person's context
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]|[A-Za-z]|\d+(?:[.,:]\d+)*")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
@@ -66,6 +67,7 @@ class Sentence:
     name_uses: tuple[NameUse, ...]  # every capitalised candidate, judged per story
     checkworthy: bool
     written: dict[str, str]  # value key -> the value with its unit word, as written
+    speaker: frozenset[str] = frozenset()  # terms naming who speaks (titles, people's names)
 
 
 StorySentences = Mapping[int, Sentence]  # a story's sentences, by their number in the corpus
@@ -96,14 +98,20 @@ def features(article: Article, position: int, source: str) -> Sentence:
         if value is not None and token[0].isdigit():
             terms.append("#" + value)
             continue
+        if value is not None and NUMBER_WORD_TERMS:
+            terms.append("#" + value)  # "seven" votes and "7-2" share a term
         if low in STOP_WORDS or low in _TIME_WORDS or len(low) < 2:
             continue
         terms.append(CONCEPT.get(low) or CONCEPT.get(low.rstrip("s")) or stem(low))
     names = {u.word for u in uses if not u.common}
+    # who speaks is not what is said: titles and people's names ("Justice Minister Paul
+    # Ferrand said") recur across the claims one person's words make
+    people = {u.word.lower() for u in uses if u.person or u.first}
+    speaker = frozenset(term for low in people | (TITLES & set(lowered)) for term in (CONCEPT.get(low) or stem(low),))
     worthy = len(tokens) >= 6 and bool(_CHECKWORTHY.search(text) or len(names) >= 2)
     member = Member(article.id, position, sentence.start, sentence.end, text, source)
     return Sentence(member, position, frozenset(terms), tuple(terms), dict(numbers), names, tuple(uses), worthy,
-                    written)
+                    written, speaker & frozenset(terms))
 
 
 def _join_places(tokens: list[str], lowered: list[str]) -> None:

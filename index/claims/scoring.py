@@ -16,7 +16,8 @@ from .lexicon import WEEKDAYS
 
 WORD_WEIGHT = 0.6  # word cosine vs character 4-gram cosine
 NUMBER_BONUS = 0.1  # both give the same number, date or time
-LEDE, LEDE_BONUS = 2, 0.1  # both among their article's first two sentences
+LEDE, LEDE_BONUS = 2, 0.1  # one a first sentence, the other among its article's first two
+SPEAKER_WEIGHT = 0.5  # a title or a person's name weighs this much of its rarity
 
 
 def dot(a: dict, b: dict) -> float:
@@ -37,22 +38,38 @@ class Scorer:
         count = max(1, len(sentences))
         self.idf = {term: math.log(1 + count / n) for term, n in df.items()}
         self.sentences = sentences
-        self.words = {i: {t: self.idf[t] for t in s.terms} for i, s in sentences.items()}
+        self.words = {i: {t: self.idf[t] * (SPEAKER_WEIGHT if t in s.speaker else 1.0) for t in s.terms}
+                      for i, s in sentences.items()}
         self.word_norm = {i: norm(words) for i, words in self.words.items()}
         # 4-grams are built per story and dropped with it: kept for a whole corpus they
         # were most of the memory
         self.grams = {i: grams(s.words) for i, s in sentences.items()}
         self.gram_norm = {i: norm(g) for i, g in self.grams.items()}
         self.values = {i: {n for n in s.numbers if corroborates(n)} for i, s in sentences.items()}
+        self.units = {i: s.numbers for i, s in sentences.items()}
 
     def __call__(self, i: int, j: int) -> float:
         s, t = self.sentences[i], self.sentences[j]
         words = dot(self.words[i], self.words[j]) / (self.word_norm[i] * self.word_norm[j])
         shared_grams = dot(self.grams[i], self.grams[j]) / (self.gram_norm[i] * self.gram_norm[j])
-        bonus = NUMBER_BONUS if self.values[i] & self.values[j] else 0.0
-        if s.index < LEDE and t.index < LEDE:
-            bonus += LEDE_BONUS  # news puts the main event first: ledes tend to state one claim
+        bonus = NUMBER_BONUS if self._same_value(i, j) else 0.0
+        if min(s.index, t.index) == 0 and max(s.index, t.index) < LEDE:
+            # news puts the main event first: ledes tend to state one claim (two second
+            # sentences do not: by then outlets have moved on to different details)
+            bonus += LEDE_BONUS
         return WORD_WEIGHT * words + (1 - WORD_WEIGHT) * shared_grams + bonus
+
+
+    def _same_value(self, i: int, j: int) -> bool:
+        """Both give one date or time, or one number counting the same thing (a word
+        around it in common): "two" votes and "two" years are not one fact."""
+        for key in self.values[i] & self.values[j]:
+            if not key.startswith("number") or not UNITS_MATTER or self.units[i][key] & self.units[j][key]:
+                return True
+        return False
+
+
+UNITS_MATTER = True
 
 
 def grams(terms: tuple[str, ...]) -> Counter:
