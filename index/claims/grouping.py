@@ -32,6 +32,7 @@ GROUP_FACTOR = 0.8  # a core's average likeness may be a little below the link t
 JOIN_FACTOR = 0.9  # ... and so may a second claim's, for a sentence linked into it
 MERGE_FACTOR = 0.8  # pieces of a claim merge at the end when alike on average at this share of the cores'
 MAX_CLAIMS_PER_SENTENCE = 2
+PAIR_MARGIN = 0.03  # how far above the threshold a claim of two sentences must score
 MEAN_SAMPLE = 24  # members of each side a mean likeness is taken over
 MIN_SHARED_TERMS = 2  # uncommon words a candidate pair must share...
 RARE_TERM = 4  # ... unless one is in at most this many sentences
@@ -75,6 +76,8 @@ def story_groups(
     links = [link for link in links if link[2] >= threshold]
     groups = cover_links(links, similarity, threshold * GROUP_FACTOR, threshold * JOIN_FACTOR, constraints, article)
     groups = consolidate(groups, links, similarity, threshold * GROUP_FACTOR * MERGE_FACTOR, constraints)
+    # a claim of two sentences rests on one link alone: it must clear the threshold by a margin
+    groups = [g for g in groups if len(g) > 2 or similarity(*sorted(g)) >= threshold + PAIR_MARGIN]
     return [g for g in groups if not any(g < other for other in groups)], links, similarity  # inside another: nothing new
 
 
