@@ -13,7 +13,6 @@ which every report of it repeats, so same-story signatures hardly overlapped.
 
 from __future__ import annotations
 
-import heapq
 import math
 from bisect import bisect_right
 from collections import Counter, defaultdict
@@ -26,7 +25,7 @@ FEW_ARTICLES = 40  # below this many, no term is too common to tell stories apar
 SMALL_CORPUS = 100  # below this many, idf is too rough to trust a weak likeness alone
 MIN_COSINE = 0.15  # tf-idf cosine two compared articles need to be one story (in a small corpus, see below)...
 STRONG_COSINE = 0.3  # ... and at this, even in a small one
-NEAREST = 3  # in a small corpus, "most alike": among the three most alike
+RELATIVE = 0.6  # in a small corpus, a weak likeness must be this share of the pair's best
 
 
 class _Union:
@@ -79,8 +78,9 @@ def group_stories(documents: Sequence[Counter], joins: Iterable[tuple[int, int]]
         for term in sig:
             postings[term].append(index)
     union = _Union(len(documents))
-    best: list[list[tuple[float, int]]] = [[] for _ in documents]  # each article's most alike candidates
     small = len(documents) < SMALL_CORPUS
+    weak: list[tuple[float, int, int]] = []  # in a small corpus: pairs to judge against each one's best
+    best = [0.0] * len(documents)
     for a, sig in enumerate(sigs):
         # one article's row at a time: a Counter of all pairs held gigabytes at 10k articles
         shared: Counter = Counter()
@@ -94,19 +94,15 @@ def group_stories(documents: Sequence[Counter], joins: Iterable[tuple[int, int]]
             cosine = _cosine(weights[a], weights[b])
             if cosine >= STRONG_COSINE or (cosine >= MIN_COSINE and not small):
                 union.union(a, b)
-            if cosine >= MIN_COSINE and small:
-                for x, y in ((a, b), (b, a)):
-                    heapq.heappush(best[x], (cosine, -y))
-                    if len(best[x]) > NEAREST:
-                        heapq.heappop(best[x])
+            elif cosine >= MIN_COSINE:
+                weak.append((cosine, a, b))
+            best[a], best[b] = max(best[a], cosine), max(best[b], cosine)
     # In a small corpus idf says little, so a weaker likeness joins two articles only
-    # when each is among the other's most alike: a story's own reports find each other
-    # first, while a stray article's best matches are outdone by its own story's.
-    nearest = [{-partner for _, partner in found} for found in best]
-    for a, near in enumerate(nearest):
-        for b in near:
-            if b > a and a in nearest[b]:
-                union.union(a, b)
+    # if it is near what each has with its most alike article: a stray report's best
+    # match is in a story whose own reports are far more alike to each other.
+    for cosine, a, b in weak:
+        if cosine >= RELATIVE * max(best[a], best[b]):
+            union.union(a, b)
     for a, b in joins:
         union.union(a, b)
     stories: dict[int, list[int]] = defaultdict(list)
