@@ -1,8 +1,9 @@
 """Claim detection against hand-labelled sets (tests/data/claims), with quality floors.
 
 The floors sit just under what the method reaches today, so any regression fails.
-On the seeds the labels are strict (each sentence belongs to one claim, though several
-reports' sentences state two related facts), which is why pair precision is lower there.
+A sentence stating two facts outright is labelled in both claims (the engine may put it in
+two); one given in passing is listed under `also`, which is why strict precision is lower.
+The held-out story is scored by the last test, and never tuned on.
 """
 
 from __future__ import annotations
@@ -533,3 +534,19 @@ def test_the_lexicon_is_general_news_paraphrase() -> None:
         assert seed_only not in CONCEPT
     assert CONCEPT["supply"] == CONCEPT["deliver"] and CONCEPT["prohibit"] == CONCEPT["ban"]
     assert CONCEPT["tokyo"] == CONCEPT["japanese"] and CONCEPT["kremlin"] == CONCEPT["moscow"]
+
+
+# The held-out set, last: written and labelled before tuning, scored once after the last change to the
+# method (rates: pairs 14/30 P=0.93, claims 6/8, two-claim 2/3, single-source P=0.45 R=0.83, the misspelt
+# governor found). Floors just under that; never tune on this set.
+
+
+def test_the_held_out_story_reaches_its_floors() -> None:
+    labelled = story_set(HELD_OUT)
+    result = score(labelled)
+    print(result)
+    assert result.pairs_linked >= 13 and result.pair_precision >= 0.9
+    assert result.claims_linked >= 6 and result.multi_found >= 2
+    assert result.single_recall >= 0.8
+    assert result.discrepancies_found == result.discrepancies_true  # Halvorsen vs Halvorson
+    assert result.false_names == [] and result.self_conflicts == 0
