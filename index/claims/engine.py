@@ -22,7 +22,7 @@ from ..stories import group_stories
 from .constraints import Constraints, resolve_constraints
 from .discrepancies import name_discrepancies, unique, value_discrepancies
 from .features import StorySentences, features
-from .grouping import Link, Similarity, story_groups
+from .grouping import Similarity, story_groups
 from .model import Claim, ClaimReport, Member
 
 DEFAULT_THRESHOLD = 0.27  # chosen on the labelled sets in tests/data/claims (see test_claims.py)
