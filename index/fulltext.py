@@ -461,3 +461,17 @@ class IndexWriter:
         if date:
             document["date"] = date
         self._writer.add_document(**document)
+
+
+def stem(word: str) -> str:
+    """`word` through the Snowball English stemmer the index uses (claims compare sentences on
+    the same stems); the stemmer is made on first use."""
+    global _ENGLISH_STEMMER
+    if _ENGLISH_STEMMER is None:
+        from whoosh.lang.snowball.english import EnglishStemmer
+
+        _ENGLISH_STEMMER = EnglishStemmer()
+    return _ENGLISH_STEMMER.stem(word)
+
+
+_ENGLISH_STEMMER = None
