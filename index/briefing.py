@@ -184,7 +184,7 @@ class _Writer:
         assert self.support is not None
         entries = [self.support.get(article.id, i) for i in sentences_covered(article, item.start, item.end)]
         entries = [e for e in entries if e is not None]
-        claims: dict[str, Claim] = {e.claim.id: e.claim for e in entries if e.claim is not None}
+        claims: dict[str, Claim] = {c.id: c for e in entries for c in e.claims}  # a two-fact sentence: both
         discrepancies: list[Discrepancy] = []
         for entry in entries:
             discrepancies += [d for d in entry.discrepancies if d not in discrepancies]

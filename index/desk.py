@@ -16,6 +16,7 @@ outside both.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,7 @@ from .support import SupportMap
 from .workspace import Workspace
 
 Spans = dict[str, tuple[tuple[int, int], ...]]
+PARTIAL_EVERY = 2.0  # seconds between the partial claim reports made current during a long run
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +90,7 @@ class Desk:
         self._claims_run = 0  # only the latest claims() call's report becomes current
         self._report: ClaimReport | None = None
         self._report_ids: frozenset[str] = frozenset()
+        self._report_complete = False
         self._support: SupportMap | None = None
         self._placement: Placement | None = None
         self._history: list[Change] = []
@@ -211,7 +214,7 @@ class Desk:
                 return self.library.search(query, limit=limit, files=files)
         scope = self.article_ids(files) if files is not None else self.all_ids()
         support = self._support
-        if parsed.tests and compute_missing and (support is None or not self._report_ids >= set(scope)):
+        if parsed.tests and compute_missing and not (self.report_complete and self._report_ids >= set(scope)):
             self.claims(scope)
             support = self._support
         notes = self._placement.by_sentence if self._placement is not None else None
@@ -242,26 +245,56 @@ class Desk:
     def support(self) -> SupportMap | None:
         return self._support
 
-    def claims(self, ids: Iterable[str], threshold: float | None = None, min_sources: int | None = None) -> ClaimReport:
+    def claims(
+        self, ids: Iterable[str], threshold: float | None = None, min_sources: int | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> ClaimReport:
         """Claims among `ids`, the analyst's decisions applied; becomes the current report
-        unless a later call (or `forget_claims`) came meanwhile."""
+        unless a later call (or `forget_claims`) came meanwhile.
+
+        On a corpus of several stories the claims of the stories done so far become
+        current as they come (`report_complete` is False until the end), and
+        `progress(stories done, stories)` is called after each story."""
         with self._lock:
             self._claims_run += 1
             run = self._claims_run
         wanted = list(ids)
         decisions = self.store.decisions()
         articles = list(self.articles(wanted).values())
+        covered = frozenset(a.id for a in articles)
+
+        def publish(report: ClaimReport, complete: bool) -> None:
+            support = SupportMap(report)
+            with self._lock:
+                if run == self._claims_run:
+                    self._report, self._support, self._report_ids = report, support, covered
+                    self._report_complete = complete
+
+        last_published = time.monotonic()
+
+        def story_done(done: int, total: int, partial: ClaimReport | None) -> None:
+            nonlocal last_published
+            first = self._report is None or not self._report_ids  # show the first stories at once
+            if partial is not None and done < total and (first or time.monotonic() - last_published >= PARTIAL_EVERY):
+                publish(partial, complete=False)
+                last_published = time.monotonic()
+            if progress is not None:
+                progress(done, total)
+
         report = find_claims(  # outside the locks: searches go on while claims are found
             articles,
             threshold=threshold or self.threshold,
             min_sources=min_sources or self.min_sources,
             decisions=decisions,
+            progress=story_done,
         )
-        support = SupportMap(report)
-        with self._lock:
-            if run == self._claims_run:
-                self._report, self._support, self._report_ids = report, support, frozenset(a.id for a in articles)
+        publish(report, complete=True)
         return report
+
+    @property
+    def report_complete(self) -> bool:
+        """Whether the current report covers every story (not the first stories of a run)."""
+        return self._report is not None and self._report_complete
 
     def forget_claims(self) -> None:
         """Other articles were opened: the current report no longer applies."""
@@ -388,7 +421,7 @@ class Desk:
             placement = self.place_annotations(None if ids is None else list(articles))
         report = None
         if with_claims and articles:
-            covered = self._report is not None and self._report_ids >= set(articles)
+            covered = self.report_complete and self._report_ids >= set(articles)
             report = self._report if covered else self.claims(articles)
         return build_briefing(placement.placed, placement.orphans, articles, report, title=title, tags=tags)
 

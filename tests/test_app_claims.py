@@ -167,8 +167,10 @@ async def test_others_say_shows_the_other_wordings_and_jumps(app: AccordApp) -> 
         await pilot.press("w")
         screen = app.screen
         assert isinstance(screen, OthersScreen)
-        claim = app.main.claims.shown_support.get(view.article.id, shared).claim
-        assert len(screen.others) == len(claim.members) - 1
+        claims = app.main.claims.shown_support.get(view.article.id, shared).claims
+        wordings = {(m.article, m.sentence) for c in claims for m in c.members} - {(view.article.id, shared)}
+        assert {(m.article, m.sentence) for m in screen.others} == wordings  # both claims' of a two-fact sentence
+        assert len(screen.others) == len(wordings)  # each wording once
         target = screen.others[0]
         await pilot.press("enter")
         await until(pilot, lambda: any(p.article_id == target.article and p.view.cursor == target.sentence
@@ -236,14 +238,14 @@ async def test_reject_link_and_undo_persist_in_the_workspace(quake_app: AccordAp
         view.focus()
         shared = next(i for i, m in sorted(view.marks.items()) if m.kind in ("all", "several"))
         view.move_to(shared)
-        claim = app.main.claims.shown_support.get(view.article.id, shared).claim
-        partners = {(m.article, m.sentence) for m in claim.members if m.article != view.article.id}
+        claims = app.main.claims.shown_support.get(view.article.id, shared).claims
+        partners = {(m.article, m.sentence) for c in claims for m in c.members if m.article != view.article.id}
 
         def apart() -> bool:  # the sentence shares a claim with none of its former partners
             if app.main.claims.shown_support is None or app.main.claims.shown_report is claim_report_before:
                 return False
             entry = app.main.claims.shown_support.get(view.article.id, shared)
-            together = {(m.article, m.sentence) for m in entry.claim.members} if entry and entry.claim else set()
+            together = {(m.article, m.sentence) for c in (entry.claims if entry else []) for m in c.members}
             return not (together & partners)
 
         claim_report_before = app.main.claims.shown_report
@@ -258,9 +260,22 @@ async def test_reject_link_and_undo_persist_in_the_workspace(quake_app: AccordAp
         with Store(Workspace(tmp_path / "ws").annotations_path) as store:
             assert store.decisions() == []
         # Link by hand: an unclaimed sentence of one article to one of another.
-        other = app.main.deck.panes[1].view
-        lonely = next(i for i in range(len(view.article.sentences)) if i not in view.marks or view.marks[i].kind == "single")
-        partner = next(i for i in range(len(other.article.sentences)) if i not in other.marks or other.marks[i].kind == "single")
+        support, deck = app.main.claims.shown_support, app.main.deck
+
+        def unclaimed(article_id: str) -> list[int]:
+            article = app.desk.find(article_id)
+            return [i for i in range(len(article.sentences))
+                    if (e := support.get(article_id, i)) is None or not e.claims]
+
+        first, second = [a for a in deck.ids if unclaimed(a)][:2]
+        for pane, article_id in zip(deck.panes, (first, second)):
+            deck.slots[pane.slot] = article_id
+            deck.load(pane, article_id)
+        await until(pilot, lambda: [p.article_id for p in deck.panes[:2]] == [first, second]
+                    and all(p.view.article for p in deck.panes[:2]), "the two articles side by side")
+        view, other = deck.panes[0].view, deck.panes[1].view
+        lonely, partner = unclaimed(first)[0], unclaimed(second)[0]
+        view.focus()
         view.move_to(lonely)
         await pilot.press("L")
         other.focus()

@@ -181,3 +181,21 @@ def test_undo_of_a_change_that_fails_stays_undoable(desk: Desk, monkeypatch) -> 
     assert desk.can_undo
     desk.undo()
     assert [a.id for a in desk.annotations()] == [] and added.id
+
+
+def test_claims_of_finished_stories_are_current_while_the_rest_run(tmp_path: Path) -> None:
+    """Several stories in one workspace: the first story's claims are shown at once,
+    progress counts stories, and only the end makes the report complete."""
+    from claims_eval import DATA
+
+    with Desk(Workspace(tmp_path / "ws")) as desk:
+        for story in ("quake", "fire", "court", "recall"):
+            desk.sync([str(DATA / story)])
+        seen: list[tuple[int, int, bool, bool]] = []
+        desk.claims(desk.all_ids(), progress=lambda done, total: seen.append(
+            (done, total, desk.report is not None, desk.report_complete)))
+        totals = {total for _, total, _, _ in seen}
+        assert len(totals) == 1 and totals.pop() >= 4
+        assert [done for done, *_ in seen] == sorted(done for done, *_ in seen)
+        assert seen[0][2] and not seen[0][3], "the first story's claims, before the others"
+        assert desk.report_complete and len(desk.report.claims) > 4

@@ -22,9 +22,10 @@ MAX_TUI_LINES = 450
 PACKAGES = {"index": "accord.index", "tui": "accord.tui"}
 
 
-def imports(path: Path) -> list[tuple[int, str, tuple[str, ...]]]:
-    """(line, absolute module, imported names) of every import in the file."""
-    package = PACKAGES[path.parent.name]
+def imports(path: Path, top: Path) -> list[tuple[int, str, tuple[str, ...]]]:
+    """(line, absolute module, imported names) of every import in the file, which lies
+    under `top` (index/ or tui/, or a copy of one)."""
+    package = ".".join([PACKAGES[top.name], *path.relative_to(top).parent.parts])
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
         if isinstance(node, ast.Import):
@@ -32,7 +33,7 @@ def imports(path: Path) -> list[tuple[int, str, tuple[str, ...]]]:
         elif isinstance(node, ast.ImportFrom):
             names = tuple(alias.name for alias in node.names)
             if node.level:
-                base = package.rsplit(".", node.level - 1)[0]
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
                 found.append((node.lineno, f"{base}.{node.module}" if node.module else base, names))
             else:
                 found.append((node.lineno, node.module or "", names))
@@ -46,14 +47,14 @@ def modules(folder: Path) -> list[Path]:
 def broken_rules(index: Path = INDEX, tui: Path = TUI) -> list[str]:
     problems = []
     for path in modules(index):
-        for line, module, _ in imports(path):
+        for line, module, _ in imports(path, index):
             top = module.split(".")[0]
             if top in ("textual", "rich"):
                 problems.append(f"{path.name}:{line} imports {module}: the engine must work without a terminal")
             if top == "whoosh" and path.name != "fulltext.py":
                 problems.append(f"{path.name}:{line} imports {module}: Whoosh belongs in index/fulltext.py")
     for path in modules(tui):
-        for line, module, names in imports(path):
+        for line, module, names in imports(path, tui):
             opened = {"accord.index.library": "Library", "accord.index.store": "Store"}.get(module)
             if opened and opened in names:
                 problems.append(f"{path.name}:{line} imports {opened}: front ends go through the Desk")
@@ -62,7 +63,7 @@ def broken_rules(index: Path = INDEX, tui: Path = TUI) -> list[str]:
 
 def tui_cycles(tui: Path = TUI) -> list[list[str]]:
     graph = {
-        path.stem: {module.removeprefix("accord.tui.") for _, module, _ in imports(path) if module.startswith("accord.tui.")}
+        path.stem: {module.removeprefix("accord.tui.") for _, module, _ in imports(path, tui) if module.startswith("accord.tui.")}
         for path in modules(tui)
     }
     cycles, done = [], set()

@@ -84,23 +84,34 @@ class ClaimFlow:
                                thread=True, exclusive=True, group="claims")
 
     def _find(self, ids: list[str], run: int) -> None:
+        def progress(done: int, total: int) -> None:
+            self.screen.app.call_from_thread(self._found, run, (done, total))
+
         try:
-            self.desk.claims(ids)
+            self.desk.claims(ids, progress=progress)
         except AccordError as error:
             self.screen.app.call_from_thread(self._failed, str(error), run)
             return
         self.screen.app.call_from_thread(self._found, run)
 
-    def _found(self, run: int) -> None:
+    def _found(self, run: int, stories: tuple[int, int] | None = None) -> None:
+        """Show the desk's current claims: all of them, or (with `stories`, done and
+        total) those of the stories finished so far, while the rest are found."""
         if run != self.run or not self.screen.is_attached or self.desk.report is None:
             return  # a newer run (threshold change, decision) is on its way
+        if stories is not None:
+            done, total = stories
+            if self.desk.report is self.shown_report or done == total:
+                return  # no new partial answer (or the final one is about to land)
+            self._status(f"finding shared claims… {done}/{total} stories")
         self.ready = True
         self.shown_report, self.shown_support = self.desk.report, self.desk.support
         self.deck.mark_all()
         if self.panel.display:
             self.panel.show_report(self.desk.report, self.outlets())
         self.screen.query_one("#legend").set_class(True, "-shown")
-        self._show_summary()
+        if stories is None:
+            self._show_summary()
         self.screen.query_one(SearchPanel).refresh_answer()  # the filters' answer changed
 
     def _failed(self, error: str, run: int) -> None:
@@ -182,11 +193,12 @@ class ClaimFlow:
             return
         assert self.desk.support is not None
         entry = self.desk.support.get(member.article, member.sentence)
-        if entry is None or entry.claim is None:
+        if entry is None or not entry.claims:
             self._notify("This sentence is in no claim; L links it to another sentence by hand")
             return
         here = SentenceRef.of(pane.view.article, member.sentence)
-        others = [m for m in entry.claim.members if m.article != member.article]
+        # A sentence stating two facts is in two claims: the verdict is on both.
+        others = list(dict.fromkeys(m for claim in entry.claims for m in claim.members if m.article != member.article))
         self._save([(here, SentenceRef(m.article, m.start, m.text)) for m in others], verdict)
 
     def link(self) -> None:

@@ -109,8 +109,8 @@ class ClaimGridScreen(ModalScreen[Member | None]):
 
 
 class OthersScreen(ModalScreen[Member | None]):
-    """What the other outlets say about one sentence: its claim's other wordings,
-    who does not report it, and any discrepancy."""
+    """What the other outlets say about one sentence: the other wordings of its claims
+    (two, for a sentence stating two facts), who does not report them, and any discrepancy."""
 
     BINDINGS = [Binding("escape,w,q", "close", "Close", id="close_others")]
 
@@ -131,8 +131,8 @@ class OthersScreen(ModalScreen[Member | None]):
     def _heading(self) -> RenderableType:
         said = Text.assemble(("This sentence", "bold"), f" ({printable(self.member.source)}): ",
                              printable(" ".join(self.member.text.split())))
-        claim = self.support.claim if self.support else None
-        if claim is None:
+        claims = self.support.claims if self.support else []
+        if not claims:
             verdict = Text(
                 "Single-source: no other outlet states this." if self.support
                 else "Not part of any shared claim, and not a check-worthy statement on its own.",
@@ -140,12 +140,16 @@ class OthersScreen(ModalScreen[Member | None]):
             )
             parts: list[RenderableType] = [said, verdict]
         else:
-            story = story_sources(claim, self.report)
-            parts = [said, Text(f"{claim.id}: stated by {claim.support} of {story} outlets "
-                                f"({claim.independent} independent)", style="bold")]
-            missing = [o for o in self.outlets if o not in {m.source for m in claim.members}]
-            if missing:
-                parts.append(Text(printable("Not reported by: " + ", ".join(missing)), style="italic"))
+            parts = [said]
+            if len(claims) > 1:
+                parts.append(Text(f"It states {len(claims)} facts the outlets share:", style="italic"))
+            for claim in claims:  # a two-fact sentence is in two claims, strongest first
+                story = story_sources(claim, self.report)
+                parts.append(Text(f"{claim.id}: stated by {claim.support} of {story} outlets "
+                                  f"({claim.independent} independent)", style="bold"))
+                missing = [o for o in self.outlets if o not in {m.source for m in claim.members}]
+                if missing:
+                    parts.append(Text(printable("  not reported by: " + ", ".join(missing)), style="italic"))
         for discrepancy in self.support.discrepancies if self.support else []:
             parts.append(Text(f"⚠ {discrepancy.kind} differs:", style="bold"))
             parts.append(variants_table(discrepancy))
@@ -153,8 +157,9 @@ class OthersScreen(ModalScreen[Member | None]):
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
-        claim = self.support.claim if self.support else None
-        self.others = [m for m in (claim.members if claim else []) if m != self.member]
+        claims = self.support.claims if self.support else []
+        others = [m for claim in claims for m in claim.members if (m.article, m.sentence) != (self.member.article, self.member.sentence)]
+        self.others = list(dict.fromkeys(others))  # a wording in both claims is listed once
         discrepancies = self.support.discrepancies if self.support else []
         for other in self.others:
             options.add_option(Option(members_text([other], discrepancies, "bold", "reverse")))

@@ -18,14 +18,12 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.widgets import Footer, ProgressBar, Static
 
 from accord.index.catalog import ArticleSummary
 from accord.index.desk import DecisionChange, Desk
 from accord.index.errors import AccordError
-from accord.index.library import SyncReport
 
 from .annotation_flow import ANNOTATION_BINDINGS, AnnotationFlow
 from .article_list import ArticleList
@@ -36,6 +34,7 @@ from .pane_deck import MIN_PANE_WIDTH, PaneDeck
 from .open_screen import OpenScreen
 from .search_panel import SearchPanel
 from .status_line import StatusLine
+from .sync_messages import ArticlesCommitted, SyncFinished, SyncMessage, SyncProgress, Superseded
 
 # Side panels: (preferred, minimum) widths. From TWO_PANES_FROM columns on, the panels
 # leave room for two panes; below it, for one. A panel that would squeeze a pane below
@@ -45,35 +44,6 @@ TWO_PANES_FROM = 120
 FIRST_SUMMARIES = 50  # article summaries sent before the first paint
 FIRST_PAINT_GRACE = 1.0  # seconds a sync waits for the first article to be painted
 PROGRESS_INTERVAL = 0.1  # seconds between progress updates from the sync worker
-
-
-class _Superseded(Exception):
-    """Raised inside a sync whose open was replaced by a newer one."""
-
-
-class SyncMessage(Message):
-    """From a sync worker; `opening` says which open it belongs to, so a superseded
-    sync (the analyst opened other paths meanwhile) is ignored."""
-
-    opening = 0
-
-
-class ArticlesCommitted(SyncMessage):
-    def __init__(self, ids: list[str], summaries: list[ArticleSummary], reindexed: bool = False) -> None:
-        super().__init__()
-        self.ids, self.summaries, self.reindexed = ids, summaries, reindexed
-
-
-class SyncProgress(SyncMessage):
-    def __init__(self, done: int, total: int) -> None:
-        super().__init__()
-        self.done, self.total = done, total
-
-
-class SyncFinished(SyncMessage):
-    def __init__(self, report: SyncReport | None, error: str = "") -> None:
-        super().__init__()
-        self.report, self.error = report, error
 
 
 class MainScreen(Screen):
@@ -188,7 +158,7 @@ class MainScreen(Screen):
             def progress(done: int, total: int, _file: str) -> None:
                 nonlocal last_post
                 if opening != self._opening:
-                    raise _Superseded  # stop between files; the batch in hand is simply not committed
+                    raise Superseded  # stop between files; the batch in hand is simply not committed
                 now = time.monotonic()
                 if now - last_post >= PROGRESS_INTERVAL or done == total:
                     last_post = now
@@ -200,7 +170,7 @@ class MainScreen(Screen):
             send(SyncFinished(self.desk.sync(paths, progress, committed)))
         except AccordError as error:
             send(SyncFinished(None, str(error)))
-        except _Superseded:
+        except Superseded:
             pass
 
     def on_articles_committed(self, message: ArticlesCommitted) -> None:
@@ -317,7 +287,7 @@ class MainScreen(Screen):
         on their way to a pane when the bar opened are typed into it."""
         field = self.search_panel.input
         if self.focused is field:
-            if event.control is not field and self._type_into(field, event):
+            if event.control is not field and self.search_panel.type_key(event):
                 event.stop()
                 event.prevent_default()
             return
@@ -326,17 +296,6 @@ class MainScreen(Screen):
             event.stop()
             event.prevent_default()
             self.action_search()
-
-    def _type_into(self, field: Input, event: events.Key) -> bool:
-        if event.is_printable and event.character:
-            field.insert_text_at_cursor(event.character)
-        elif event.key == "backspace":
-            field.action_delete_left()
-        elif event.key == "enter":
-            self.call_later(field.action_submit)
-        else:
-            return False
-        return True
 
     def on_search_panel_shown(self, message: SearchPanel.Shown) -> None:
         self.deck.query_text = message.result.query if message.result else ""

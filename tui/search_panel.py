@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import partial
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -186,6 +186,20 @@ class SearchPanel(Vertical):
         self.input.value = ""
         self.query_text = ""
         self._show(None, {})
+
+    def type_key(self, event: events.Key) -> bool:
+        """Type a key meant for the bar that reached another widget first; False if it is
+        not a typing key."""
+        field = self.input
+        if event.is_printable and event.character:
+            field.insert_text_at_cursor(event.character)
+        elif event.key == "backspace":
+            field.action_delete_left()
+        elif event.key == "enter":
+            self.call_later(field.action_submit)
+        else:
+            return False
+        return True
 
     def describe(self) -> str:
         """The search's part of the status line."""
