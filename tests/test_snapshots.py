@@ -18,6 +18,9 @@ from accord.tui.themes import bundled_theme_files
 
 from tui_helpers import make_app, ready, type_text, until
 
+# One worker runs them all under pytest-xdist: they share FIXED_HOME.
+pytestmark = pytest.mark.xdist_group("snapshots")
+
 SIZE = (120, 36)
 THEMES = [path.stem for path in bundled_theme_files()]
 # Paths printed on screen (the help screen shows the config file) must not vary per run.
@@ -85,7 +88,10 @@ def test_help_screen(snap_compare, snapshot_app, theme: str) -> None:
     assert snap_compare(snapshot_app(theme), terminal_size=SIZE, run_before=run_before)
 
 
-def test_claims_panel(snap_compare, snapshot_app) -> None:
+@pytest.mark.parametrize("theme", THEMES)
+def test_claims_panel(snap_compare, snapshot_app, theme: str) -> None:
+    """Beside two panes at 120 columns, aligned on the second claim."""
+
     async def run_before(pilot: Pilot) -> None:
         await claims_shown(pilot)
         await pilot.press("c")
@@ -93,7 +99,25 @@ def test_claims_panel(snap_compare, snapshot_app) -> None:
         await pilot.press("down")
         await pilot.pause()
 
-    assert snap_compare(snapshot_app("accord-dark"), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(snapshot_app(theme), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_article_list(snap_compare, snapshot_app, theme: str) -> None:
+    """The list beside two panes, filtered as typed and sorted by outlet."""
+
+    async def run_before(pilot: Pilot) -> None:
+        from accord.tui.article_list import ArticleList
+
+        await claims_shown(pilot)
+        await pilot.press("b")
+        await until(pilot, lambda: pilot.app.main.query_one(ArticleList).has_focus, "the list")
+        await pilot.press("o", "o", "slash")
+        await type_text(pilot, "japan")
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+
+    assert snap_compare(snapshot_app(theme), terminal_size=SIZE, run_before=run_before)
 
 
 @pytest.mark.parametrize("theme", ["accord-dark", "accord-high-contrast"])

@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..fulltext import stem as _stem_word
 from ..model import Article
 from .lexicon import CONCEPT, FIRST_NAMES, MONTHS, NUMBER_WORDS, PLACES, STOP_WORDS, WEEKDAYS
 from .model import Member
@@ -35,7 +34,10 @@ _TIME_WORDS = frozenset({"a.m", "p.m", "am", "pm"})
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    return _stem_word(word)
+    # Imported here: fulltext imports Whoosh, which a reader's first frame must not wait for.
+    from ..fulltext import stem as stem_word
+
+    return stem_word(word)
 
 
 def _number(token: str) -> str | None:
