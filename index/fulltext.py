@@ -56,7 +56,7 @@ from .model import Article
 from .schema import SCHEMA_VERSION
 
 EXPANSION_LIMIT = 64  # words a prefix, wildcard or fuzzy word may expand to
-EXPANSION_SCAN = 1024  # lexicon entries per segment looked at before choosing the most frequent
+EXPANSION_SCAN = 1024  # lexicon entries (shared out among the segments) looked at before choosing the most frequent
 CHECK_FIRST = 64  # phrase candidates checked for the first page, then 4x more each round
 CHECK_ALL_BELOW = 256  # fewer phrase candidates than this are all checked at once (and counted)
 CHECK_BATCH = 2048  # phrase candidates checked between two looks at `cancelled` while counting
@@ -172,9 +172,11 @@ def _capped(q: query.Query, ixreader) -> list[bytes]:
     """The expansion's words over every segment of `ixreader`, the
     `EXPANSION_LIMIT` most frequent (then first in the lexicon) when there are more."""
     frequency: dict[bytes, int] = {}
-    for reader in _segment_readers(ixreader):
+    readers = _segment_readers(ixreader)
+    scan = max(EXPANSION_SCAN // max(len(readers), 1), EXPANSION_LIMIT * 4)  # segments share most of their words
+    for reader in readers:
         if q.fieldname in reader.schema:
-            for btext, count in itertools.islice(_candidates(q, reader), EXPANSION_SCAN):
+            for btext, count in itertools.islice(_candidates(q, reader), scan):
                 frequency[btext] = frequency.get(btext, 0) + count
     words = sorted(frequency)
     if len(words) > EXPANSION_LIMIT:
@@ -278,6 +280,7 @@ class _Segment:
         self._shared = shared
         self._postings: dict[tuple[str, bytes], dict[int, float]] = {}
         self._scores: dict[tuple[str, bytes], Scores] = {}
+        self._values: dict[tuple[str, bytes], dict[int, bytes]] = {}
 
     def postings(self, field: str, btext: bytes) -> dict[int, float]:
         """document -> weight of one word, deleted documents left out."""
@@ -289,6 +292,16 @@ class _Segment:
             for docnum in self.deleted.intersection(found) if self.deleted else ():
                 del found[docnum]
             self._postings[key] = found
+        return found
+
+    def values(self, field: str, btext: bytes) -> dict[int, bytes]:
+        """document -> the stored positions of one word (for phrases), kept for this query only."""
+        key = (field, btext)
+        found = self._values.get(key)
+        if found is None:
+            ids, weights, values = _read_postings(self.reader, field, btext, with_values=True)
+            found = self._values[key] = dict(zip(ids, values))
+            self._shared.keep(self, field, btext, ids, weights)
         return found
 
     def term(self, field: str, btext: bytes) -> Scores:
@@ -338,12 +351,18 @@ class _SharedReads:
         if found is not None:
             self._postings.move_to_end(key)
             return found
-        found = self._postings[key] = _read_postings(seg.reader, field, btext)
-        self._held += len(found[0])
-        while self._held > POSTINGS_KEPT and len(self._postings) > 1:
-            _, (ids, _) = self._postings.popitem(last=False)
-            self._held -= len(ids)
-        return found
+        ids, weights, _ = _read_postings(seg.reader, field, btext)
+        return self.keep(seg, field, btext, ids, weights)
+
+    def keep(self, seg: "_Segment", field: str, btext: bytes, ids: array, weights: array) -> tuple[array, array]:
+        key = (seg.id, field, btext)
+        if key not in self._postings:
+            self._postings[key] = (ids, weights)
+            self._held += len(ids)
+            while self._held > POSTINGS_KEPT and len(self._postings) > 1:
+                _, (dropped, _) = self._postings.popitem(last=False)
+                self._held -= len(dropped)
+        return self._postings[key]
 
     def lengths(self, seg: "_Segment", field: str) -> list:
         key = (seg.id, field)
@@ -364,12 +383,14 @@ class _SharedReads:
         self._lengths.clear()
 
 
-def _read_postings(reader, field: str, btext: bytes) -> tuple[array, array]:
-    """A word's document numbers and weights in one segment, deleted documents included."""
+def _read_postings(reader, field: str, btext: bytes, with_values: bool = False) -> tuple[array, array, list]:
+    """A word's document numbers, weights and (if asked) stored values in one
+    segment, deleted documents included."""
     ids: array = array("i")
     weights: array = array("f")
+    values: list = []
     if field not in reader.schema or (field, btext) not in reader:
-        return ids, weights
+        return ids, weights, values
     matcher = reader.postings(field, btext)
     if isinstance(matcher, FilterMatcher):
         matcher = matcher.child  # the segment's deletions are applied by each query
@@ -379,13 +400,18 @@ def _read_postings(reader, field: str, btext: bytes) -> tuple[array, array]:
             matcher._read_weights()
             ids.extend(matcher._ids)
             weights.extend(matcher._weights)
+            if with_values:
+                matcher._read_values()
+                values.extend(matcher._values)
             matcher._next_block()
     else:  # inlined postings of a rare word
         while matcher.is_active():
             ids.append(matcher.id())
             weights.append(matcher.weight())
+            if with_values:
+                values.append(matcher.value())
             matcher.next()
-    return ids, weights
+    return ids, weights, values
 
 
 def _field_lengths(reader, field: str) -> list:
@@ -458,6 +484,8 @@ def _phrase(q: ExactPhrase, seg: _Segment, within: set[int] | None, relaxed: boo
     btexts = [_to_bytes(seg, q.fieldname, word) for word in q.words]
     if any(b is None for b in btexts):
         return {}
+    for btext in set(btexts):
+        seg.values(q.fieldname, btext)  # one read gives the positions (to check) and the postings (to rank)
     distinct = sorted(set(btexts), key=lambda b: len(seg.postings(q.fieldname, b)))
     candidates = set(seg.postings(q.fieldname, distinct[0]))
     if within is not None:
@@ -467,21 +495,21 @@ def _phrase(q: ExactPhrase, seg: _Segment, within: set[int] | None, relaxed: boo
             return {}
         candidates.intersection_update(seg.postings(q.fieldname, btext))
     if not relaxed:
-        candidates = _holding_phrase(seg, q.fieldname, btexts, sorted(candidates))
-    word_scores = [seg.term(q.fieldname, b) for b in distinct]
-    return {d: q.boost * sum(scores[d] for scores in word_scores) for d in candidates}
+        candidates = _holding_phrase(seg, q.fieldname, btexts, candidates)
+    first, *others = (seg.term(q.fieldname, b) for b in distinct)
+    scores = {d: first[d] for d in candidates}
+    for more in others:
+        scores = {d: s + more[d] for d, s in scores.items()}
+    return _boosted(scores, q.boost)
 
 
-def _holding_phrase(seg: _Segment, field: str, btexts: list[bytes], docnums: list[int]) -> set[int]:
-    """The documents (in increasing order) where the words stand one after another."""
-    readers = {b: seg.reader.postings(field, b) for b in set(btexts)}
+def _holding_phrase(seg: _Segment, field: str, btexts: list[bytes], docnums: Iterable[int]) -> set[int]:
+    """The documents where the words stand one after another."""
+    values = {b: seg.values(field, b) for b in set(btexts)}
     decode = _position_decoder(seg.reader.schema[field].format)
     found: set[int] = set()
     for docnum in docnums:
-        positions: dict[bytes, list[int]] = {}
-        for btext, matcher in readers.items():
-            matcher.skip_to(docnum)
-            positions[btext] = decode(matcher)
+        positions = {btext: decode(held[docnum]) for btext, held in values.items()}
         starts = positions[btexts[0]]
         for offset, btext in enumerate(btexts[1:], start=1):
             following = set(positions[btext])
@@ -493,14 +521,13 @@ def _holding_phrase(seg: _Segment, field: str, btexts: list[bytes], docnums: lis
     return found
 
 
-def _position_decoder(fmt) -> Callable:
+def _position_decoder(fmt) -> Callable[[bytes], list[int]]:
     """Reads word positions from a posting's value: Whoosh's Characters values
     are a count and a pickle of deltas; decoded without its per-item Python loop."""
     if type(fmt) is not formats.Characters:
-        return lambda matcher: matcher.value_as("positions")
+        return fmt.decoder("positions")
 
-    def decode(matcher) -> list[int]:
-        value = matcher.value()
+    def decode(value: bytes) -> list[int]:
         if not value.endswith(b"."):
             value += b"."
         return list(itertools.accumulate(code[0] for code in pickle.loads(value[_INT_SIZE:])))
@@ -621,22 +648,25 @@ class _Plan:
     def _top_checking_candidates(self, limit: int) -> tuple[list[tuple[int, float]], int, bool]:
         """Candidates are checked best first, in growing batches, until no
         unchecked one could rank above the `limit`-th real match."""
-        ranked = sorted(self._global(self.candidates()), key=_rank)
+        waiting = [(-score, docnum) for docnum, score in self._global(self.candidates())]  # as _rank orders
+        heapq.heapify(waiting)
         best: list[tuple[int, float]] = []
-        position, batch = 0, CHECK_FIRST
-        while position < len(ranked):
-            chosen = ranked[position : position + batch]
-            position += batch
-            batch *= 4
+        batch, checked = CHECK_FIRST, 0
+        while waiting:
+            chosen = [heapq.heappop(waiting) for _ in range(min(batch, len(waiting)))]
+            checked += len(chosen)
             for number, seg in enumerate(self.segments):
-                mine = {d - seg.offset for d, _ in chosen if seg.offset <= d < seg.offset + seg.reader.doc_count_all()}
-                mine &= self._unchecked[number]
+                end = seg.offset + seg.reader.doc_count_all()
+                mine = {d - seg.offset for _, d in chosen if seg.offset <= d < end} & self._unchecked[number]
                 if mine:
                     self._check(number, mine)
             best = _best(self._global(self._checked), limit)
-            if len(best) == limit and position < len(ranked) and _rank(best[-1]) <= _rank(ranked[position]):
+            if len(best) == limit and waiting and _rank(best[-1]) <= waiting[0]:
                 break
-        exhausted = position >= len(ranked)
+            found = sum(map(len, self._checked))
+            density = max(found, 1) / checked  # how many candidates turn out real: size the next batch by it
+            batch = max(CHECK_FIRST, min(4 * checked, round(1.5 * (limit - len(best)) / density)))
+        exhausted = not waiting
         if exhausted:
             self._exact = list(self._checked)
         return best, sum(map(len, self._checked)), exhausted
