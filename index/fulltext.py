@@ -904,10 +904,16 @@ def _matched_spans(plan: _Plan, docnums: Iterable[int]) -> dict[int, list[tuple[
         local = [d - offset for d in wanted if offset <= d < offset + reader.doc_count_all()]
         if not local:
             continue
+        decode = reader.schema["body"].format.decoder("characters")
         for btext in _body_words(leaves, seg):
             holding = seg.postings("body", btext)
             present = [d for d in local if d in holding]
             if not present:
+                continue
+            values = seg._values.get(("body", btext))  # a phrase's words: positions already read
+            if values is not None:
+                for docnum in present:
+                    spans[docnum + offset].extend((s, e) for _, s, e in decode(values[docnum]))
                 continue
             matcher = reader.postings("body", btext)
             for docnum in present:
