@@ -145,8 +145,8 @@ def phase_queries(workspace_dir: Path, queries: dict[str, list[str]]) -> dict:
     return results
 
 
-def _memory_over_searches(library, texts: list[str], searches: int = 100) -> dict:
-    """RSS after 10 and after 100 searches of different texts (the reader's pattern: a
+def _memory_over_searches(library, texts: list[str], searches: int = 200) -> dict:
+    """RSS after 10, 100 and 200 searches of different texts (the reader's pattern: a
     page of 50 hits, its count, the spans of the articles on screen)."""
     figures = {}
     for number in range(1, searches + 1):
@@ -154,7 +154,7 @@ def _memory_over_searches(library, texts: list[str], searches: int = 100) -> dic
         result = library.search(text, limit=50, count=False)
         library.count(text)
         library.match_spans(text, [hit.article for hit in result.hits[:4]])
-        if number in (10, searches):
+        if number in (10, 100, 200):
             figures[f"after_{number}_mib"] = rss_mib()
     return figures
 
@@ -264,7 +264,8 @@ def print_queries(queries: dict, bare_queries: dict) -> None:
             f"({q['with_hits']}/{q['queries']} with hits)  {_verdict(page['p95_ms'] <= TARGETS['p95_ms'], 'p95 <= 50 ms')}"
         )
     memory = queries["memory"]
-    print(f"memory over searches: {memory['after_10_mib']:.0f} MiB after 10, {memory['after_100_mib']:.0f} MiB after 100")
+    print(f"memory over searches: {memory['after_10_mib']:.0f} MiB after 10, {memory['after_100_mib']:.0f} MiB after 100, "
+          f"{memory['after_200_mib']:.0f} MiB after 200")
 
 
 def bench_queries_only(count: int, work: Path) -> dict:
