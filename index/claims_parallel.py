@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import os
 import queue
-import subprocess
 import sys
 import threading
 import traceback
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from .worker_pipes import WorkerFailed, receive, send, stop_worker
+from .worker_pipes import WorkerFailed, receive, send, start_worker, stop_worker
 
 PARALLEL_MIN_ARTICLES = 500  # articles worth starting worker processes for (a second or two of work)
 MAX_WORKERS = 4  # each holds a story's features and candidate pairs
@@ -129,11 +128,7 @@ class _Worker:
     pipes, and a thread reads its results into the pool's queue as they come."""
 
     def __init__(self, results: queue.SimpleQueue) -> None:
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))  # find accord as we did
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", "from accord.index.claims_parallel import serve_worker; serve_worker()"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
-        )
+        self.process = start_worker("accord.index.claims_parallel")
         self._drain = threading.Thread(target=self._read_results, args=(results,), name="accord-claims-results",
                                        daemon=True)
         self._drain.start()

@@ -255,14 +255,27 @@ class Library:
 
     # Searching -----------------------------------------------------------------------------
 
-    def search(self, text: str, limit: int = 20, files: Iterable[str] | None = None) -> SearchResult:
+    def search(
+        self, text: str, limit: int = 20, files: Iterable[str] | None = None, *, count: bool = True
+    ) -> SearchResult:
         """Ranked hits, each pointing at its best-matching sentence.
+
+        `count=False` returns the hits as soon as they are known; `total` may
+        then be only the matches found so far (`counted` is False), and
+        `count()` of the same text gives the rest without repeating the search.
 
         Raises QueryError with a one-line explanation for a malformed query.
         """
-        raw = self.fulltext.search(text, limit=limit, files=list(files) if files is not None else None)
+        raw = self.fulltext.search(text, limit=limit, files=list(files) if files is not None else None, count=count)
         hits = [self._passage_hit(hit) for hit in raw.hits]
-        return SearchResult(text, raw.total, [h for h in hits if h is not None])
+        return SearchResult(text, raw.total, [h for h in hits if h is not None], counted=raw.counted)
+
+    def count(
+        self, text: str, files: Iterable[str] | None = None, cancelled: Callable[[], bool] | None = None
+    ) -> int | None:
+        """How many articles match `text` (as `search(...).total` when counted);
+        None if `cancelled()` turned true first. Raises QueryError like `search`."""
+        return self.fulltext.count(text, files=list(files) if files is not None else None, cancelled=cancelled)
 
     def match_spans(self, text: str, article_ids: Iterable[str]) -> dict[str, tuple[tuple[int, int], ...]]:
         """Character spans of the query's matched words in each given article's text,
