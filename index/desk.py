@@ -40,6 +40,7 @@ from .support import SupportMap
 from .workspace import Workspace
 
 Spans = dict[str, tuple[tuple[int, int], ...]]
+LOAD_BATCH = 32  # articles loaded per hold of the library lock
 PARTIAL_EVERY = 2.0  # seconds between the partial claim reports made current during a long run
 
 
@@ -192,26 +193,41 @@ class Desk:
             return self.library.find(article_id)
 
     def articles(self, ids: Iterable[str]) -> dict[str, Article]:
-        """The articles of `ids` still in the workspace, in order (one removed meanwhile is left out)."""
-        with self._lock:
-            found = ((i, self.library.find(i)) for i in ids)
-            return {i: article for i, article in found if article is not None}
+        """The articles of `ids` still in the workspace, in order (one removed meanwhile is left out).
+
+        Loaded a few at a time, letting go of the library in between: loading 10k articles
+        for the claims must not hold up a search the analyst is typing."""
+        found: dict[str, Article] = {}
+        wanted = list(ids)
+        for start in range(0, len(wanted), LOAD_BATCH):
+            with self._lock:
+                for article_id in wanted[start : start + LOAD_BATCH]:
+                    article = self.library.find(article_id)
+                    if article is not None:
+                        found[article_id] = article
+        return found
 
     # Search ----------------------------------------------------------------------------------
 
     def search(
         self, query: str, limit: int = 20, files: list[str] | None = None, *, compute_missing: bool = True,
-    ) -> SearchResult:
+        count: bool = True, cancelled: Callable[[], bool] | None = None,
+    ) -> SearchResult | None:
         """Ranked search; a query with claim or annotation filters lists sentences.
 
         Filters use the current claims and annotations; with `compute_missing`, those
         not computed yet are computed over what is searched (the command line), else
         the query is an error that says so (the reader, whose workers compute them).
+        With `count=False` the hits come as soon as they are known and `total` may be
+        partial (`counted` False: `count` finishes it). None when `cancelled()` turned
+        true while the search waited for the library (a newer query came).
         """
         parsed = claim_query.parse(query)
         if not parsed.filtered:
             with self._lock:
-                return self.library.search(query, limit=limit, files=files)
+                if cancelled is not None and cancelled():
+                    return None
+                return self.library.search(query, limit=limit, files=files, count=count)
         scope = self.article_ids(files) if files is not None else self.all_ids()
         support = self._support
         if parsed.tests and compute_missing and not (self.report_complete and self._report_ids >= set(scope)):
@@ -222,6 +238,11 @@ class Desk:
             notes = self.place_annotations(scope).by_sentence
         with self._lock:
             return claim_query.search(self.library, support, query, limit=limit, notes=notes)
+
+    def count(self, query: str, cancelled: Callable[[], bool] | None = None) -> int | None:
+        """How many articles match a query whose search was not counted; None if cancelled."""
+        with self._lock:
+            return self.library.count(query, cancelled=cancelled)
 
     def match_spans(self, query: str, ids: Iterable[str]) -> Spans:
         """Where the query's words match in each article, for highlighting; filters are

@@ -363,7 +363,7 @@ async def test_enter_before_results_jumps_to_the_typed_query(app: AccordApp) -> 
         await ready(pilot)
         await pilot.press("slash")
         await type_text(pilot, "Mitsubishi")
-        await pilot.press("enter")  # faster than the debounce: must not jump on a stale result
+        await pilot.press("enter")  # before the last letter's search has answered: must not jump on a stale result
         await until(pilot, lambda: app.main.search_panel.hit_index == 0, "the jump")
         await ready(pilot)
         assert app.main.search_panel.result.query == "Mitsubishi"

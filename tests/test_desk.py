@@ -199,3 +199,12 @@ def test_claims_of_finished_stories_are_current_while_the_rest_run(tmp_path: Pat
         assert [done for done, *_ in seen] == sorted(done for done, *_ in seen)
         assert seen[0][2] and not seen[0][3], "the first story's claims, before the others"
         assert desk.report_complete and len(desk.report.claims) > 4
+
+
+def test_a_stale_search_is_skipped_and_the_count_can_come_later(desk: Desk) -> None:
+    assert desk.search("patriot", cancelled=lambda: True) is None  # a newer keystroke came first
+    first = desk.search('"patriot missiles"', count=False)
+    assert first is not None and first.hits
+    total = first.total if first.counted else desk.count('"patriot missiles"')
+    assert total == desk.search('"patriot missiles"').total >= len(first.hits)
+    assert desk.count('"patriot missiles"', cancelled=lambda: True) in (None, total)

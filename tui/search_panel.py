@@ -1,14 +1,15 @@
 """The search bar: a query input, an inline error line, and the list of hits.
 
-It runs the search itself, as the analyst types: a short debounce, then a worker
-asking the desk, whose answer is shown only if the query is still the one typed.
+It runs the search itself, on every keystroke: a worker asks the desk, and a newer
+keystroke makes the older search stale (skipped if it has not started, its answer
+never shown). The first page is painted before the matches are counted.
 The screen hears `Shown` (highlight the words in the panes) and `Jump` (go to a hit).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
+from dataclasses import replace
 
 from rich.text import Text
 from textual import events, work
@@ -16,7 +17,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -29,8 +29,8 @@ from accord.index.model import SearchHit, SearchResult
 from .layout import printable
 
 Spans = tuple[tuple[int, int], ...]
-SEARCH_DEBOUNCE = 0.08  # seconds of quiet typing before a search runs
 SEARCH_LIMIT = 50
+FIRST_OPTIONS = 12  # hits painted at once; the rest follow on the next frame
 PLACEHOLDER = 'words, "a phrase", outlet:UNN, mis*, hayashi~, date:2023-12, sources:>=3, single:yes, conflict:yes, tag:policy, note:word'
 
 
@@ -64,7 +64,6 @@ class SearchPanel(Vertical):
         self.result: SearchResult | None = None
         self.query_text = ""  # the query the answer on show (or on its way) is for
         self.hit_index = -1
-        self._timer: Timer | None = None
         self._pending_jump: int | None = None  # Enter pressed before its search finished
 
     def compose(self) -> ComposeResult:
@@ -84,9 +83,7 @@ class SearchPanel(Vertical):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(SEARCH_DEBOUNCE, partial(self.run_query, event.value))
+        self.run_query(event.value)
 
     def run_query(self, query: str) -> None:
         """Search now (an empty query clears the answer)."""
@@ -104,15 +101,30 @@ class SearchPanel(Vertical):
     @work(thread=True, exclusive=True, group="search")
     def _search(self, query: str, shown: list[str]) -> None:
         worker = get_current_worker()
+
+        def stale() -> bool:
+            return worker.is_cancelled
+
         try:
-            result = self.desk.search(query, limit=SEARCH_LIMIT, compute_missing=False)
-            spans = self.desk.match_spans(query, shown) if not worker.is_cancelled else {}
-        except QueryError as error:
-            if not worker.is_cancelled:
-                self.app.call_from_thread(self._show_error, query, str(error))
-            return
-        if not worker.is_cancelled:
+            result = self.desk.search(query, limit=SEARCH_LIMIT, compute_missing=False, count=False, cancelled=stale)
+            if result is None or stale():
+                return
+            spans = self.desk.match_spans(query, shown)
+            if stale():
+                return
             self.app.call_from_thread(self._show, result, spans)
+            if not result.counted:
+                total = self.desk.count(query, cancelled=stale)
+                if total is not None and not stale():
+                    self.app.call_from_thread(self._counted, query, total)
+        except QueryError as error:
+            if not stale():
+                self.app.call_from_thread(self._show_error, query, str(error))
+
+    def _counted(self, query: str, total: int) -> None:
+        if self.result is not None and self.result.query == query == self.query_text and self.is_attached:
+            self.result = replace(self.result, total=total, counted=True)
+            self._say_found(self.result)
 
     def _show(self, result: SearchResult | None, spans: dict[str, Spans]) -> None:
         if result is not None and result.query != self.query_text:
@@ -154,11 +166,10 @@ class SearchPanel(Vertical):
         if not query.strip():
             return
         if self.result is None or self.result.query != query:
-            # Enter came before the debounced search: run it now and jump when it lands.
+            # Enter came before this query's answer: jump when it lands.
             self._pending_jump = index
-            if self._timer is not None:
-                self._timer.stop()
-            self.run_query(query)
+            if self.query_text != query:
+                self.run_query(query)
             return
         self.jump(index)
 
@@ -180,8 +191,6 @@ class SearchPanel(Vertical):
 
     def reset(self) -> None:
         """Close the bar and drop the query and its answer."""
-        if self._timer is not None:
-            self._timer.stop()
         self.display = False
         self.input.value = ""
         self.query_text = ""
@@ -226,18 +235,30 @@ class SearchPanel(Vertical):
         status.update(Text(printable(message)))
 
     def show_result(self, result: SearchResult) -> None:
+        """The hits, the first screenful now and the rest on the next frame."""
         self.result = result
         results = self.results
         results.clear_options()
-        results.add_options(Option(self._render_hit(hit)) for hit in result.hits)
+        results.add_options(Option(self._render_hit(hit)) for hit in result.hits[:FIRST_OPTIONS])
+        if len(result.hits) > FIRST_OPTIONS:
+            self.call_after_refresh(self._add_rest, result)
         if result.hits:
             results.highlighted = 0
-        shown = len(result.hits)
-        unit = "sentences" if has_filters(result.query) else "articles"  # claim filters pick sentences
+        self._say_found(result)
+
+    def _add_rest(self, result: SearchResult) -> None:
+        if self.result is result and self.is_attached:
+            self.results.add_options(Option(self._render_hit(hit)) for hit in result.hits[FIRST_OPTIONS:])
+
+    def _say_found(self, result: SearchResult) -> None:
+        unit = "sentence" if has_filters(result.query) else "article"  # claim filters pick sentences
+        total = f"{result.total}{'' if result.counted else '+'}"
         if not result.total:
-            self.set_status(f"no {unit} match {result.query}")
+            self.set_status(f"no {unit}s match {result.query}")
+        elif result.total == 1 and result.counted:
+            self.set_status(f"1 {unit} matches. Enter jumps, ↓ picks, Esc closes")
         else:
-            self.set_status(f"{result.total} {unit} match; best {shown}. Enter jumps, ↓ picks, Esc closes")
+            self.set_status(f"{total} {unit}s match; best {len(result.hits)}. Enter jumps, ↓ picks, Esc closes")
 
     def show_error(self, message: str) -> None:
         self.result = None
