@@ -4,7 +4,6 @@ and each skipped file as a warning line. Shared by every command that indexes.""
 from __future__ import annotations
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
 from accord.index.desk import Desk
@@ -15,6 +14,8 @@ PROGRESS_FROM_FILES = 50  # smaller imports finish before a bar would be readabl
 
 def sync(desk: Desk, paths: list[str], err: Console, show_progress: bool = False) -> SyncReport:
     """`Desk.sync` with a progress bar on a terminal and the skipped files as warnings."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     with Progress(
         TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
         console=err, transient=True, disable=not (show_progress and err.is_terminal),

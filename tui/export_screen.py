@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Markdown, Static
+from textual.widgets import Input, Static
 
 from accord.index.briefing import Briefing, with_plain_citations
 from accord.index.desk import Desk
@@ -33,6 +33,8 @@ class ExportScreen(ModalScreen[None]):
             yield Static(Text(
                 f"Briefing preview: {self.briefing.findings} findings, {self.briefing.orphans} unanchored · "
                 "s saves (.md, or .html for a web page) · Esc closes"), id="export-heading")
+            from textual.widgets import Markdown  # markdown-it: loaded when a preview is opened, not at start
+
             with VerticalScroll(id="export-body"):
                 yield Markdown(with_plain_citations(self.briefing.markdown), id="export-markdown", open_links=False)
 
