@@ -239,7 +239,7 @@ class Desk:
         with self._lock:
             return claim_query.search(self.library, support, query, limit=limit, notes=notes)
 
-    def count(self, query: str, cancelled: Callable[[], bool] | None = None) -> int | None:
+    def count_matches(self, query: str, cancelled: Callable[[], bool] | None = None) -> int | None:
         """How many articles match a query whose search was not counted; None if cancelled."""
         with self._lock:
             return self.library.count(query, cancelled=cancelled)

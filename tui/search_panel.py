@@ -114,7 +114,7 @@ class SearchPanel(Vertical):
                 return
             self.app.call_from_thread(self._show, result, spans)
             if not result.counted:
-                total = self.desk.count(query, cancelled=stale)
+                total = self.desk.count_matches(query, cancelled=stale)
                 if total is not None and not stale():
                     self.app.call_from_thread(self._counted, query, total)
         except QueryError as error:
