@@ -208,3 +208,18 @@ def test_a_stale_search_is_skipped_and_the_count_can_come_later(desk: Desk) -> N
     total = first.total if first.counted else desk.count_matches('"patriot missiles"')
     assert total == desk.search('"patriot missiles"').total >= len(first.hits)
     assert desk.count_matches('"patriot missiles"', cancelled=lambda: True) in (None, total)
+
+
+def test_a_sentence_stating_two_facts_is_corroborated_by_both_claims_in_the_briefing(desk: Desk) -> None:
+    ids = desk.all_ids()
+    desk.claims(ids)
+    support = desk.support
+    two = [(a, i) for a in ids for i, entry in support.of_article(a).items() if len(entry.claims) >= 2]
+    assert two, "the seeds have a sentence stating two shared facts"
+    article_id, index = two[0]
+    article = desk.find(article_id)
+    sentence = article.sentences[index]
+    desk.annotate(desk.anchor_quote(article, article.text[sentence.start : sentence.end]), ("facts",))
+    desk.place_annotations(ids)
+    briefing = desk.briefing(ids)
+    assert briefing.markdown.count("Also reported by") == len(support.get(article_id, index).claims)
