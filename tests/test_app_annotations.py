@@ -117,8 +117,17 @@ async def test_a_range_selected_with_v_and_j_is_annotated_with_a_note(app: Accor
         sentences = view.article.sentences
         assert (annotation.anchor.start, annotation.anchor.end) == (sentences[0].start, sentences[2].end)
         assert annotation.note == "Watch\n# not a heading"
-        assert view.range_anchor is None  # the selection is consumed
         assert any(view.render_line(y).text[1:2] == NOTE_GLYPH for y in range(3))
+        # The selection stays, so tagging it next tags the same passage: one annotation.
+        assert view.selected_sentences() == (0, 2)
+        await pilot.press("t")
+        await dialog(pilot, app, TagScreen, "the tag editor")
+        await type_text(pilot, "policy")
+        await pilot.press("enter")
+        await until(pilot, lambda: [a.tags for a in stored(app)] == [("policy",)], "the tag on the same annotation")
+        assert [a.note for a in stored(app)] == ["Watch\n# not a heading"]
+        await pilot.press("escape")  # Esc clears the selection
+        assert view.range_anchor is None
 
 
 async def test_shift_arrows_extend_and_escape_cancels_the_note(app: AccordApp) -> None:

@@ -34,8 +34,9 @@ async def open_dialog(pilot, app) -> OpenScreen:
 
 def test_paths_split_like_a_shell() -> None:
     assert split_paths('"/tmp/my news" /tmp/other /tmp/a\\ b') == ["/tmp/my news", "/tmp/other", "/tmp/a b"]
+    assert split_paths('/tmp/a "/tmp/still typing') == ["/tmp/a", "/tmp/still typing"]  # closed for you
     with pytest.raises(ValueError):
-        split_paths('"/tmp/unclosed')
+        split_paths("/tmp/ends\\")
 
 
 async def test_several_paths_one_with_spaces_open_together(app, tmp_path: Path) -> None:
@@ -94,3 +95,33 @@ async def test_the_tree_adds_what_is_chosen_to_the_field(tmp_path: Path) -> None
         field = screen.query_one(Input)
         await until(pilot, lambda: field.value != "", "the chosen path in the field")
         assert split_paths(field.value) == [str(tmp_path / "corpus" / "floods.txt")]
+
+
+@pytest.mark.parametrize("typed, shown", [
+    ('"{d}/my', '"{d}/my folder/'),  # inside a quote, it goes on inside it
+    ("{d}/my", "{d}/my\\ folder/"),  # a bare path gets its space escaped
+    ('"{d}/my folder/quake ', '"{d}/my folder/quake one.txt'),
+])
+async def test_completion_only_adds_to_what_was_typed_and_opens(tmp_path: Path, typed: str, shown: str) -> None:
+    from accord.tui.open_screen import PathSuggester
+
+    write(tmp_path / "my folder" / "quake one.txt", "Quake\n\nThe ground shook.\n")
+    suggestion = await PathSuggester().get_suggestion(typed.format(d=tmp_path))
+    assert suggestion == shown.format(d=tmp_path)
+    assert split_paths(suggestion)[0].startswith(str(tmp_path / "my folder"))
+
+
+async def test_tab_shows_the_typed_folder_in_the_tree_without_hidden_files(app, tmp_path: Path) -> None:
+    write(tmp_path / "corpus" / "floods.txt", "Floods\n\nThe river rose.\n")
+    write(tmp_path / "corpus" / ".hidden.txt", "Hidden\n\nNot an article.\n")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        screen = await open_dialog(pilot, app)
+        field = screen.query_one(Input)
+        field.value = f"{tmp_path}/corpus/flo"
+        await pilot.press("tab")
+        tree = screen.query_one(DirectoryTree)
+        await until(pilot, lambda: tree.has_focus and Path(tree.path) == tmp_path / "corpus", "the typed folder")
+        await until(pilot, lambda: tree.last_line >= 1, "its entries")
+        shown = {node.data.path.name for node in tree.root.children}
+        assert shown == {"floods.txt"}

@@ -172,7 +172,8 @@ class AnnotationFlow:
         self.screen.app.push_screen(NoteScreen(target.anchor.quote, existing), written)
 
     def _save_on(self, target: Target, *, tags: tuple[str, ...] | None = None, note: str | None = None) -> None:
-        target.pane.view.clear_selection()
+        # The selection stays: tagging a range and then writing its note is one passage, one
+        # annotation (Esc clears the selection).
         if target.existing is None:
             self._change(partial(self.desk.annotate, target.anchor, tags or (), note or ""), "Annotation saved")
         else:

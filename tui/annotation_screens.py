@@ -61,7 +61,8 @@ class TagScreen(ModalScreen[tuple[str, ...] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="tag-dialog", classes="annotation-dialog"):
             yield Static(Text(f"Tags for “{shorten(self.quote, 120)}”"), classes="dialog-heading")
-            yield Input(", ".join(self.current), placeholder="policy, deterrence", id="tag-input",
+            yield Input(", ".join(self.current) + (", " if self.current else ""), placeholder="policy, deterrence",
+                        id="tag-input", select_on_focus=False,
                         suggester=TagSuggester(self.known))
             recent = "  ".join(f"{n} {tag}" for n, tag in enumerate(self.known[:RECENT_TAG_KEYS], 1))
             yield Static(Text(f"recent: {recent}" if recent else "no tags yet", no_wrap=True, overflow="ellipsis"),

@@ -49,6 +49,10 @@ _JUMP_NAMES = {"shared": "shared", "single": "single-source", "conflict": "confl
 _DONE = {"confirm": "Confirmed", "reject": "Taken out of its claim", "link": "Linked"}
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 class ClaimFlow:
     def __init__(self, screen: Screen, desk: Desk, outlets: Callable[[], list[str]]) -> None:
         self.screen = screen
@@ -124,8 +128,8 @@ class ClaimFlow:
         if report is None:
             return
         stale = f", {len(report.stale_decisions)} stale decisions" if report.stale_decisions else ""
-        self._status(f"{len(report.claims)} claims, {len(report.single_source)} single-source, "
-                     f"{len(report.discrepancies)} conflicts (threshold {self.desk.threshold:.2f}{stale})")
+        self._status(f"{_count(len(report.claims), 'claim')}, {len(report.single_source)} single-source, "
+                     f"{_count(len(report.discrepancies), 'conflict')} (threshold {self.desk.threshold:.2f}{stale})")
 
     def reset(self) -> None:
         """Other articles were opened: the old report no longer applies."""

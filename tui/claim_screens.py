@@ -158,11 +158,17 @@ class OthersScreen(ModalScreen[Member | None]):
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
         claims = self.support.claims if self.support else []
-        others = [m for claim in claims for m in claim.members if (m.article, m.sentence) != (self.member.article, self.member.sentence)]
-        self.others = list(dict.fromkeys(others))  # a wording in both claims is listed once
+        here = (self.member.article, self.member.sentence)
+        of: dict[Member, list[str]] = {}  # each other wording, and the claims it shares with this sentence
+        for claim in claims:
+            for m in claim.members:
+                if (m.article, m.sentence) != here:
+                    of.setdefault(m, []).append(claim.id)
+        self.others = list(of)
         discrepancies = self.support.discrepancies if self.support else []
         for other in self.others:
-            options.add_option(Option(members_text([other], discrepancies, "bold", "reverse")))
+            label = Text(f"{', '.join(of[other])} · ", style="dim") if len(claims) > 1 else Text()
+            options.add_option(Option(label + members_text([other], discrepancies, "bold", "reverse")))
         if not self.others:
             options.add_option(Option(Text("No other outlet's wording to show."), disabled=True))
         else:

@@ -62,6 +62,8 @@ class ClaimsPanel(Vertical, can_focus=False):
     }
     BINDINGS = [
         Binding("escape", "close", "Close claims", id="close_claims"),
+        Binding("j", "move(1)", "Next claim", id="claims_next", show=False),
+        Binding("k", "move(-1)", "Previous claim", id="claims_previous", show=False),
     ]
 
     class Chosen(Message):
@@ -169,6 +171,10 @@ class ClaimsPanel(Vertical, can_focus=False):
 
     def _detail(self, renderable: RenderableType) -> None:
         self.query_one("#claim-detail-text", Static).update(renderable)
+
+    def action_move(self, step: int) -> None:
+        """j/k as in the panes and the article list."""
+        (self.options.action_cursor_down if step > 0 else self.options.action_cursor_up)()
 
     def action_close(self) -> None:
         self.post_message(self.Closed())

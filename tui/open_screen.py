@@ -1,7 +1,7 @@
 """Opening other files or folders: a path field with completion over a directory tree.
 
 Several paths go in one field, separated by spaces; a path holding spaces is quoted
-("~/my news") or its spaces escaped, as in a shell. Enter on a tree entry adds it to
+("~/my news") or its spaces escaped (~/my\\ news), as in a shell. Enter on a tree entry adds it to
 the field; Enter in the field opens everything in it, or says which path is missing.
 """
 
@@ -26,40 +26,78 @@ COMPLETIONS_LISTED = 2000  # entries of one folder looked at when completing
 
 
 def split_paths(text: str) -> list[str]:
-    """The field's paths, shell-style; ValueError for an unclosed quote."""
-    return [str(Path(p).expanduser()) for p in shlex.split(text)]
+    """The field's paths, shell-style (a quote still open at the end is closed);
+    ValueError for a quote that cannot be closed."""
+    try:
+        words = shlex.split(text)
+    except ValueError:
+        quote = _open_quote(text)
+        if quote is None:
+            raise
+        words = shlex.split(text + quote)
+    return [str(Path(p).expanduser()) for p in words]
 
 
 def quote_path(path: str) -> str:
-    return shlex.quote(path) if any(c.isspace() or c in "'\"\\" for c in path) else path
+    """A path as it goes in the field: in double quotes when it holds spaces or quotes."""
+    if not any(c.isspace() or c in "'\"\\" for c in path):
+        return path
+    return '"' + path.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _open_quote(text: str) -> str | None:
+    """The quote character left open at the end of `text`, if any."""
+    quote, escaped = None, False
+    for char in text:
+        if escaped:
+            escaped = False
+        elif char == "\\" and quote != "'":
+            escaped = True
+        elif quote is None and char in "'\"":
+            quote = char
+        elif char == quote:
+            quote = None
+    return quote
+
+
+def _last_word(text: str) -> tuple[str, str | None]:
+    """The last path being typed, unescaped, and the quote it is inside (None: bare)."""
+    quote = _open_quote(text)
+    if quote is not None:
+        raw = text[text.rindex(quote) + 1 :]
+        return (raw.replace('\\"', '"').replace("\\\\", "\\") if quote == '"' else raw), quote
+    try:
+        words = shlex.split(text)
+    except ValueError:
+        return "", None
+    return (words[-1] if words and not text[-1:].isspace() else ""), None
+
+
+def _escape(tail: str, quote: str | None) -> str:
+    """The completed part of a path, written to fit where the typist is (inside the quote, or bare)."""
+    if quote == "'":
+        return tail
+    if quote == '"':
+        return tail.replace("\\", "\\\\").replace('"', '\\"')
+    return "".join("\\" + c if c.isspace() or c in "'\"\\" else c for c in tail)
 
 
 class PathSuggester(Suggester):
-    """Completes the last path in the field from what is on disk (folders get a `/`)."""
+    """Completes the last path in the field from what is on disk (folders get a `/`).
+    The suggestion only adds to what was typed: inside a quote it goes on inside it, a bare
+    path gets its spaces escaped."""
 
     def __init__(self) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
 
     async def get_suggestion(self, value: str) -> str | None:
-        try:
-            words = shlex.split(value)
-        except ValueError:
-            return None  # inside an open quote
-        if not words or value.endswith(" "):
+        typed, quote = _last_word(value)
+        if not typed:
             return None
-        last = words[-1]
-        completion = await asyncio.to_thread(_complete, last)  # off the UI thread: a folder may be slow
-        if completion is None:
+        completion = await asyncio.to_thread(_complete, typed)  # off the UI thread: a folder may be slow
+        if completion is None or not completion.startswith(typed):
             return None
-        return value[: len(value) - len(_typed_form(value, last))] + quote_path(completion)
-
-
-def _typed_form(value: str, last: str) -> str:
-    """How the last path was typed (quoted or escaped), to be replaced by its completion."""
-    for candidate in (quote_path(last), last, f'"{last}"', last.replace(" ", "\\ ")):
-        if value.endswith(candidate):
-            return candidate
-    return last
+        return value + _escape(completion[len(typed) :], quote)
 
 
 def _complete(typed: str) -> str | None:
@@ -80,7 +118,14 @@ def _complete(typed: str) -> str | None:
     common = os.path.commonprefix(sorted(names))
     if len(common) <= len(stem):
         return None
-    return typed[: len(typed) - len(stem)] + common
+    return typed + common[len(stem) :]
+
+
+class VisibleTree(DirectoryTree):
+    """A directory tree without hidden files, as Accord reads folders."""
+
+    def filter_paths(self, paths):
+        return [path for path in paths if not path.name.startswith(".")]
 
 
 class OpenScreen(ModalScreen[list[str] | None]):
@@ -100,7 +145,7 @@ class OpenScreen(ModalScreen[list[str] | None]):
                          id="open-help")
             yield Input(placeholder="~/news/patriot \"~/news/my folder\"", id="open-input", suggester=PathSuggester())
             yield Static(id="open-error")
-            yield DirectoryTree(self.start, id="open-tree")
+            yield VisibleTree(self.start, id="open-tree")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -110,8 +155,21 @@ class OpenScreen(ModalScreen[list[str] | None]):
         return self.query_one(Input)
 
     def action_switch(self) -> None:
-        tree = self.query_one(DirectoryTree)
-        (self.field if tree.has_focus else tree).focus()
+        """To the tree (showing the folder of the path being typed) and back."""
+        tree = self.query_one(VisibleTree)
+        if tree.has_focus:
+            self.field.focus()
+            return
+        typed, _ = _last_word(self.field.value)
+        folder = Path(typed).expanduser() if typed else None
+        while folder is not None and not folder.is_dir() and folder != folder.parent:
+            folder = folder.parent
+        if folder is not None and folder.is_dir() and folder != Path(tree.path):
+            tree.path = folder
+        tree.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.query_one("#open-error", Static).update("")  # an old complaint no longer applies
 
     def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
         event.stop()

@@ -156,7 +156,9 @@ class PaneDeck(Horizontal):
         if panes:
             pane = panes[max(0, min(slot, len(panes) - 1))]
             self._last_slot = pane.slot
-            pane.view.focus()
+            # Now, not on the next refresh (as focus() would): a key typed right after `l`
+            # is acted on with the focus as it is when the key reaches the bindings.
+            self.screen.set_focus(pane.view)
 
     def focused_pane(self) -> ArticlePane | None:
         panes = self.panes
