@@ -465,3 +465,17 @@ async def test_a_query_typed_in_one_burst_after_slash_lands_in_the_search_bar(ap
         await until(pilot, lambda: app.main.search_panel.input.value == "Michishita", "the whole query in the bar")
         assert not app.main.query_one("#claims").display  # `c` did not open the claims panel
         await until(pilot, lambda: app.main.status.search.startswith("search 'Michishita': 1/"), "Enter's jump")
+
+
+async def test_a_key_typed_right_after_switching_pane_acts_on_the_new_pane(app: AccordApp) -> None:
+    from textual import events
+
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        left, right = app.main.deck.panes[0].view, app.main.deck.panes[1].view
+        left.focus()
+        await pilot.pause()
+        for key in ("l", "G"):  # queued together, as a fast typist's keys arrive
+            app.post_message(events.Key(key, key))
+        await until(pilot, lambda: right.cursor == len(right.article.sentences) - 1, "the right pane at its end")
+        assert left.cursor == 0 and right.has_focus
