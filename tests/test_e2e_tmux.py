@@ -195,7 +195,7 @@ def test_the_reader_where_analysts_work(terminal, size, panes) -> None:
     assert pane_count(screen) == panes
     # The article list keeps the keyboard: G goes to its end, Enter shows that article.
     term.keys("b")
-    term.wait_for(lambda s: "5 articles" in s and "UNN · undated" in s, "the article list")
+    term.wait_for(lambda s: "5 articles" in s and "undated · UNN" in s, "the article list")
     term.keys("G")
     time.sleep(0.3)
     term.keys("Enter")

@@ -139,7 +139,7 @@ class ArticleList(ScrollView, can_focus=True):
         shown = summary.id in self.shown
         date = summary.date.isoformat() if summary.date else "undated"
         title = Text(("▌" if shown else " ") + printable(summary.title), style="bold" if shown else "")
-        detail = Text("  " + printable(f"{summary.source} · {date}"))
+        detail = Text("  " + printable(f"{date} · {summary.source}"))  # the date first: a narrow list keeps it
         return title, detail
 
     def render_line(self, y: int) -> Strip:

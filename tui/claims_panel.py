@@ -106,7 +106,7 @@ class ClaimsPanel(Vertical, can_focus=False):
             return
         self.items = [*report.claims, *report.discrepancies]
         options.add_options(Option(self._label(item)) for item in self.items)
-        self.border_title = f"Claims {len(report.claims)} · discrepancies {len(report.discrepancies)}"
+        self.border_title = f"{len(report.claims)} claims · {len(report.discrepancies)} ≠"  # fits a narrow panel
         if self.items:
             options.highlighted = min(keep, len(self.items) - 1)
         else:

@@ -41,6 +41,7 @@ from .sync_messages import ArticlesCommitted, SyncFinished, SyncMessage, SyncPro
 # its minimum floats over the panes instead.
 SIDE_PANELS = {"article-list": (38, 26), "claims": (56, 30)}
 TWO_PANES_FROM = 120
+LEGEND_KEYS_FROM = 120
 FIRST_SUMMARIES = 50  # article summaries sent before the first paint
 FIRST_PAINT_GRACE = 1.0  # seconds a sync waits for the first article to be painted
 PROGRESS_INTERVAL = 0.1  # seconds between progress updates from the sync worker
@@ -104,6 +105,8 @@ class MainScreen(Screen):
 
     def on_resize(self) -> None:
         self.fit_side_panels()
+        # The legend's key hints only where they fit beside the four marks.
+        self.query_one(".legend-keys").display = self.size.width >= LEGEND_KEYS_FROM
 
     def fit_side_panels(self) -> None:
         """Size the open side panels so the panes keep their minimum width."""

@@ -257,6 +257,8 @@ class SearchPanel(Vertical):
             self.set_status(f"no {unit}s match {result.query}")
         elif result.total == 1 and result.counted:
             self.set_status(f"1 {unit} matches. Enter jumps, ↓ picks, Esc closes")
+        elif result.counted and result.total == len(result.hits):
+            self.set_status(f"{total} {unit}s match. Enter jumps, ↓ picks, Esc closes")
         else:
             self.set_status(f"{total} {unit}s match; best {len(result.hits)}. Enter jumps, ↓ picks, Esc closes")
 
