@@ -39,7 +39,8 @@ def members_text(members: list[Member], discrepancies: list[Discrepancy], source
         flat = " ".join(member.text.split())
         for start, end in conflict_spans(flat, 0, discrepancies):
             sentence.stylize(conflict_style, start, end)
-        lines.append_text(Text.assemble((printable(member.source), source_style), ": ", sentence, "\n"))
+        # The outlet on its own line: in a narrow panel "outlet: sentence" would wrap after the outlet.
+        lines.append_text(Text.assemble((printable(member.source), source_style), "\n  ", sentence, "\n"))
     return lines
 
 
