@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .regular_file import read_regular
 from .rules import DEFAULT_RULES, Rule, compile_rules
 from .workspace import config_dir, config_path
 
@@ -31,6 +32,9 @@ EXAMPLE = """\
 """
 
 
+MAX_CONFIG_BYTES = 1024 * 1024  # a config file is a few lines; more is not one
+
+
 @dataclass(slots=True)
 class Config:
     keys: dict[str, str] = field(default_factory=dict)
@@ -47,12 +51,18 @@ def load_config(path: Path | None = None) -> Config:
     if not path.exists():
         return config
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        config.problems.append(f"cannot read {path}: {error}")
+        data = tomllib.loads(read_regular(path, MAX_CONFIG_BYTES).data.decode("utf-8"))
+    except OSError as error:
+        config.problems.append(f"cannot read {path}: {error.strerror or error}; using the defaults")
+        return config
+    except UnicodeDecodeError as error:
+        config.problems.append(f"cannot read {path}: not UTF-8 (byte {error.start}); using the defaults")
         return config
     except tomllib.TOMLDecodeError as error:
-        config.problems.append(f"{path} is not valid TOML ({error}); using the defaults")
+        config.problems.append(f"{path} is not valid TOML ({' '.join(str(error).split())}); using the defaults")
+        return config
+    except RecursionError:
+        config.problems.append(f"{path} is not readable TOML (nested too deeply); using the defaults")
         return config
     keys = data.get("keys", {})
     if isinstance(keys, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in keys.items()):

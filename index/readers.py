@@ -297,11 +297,25 @@ def _records(records, positions) -> Iterator[Document | ReadError]:
             yield error
 
 
-def _read_json(text: str) -> Iterator[Document | ReadError]:
+def _parse_json(text: str) -> object:
+    """json.loads, with hostile input as a ReadError: nesting deeper than Python's
+    recursion limit, and integers longer than its digit limit (4,300)."""
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as error:
         raise ReadError(f"not valid JSON (line {error.lineno}: {error.msg})") from None
+    except (RecursionError, ValueError) as error:
+        raise ReadError(_unreadable_json(error)) from None
+
+
+def _unreadable_json(error: Exception) -> str:
+    if isinstance(error, RecursionError):
+        return "not readable JSON (nested too deeply)"
+    return f"not readable JSON ({str(error).split(';')[0]})"  # "Exceeds the limit (4300 digits) ..."
+
+
+def _read_json(text: str) -> Iterator[Document | ReadError]:
+    data = _parse_json(text)
     if isinstance(data, dict) and isinstance(data.get("articles"), list):
         data = data["articles"]
     records = data if isinstance(data, list) else [data]
@@ -316,5 +330,8 @@ def _read_jsonl(text: str) -> Iterator[Document | ReadError]:
             record = json.loads(line)
         except json.JSONDecodeError as error:
             yield ReadError(f"line {position} is not valid JSON ({error.msg})")
+            continue
+        except (RecursionError, ValueError) as error:
+            yield ReadError(f"line {position} is {_unreadable_json(error)}")
             continue
         yield from _records([record], [position])

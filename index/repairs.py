@@ -59,12 +59,17 @@ _AFFIXES = {
     "ing", "ed", "er", "ers", "est", "ful", "able", "ible", "ment", "ments", "tion",
 }
 _COMMON_RANK = 30_000  # both halves of a split must be reasonably common words
+# Two glued common words are rarely over 30 letters; a longer run of letters is
+# never split (trying every cut of it is quadratic: 200 KB took 9 s).
+_LONGEST_GLUED = 40
 _ALPHA_RUN = re.compile(r"(?<![\w'’-])[A-Za-z]{7,}(?![\w'’-])")
 
 
 @lru_cache(maxsize=100_000)  # the same rare words and names recur across a corpus
 def split_glued(word: str) -> str | None:
     """`USAafter` -> `USA after`; `missilesspecific` -> `missiles specific`; else None."""
+    if len(word) > _LONGEST_GLUED:
+        return None
     vocab = english_words()
     lower = word.lower()
     if lower in vocab:
