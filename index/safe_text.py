@@ -41,3 +41,9 @@ def json_text(value: object, indent: int | None = 2) -> str:
     escaped here too (`\\u009b`, `\\u202e`). Only inside strings can they occur."""
     text = json.dumps(value, ensure_ascii=False, indent=indent)
     return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def printable_same_length(text: str) -> str:
+    """`text` with each unsafe character replaced by U+FFFD one-for-one, so offsets into
+    it (highlights) stay valid."""
+    return _UNSAFE.sub("\ufffd", str(text))

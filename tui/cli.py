@@ -8,7 +8,6 @@ Every failure the user can cause ends as one line on stderr and a non-zero exit.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 
@@ -25,6 +24,7 @@ from accord.index.config import Config, load_config
 from accord.index.errors import AccordError
 from accord.index.ingest import bundled_seeds
 from accord.index.library import Library, SyncReport
+from accord.index.safe_text import json_text, printable, printable_line, printable_same_length
 from accord.index.store import Store
 from accord.index.support import SupportMap
 from accord.index.workspace import Workspace, config_path
@@ -136,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(args, err)
     except AccordError as error:
-        err.print(Text(f"accord: error: {error}"))
+        err.print(Text(f"accord: error: {printable_line(error)}"))
         return error.exit_code
     except KeyboardInterrupt:
         err.print(Text("accord: interrupted"))
@@ -166,8 +166,9 @@ def _run(args: argparse.Namespace, err: Console) -> int:
 
         return run_reader(workspace, args.paths or [str(bundled_seeds())], config)  # the reader shows problems itself
     for problem in config.problems:
-        err.print(Text(f"accord: warning: {problem}"))
-    with Library(workspace, config.rules) as library:
+        err.print(Text(f"accord: warning: {printable_line(problem)}"))
+    notice = lambda message: err.print(Text(f"accord: warning: {printable_line(message)}"))  # noqa: E731
+    with Library(workspace, config.rules, on_notice=notice) as library:
         if args.command == "claims":
             return _claims(library, args, config, workspace)
         if args.command in ("note", "export"):
@@ -179,7 +180,7 @@ def _run(args: argparse.Namespace, err: Console) -> int:
         if args.command == "index":
             report = _sync(library, args.paths or [str(bundled_seeds())], err, show_progress=not args.quiet)
             if not args.quiet:
-                print(f"{report.summary()} ({len(report.files)} files) in {workspace.root}")
+                print(printable(f"{report.summary()} ({len(report.files)} files) in {workspace.root}"))
             return 0
         return _search(library, args, err, config, workspace)
 
@@ -201,7 +202,7 @@ def _sync(library: Library, paths: list[str], err: Console, show_progress: bool)
 
         report = library.sync(paths, progress)
     for warning in report.warnings:
-        err.print(Text(f"accord: warning: {warning}"))
+        err.print(Text(f"accord: warning: {printable_line(warning)}"))
     return report
 
 
@@ -220,23 +221,24 @@ def _search(library: Library, args: argparse.Namespace, err: Console, config: Co
     else:
         result = library.search(args.query, limit=args.limit, files=files)
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        print(json_text(result.to_json()))
         return 0
     out = Console(highlight=False, soft_wrap=False)
     if not result.hits:
-        out.print(Text(f"no hits for {args.query}"))
+        out.print(Text(f"no hits for {printable_line(args.query)}"))
         return 0
     unit = "sentences" if claim_query.has_filters(args.query) else "articles"  # filters pick sentences
-    out.print(Text(f"{result.total} {unit} match {args.query}; best {len(result.hits)}:", style="bold"))
+    out.print(Text(f"{result.total} {unit} match {printable_line(args.query)}; best {len(result.hits)}:", style="bold"))
     for number, hit in enumerate(result.hits, 1):
         date = hit.date.isoformat() if hit.date else "undated"
-        header = Text.assemble((f"{number}. ", "bold"), (hit.source, "cyan"), f" · {hit.title} · {date}")
-        snippet = Text(" ".join(hit.snippet.split("\n")))
+        header = Text.assemble((f"{number}. ", "bold"), (printable_line(hit.source), "cyan"),
+                               f" · {printable_line(hit.title)} · {date}")
+        snippet = Text(printable_same_length(" ".join(hit.snippet.split("\n"))))
         for start, end in hit.highlights:
             snippet.stylize("bold reverse", start, end)
         out.print(header)
         out.print(Text("   ") + snippet)
-        out.print(Text(f"   {hit.path} @ {hit.start}-{hit.end}", style="dim"))
+        out.print(Text(f"   {printable_line(hit.path)} @ {hit.start}-{hit.end}", style="dim"))
     return 0
 
 
@@ -270,22 +272,22 @@ def _claims(library: Library, args: argparse.Namespace, config: Config, workspac
     report = _claim_report(library, library.article_ids(files), config, workspace, args.threshold, args.min_sources)
     min_sources = args.min_sources or config.min_sources
     if args.json:
-        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        print(json_text(report.to_json()))
         return 0
     out = Console(highlight=False, soft_wrap=False)
     out.print(Text(f"{len(report.claims)} claims shared by {min_sources}+ of {report.sources} sources", style="bold"))
     for claim in report.claims:
         out.print(Text.assemble((f"{claim.id} ", "bold"), f"{claim.support} sources, {claim.independent} independent"))
         for member in claim.members:
-            out.print(Text.assemble("   ", (member.source, "cyan"), ": ", " ".join(member.text.split())))
+            out.print(Text.assemble("   ", (printable_line(member.source), "cyan"), ": ", printable_line(member.text)))
     out.print(Text(f"\n{len(report.single_source)} single-source sentences", style="bold"))
     for member in report.single_source:
-        out.print(Text.assemble("   ", (member.source, "cyan"), ": ", " ".join(member.text.split())))
+        out.print(Text.assemble("   ", (printable_line(member.source), "cyan"), ": ", printable_line(member.text)))
     out.print(Text(f"\n{len(report.discrepancies)} discrepancies", style="bold"))
     for discrepancy in report.discrepancies:
-        out.print(Text(f"   {discrepancy.kind}: {' vs '.join(discrepancy.variants)}"))
+        out.print(Text(printable_line(f"   {discrepancy.kind}: {' vs '.join(discrepancy.variants)}")))
         for member in discrepancy.members:
-            out.print(Text.assemble("      ", (member.source, "cyan"), ": ", " ".join(member.text.split())))
+            out.print(Text.assemble("      ", (printable_line(member.source), "cyan"), ": ", printable_line(member.text)))
     return 0
 
 
@@ -303,7 +305,7 @@ def _info(workspace: Workspace) -> int:
             rows.append(("articles", str(library.catalog.count())))
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
-        print(f"{key.ljust(width)}  {value}")
+        print(f"{key.ljust(width)}  {printable(value)}")
     return 0
 
 

@@ -10,7 +10,6 @@ overwrite, 5 when the store itself fails (StoreError).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import sys
@@ -28,6 +27,7 @@ from accord.index.errors import AccordError, AnnotationNotFound, InputNotFound
 from accord.index.ingest import bundled_seeds
 from accord.index.library import Library
 from accord.index.model import Article
+from accord.index.safe_text import json_text, printable, printable_line
 from accord.index.store import Store
 from accord.index.workspace import Workspace
 from accord.tui.cli import _claim_report, _sync  # cli imports this module only when a command runs
@@ -59,18 +59,18 @@ def _note_add(library: Library, args: argparse.Namespace, workspace: Workspace, 
     anchor = Anchor.at(article.id, article.text, *span)
     times = _occurrences(article.text, args.quote)
     if times > 1:
-        err.print(Text(f"accord: warning: the quote occurs {times} times in {article.source}; annotated the first "
-                       "(quote more of the passage to pick another)"))
+        err.print(Text(f"accord: warning: the quote occurs {times} times in {printable_line(article.source)}; "
+                       "annotated the first (quote more of the passage to pick another)"))
     with Store(workspace.annotations_path) as store:
         annotation = store.add_annotation(anchor, tags, args.note)
     if args.json:
         placed = Placed(annotation, anchor.start, anchor.end, "offsets")
-        print(json.dumps(annotation_json(placed, article), ensure_ascii=False, indent=2))
+        print(json_text(annotation_json(placed, article)))
         return 0
     line = f"added annotation {annotation.id} on {article.source}: “{shorten(anchor.quote, 40)}”"
     if tags:
         line += " [" + ", ".join(tags) + "]"
-    _out().print(Text(line))
+    _out().print(Text(printable_line(line)))
     return 0
 
 
@@ -89,23 +89,23 @@ def _note_list(library: Library, args: argparse.Namespace, workspace: Workspace)
     found: dict[int, Placed | Orphan] = {item.annotation.id: item for item in [*placed, *orphans]}
     if args.json:
         rows = [annotation_json(found[a.id], lookup(a.article)) for a in annotations]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(json_text(rows))
         return 0
     out = _out()
     if not annotations:
-        out.print(Text("no annotations" + (f" tagged {', '.join(tags)}" if tags else "")))
+        out.print(Text(printable_line("no annotations" + (f" tagged {', '.join(tags)}" if tags else ""))))
         return 0
     for annotation in annotations:
         where = found[annotation.id]
         article = lookup(annotation.article)
         line = Text.assemble((f"{annotation.id}", "bold"), "  ",
-                             (article.source if article else annotation.article, "cyan"))
+                             (printable_line(article.source if article else annotation.article), "cyan"))
         if annotation.tags:
-            line.append(f"  [{', '.join(annotation.tags)}]", "green")
-        line.append(f"  “{shorten(annotation.anchor.quote, 60)}”")
+            line.append(printable(f"  [{', '.join(annotation.tags)}]"), "green")
+        line.append(printable(f"  “{shorten(annotation.anchor.quote, 60)}”"))
         note = next((row.strip() for row in annotation.note.splitlines() if row.strip()), "")
         if note:
-            line.append(f"  — {shorten(note, 60)}", "dim")
+            line.append(printable(f"  — {shorten(note, 60)}"), "dim")
         if isinstance(where, Orphan):
             line.append("  UNANCHORED", "bold red")
         out.print(line)
@@ -120,7 +120,7 @@ def _note_rm(library: Library, args: argparse.Namespace, workspace: Workspace) -
             raise InputNotFound(f"no annotation {args.id} in {workspace.root}; see `accord note list`") from None
     article = library.find(gone.article)
     source = article.source if article else f"article {gone.article}"
-    _out().print(Text(f"deleted annotation {gone.id} on {source}: “{shorten(gone.anchor.quote, 40)}”"))
+    _out().print(Text(printable_line(f"deleted annotation {gone.id} on {source}: “{shorten(gone.anchor.quote, 40)}”")))
     return 0
 
 
@@ -193,20 +193,20 @@ def run_export(library: Library, args: argparse.Namespace, config: Config, works
         in_use = set(store.tags())
     for tag in tags:
         if tag not in in_use:
-            err.print(Text(f"accord: warning: no annotation is tagged {tag}"))
+            err.print(Text(f"accord: warning: no annotation is tagged {printable_line(tag)}"))
     placed, orphans = locate(annotations, articles.get)
     report = None if args.no_claims or not ids else _claim_report(library, ids, config, workspace)
     briefing = build_briefing(placed, orphans, articles, report, title=args.title, tags=tags)
     text = document(briefing, args.format)
     if target is None:
-        _write_stdout(text)
+        _write_stdout(printable(text))  # a note's escape sequence must not drive the terminal
         return 0
     try:
         write_atomically(target, text, overwrite=args.force)
     except FileExistsError:
         raise AccordError(f"{target} exists; use --force to overwrite it") from None
     findings = f"{briefing.findings} finding{'' if briefing.findings == 1 else 's'}"
-    err.print(Text(f"wrote briefing to {args.output} ({findings}, {briefing.orphans} unanchored)"))
+    err.print(Text(printable_line(f"wrote briefing to {args.output} ({findings}, {briefing.orphans} unanchored)")))
     return 0
 
 
