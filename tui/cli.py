@@ -8,6 +8,7 @@ Every failure the user can cause ends as one line on stderr and a non-zero exit.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 
@@ -128,7 +129,7 @@ def _positive(text: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = _attach_dash_values(list(sys.argv[1:] if argv is None else argv))
     if _first_word(argv) not in COMMANDS and not any(a in ("-h", "--help", "--version") for a in argv):
         argv = ["read", *argv]  # `accord PATH...` opens the reader
     args = build_parser().parse_args(argv)
@@ -141,6 +142,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.print(Text("accord: interrupted"))
         return 130
+
+
+TEXT_OPTIONS = ("--note", "--quote", "--title", "--tag")
+_LOOKS_LIKE_OPTION = re.compile(r"--?[A-Za-z]")
+
+
+def _attach_dash_values(argv: list[str]) -> list[str]:
+    """`--note "---"` as `--note=---`: argparse takes a value that starts with a dash
+    for an option and refuses it. One that looks like a real option (`--json`) is left
+    to argparse, which then says the value is missing."""
+    joined: list[str] = []
+    position = 0
+    while position < len(argv):
+        word = argv[position]
+        following = argv[position + 1] if position + 1 < len(argv) else None
+        if word in TEXT_OPTIONS and following is not None and following.startswith("-") and not (
+            _LOOKS_LIKE_OPTION.match(following)
+        ):
+            joined.append(f"{word}={following}")
+            position += 2
+        else:
+            joined.append(word)
+            position += 1
+    return joined
 
 
 def _first_word(argv: list[str]) -> str | None:

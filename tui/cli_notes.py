@@ -181,6 +181,8 @@ def _occurrences(text: str, quote: str, most: int = 99) -> int:
 
 def run_export(library: Library, args: argparse.Namespace, config: Config, workspace: Workspace, err: Console) -> int:
     tags = _tags(args.tag)
+    if args.output is not None and not args.output.strip():
+        raise AccordError("-o needs a file name (or - for standard output)")
     target = None if args.output in (None, "-") else Path(args.output).expanduser()
     if target is not None and not args.force and os.path.lexists(target):
         raise AccordError(f"{args.output} exists; use --force to overwrite it")
