@@ -12,6 +12,7 @@ import json
 import sqlite3
 import errno
 import functools
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -86,11 +87,27 @@ def is_damage(error: sqlite3.DatabaseError) -> bool:
     )
 
 
-def sqlite_failure(error: sqlite3.Error | OSError, what: str) -> AccordError:
+def disk_is_full(error: BaseException, near: Path | None = None) -> bool:
+    """Whether `error` means no space is left. SQLite often says only "disk I/O error"
+    when it cannot grow its -wal or -shm file, so the free space near the file decides."""
+    if getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or getattr(error, "errno", None) == errno.ENOSPC:
+        return True
+    if "disk is full" in str(error):
+        return True
+    if near is not None and (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF == sqlite3.SQLITE_IOERR:
+        folder = near if near.is_dir() else near.parent
+        try:
+            space = os.statvfs(folder)
+        except OSError:
+            return False
+        return space.f_bavail * space.f_frsize < 256 * 1024
+    return False
+
+
+def sqlite_failure(error: sqlite3.Error | OSError, what: str, near: Path | None = None) -> AccordError:
     """A one-line error for a SQLite or file failure that is not damage."""
     text = " ".join(str(getattr(error, "strerror", None) or error).split())
-    code = getattr(error, "sqlite_errorcode", None)
-    if code == sqlite3.SQLITE_FULL or getattr(error, "errno", None) == errno.ENOSPC or "disk is full" in text:
+    if disk_is_full(error, near):
         return DiskFull(f"no space left on the disk for {what} ({text}); nothing was lost: free some space and try again")
     return AccordError(f"cannot use {what}: {text}")
 
@@ -107,12 +124,12 @@ def _guarded(method: Callable[P, R]) -> Callable[P, R]:
             catalog = args[0]
             assert isinstance(catalog, Catalog)
             if isinstance(error, sqlite3.DatabaseError) and not is_damage(error):
-                raise sqlite_failure(error, f"the index catalog {catalog.path}") from None
+                raise sqlite_failure(error, f"the index catalog {catalog.path}", catalog.path) from None
             catalog.mark_damaged()  # a damaged page, or a row whose data no longer decodes
             raise IndexDamaged(f"the index catalog {catalog.path} is damaged ({error}); it is rebuilt from the "
                                "sources on the next command") from None
         except OSError as error:
-            raise sqlite_failure(error, f"the index catalog {args[0].path}") from None  # type: ignore[attr-defined]
+            raise sqlite_failure(error, f"the index catalog {args[0].path}", args[0].path) from None  # type: ignore[attr-defined]
 
     return guarded
 
@@ -150,7 +167,7 @@ class Catalog:
             if db is not None:
                 db.close()
             if not is_damage(error):  # full, locked or unreadable: keep the file for when it works again
-                raise sqlite_failure(error, f"the index catalog {self.path}") from None
+                raise sqlite_failure(error, f"the index catalog {self.path}", self.path) from None
             version, db = -1, None
         if version != CATALOG_VERSION:
             if db is not None:
@@ -162,7 +179,7 @@ class Catalog:
                 db.execute(f"PRAGMA user_version = {CATALOG_VERSION}")
                 db.commit()
             except (sqlite3.DatabaseError, OSError) as error:
-                raise sqlite_failure(error, f"the index catalog {self.path}") from None
+                raise sqlite_failure(error, f"the index catalog {self.path}", self.path) from None
             self._damage_marker.unlink(missing_ok=True)
         return db
 

@@ -131,7 +131,9 @@ class Library:
             known = [p for p in listed if isinstance(p, str)] if isinstance(listed, list) else []
         except (OSError, ValueError):
             known = []
-        fresh = [p for p in (os.path.realpath(path) for path in paths) if p not in known]
+        folders = tuple(p.rstrip(os.sep) + os.sep for p in known if os.path.isdir(p))
+        fresh = [p for p in dict.fromkeys(os.path.realpath(path) for path in paths)
+                 if p not in known and not p.startswith(folders)]  # a file inside a known folder adds nothing
         if not fresh:
             return
         try:

@@ -10,7 +10,6 @@ changes (writers queue on the database lock).
 
 from __future__ import annotations
 
-import errno
 import os
 import sqlite3
 import threading
@@ -23,6 +22,7 @@ from .anchoring import Anchor
 from .annotations import Annotation
 from .decisions import VERDICTS, LinkDecision, SentenceRef, Verdict
 from .errors import AnnotationNotFound, StoreError
+from .catalog import disk_is_full
 from .sqlite_tx import immediate
 
 # Each step brings the schema from version N to N+1; never edit a shipped step.
@@ -78,7 +78,7 @@ class Store:
                 isolation_level=None,
             )
         except (sqlite3.DatabaseError, OSError) as error:
-            raise StoreError(f"cannot open the annotation store {path}: {_reason(error)}") from None
+            raise StoreError(f"cannot open the annotation store {path}: {_reason(error, path)}") from None
         try:
             self._db.execute("PRAGMA journal_mode=WAL")  # a no-op, writing nothing, once the file is in WAL mode
             self._db.execute("PRAGMA synchronous=FULL")
@@ -86,7 +86,7 @@ class Store:
             self._migrate()
         except sqlite3.DatabaseError as error:
             self._db.close()
-            raise StoreError(f"cannot open the annotation store {path}: {_reason(error)}") from None
+            raise StoreError(f"cannot open the annotation store {path}: {_reason(error, path)}") from None
         except StoreError:
             self._db.close()
             raise
@@ -137,7 +137,7 @@ class Store:
             with self._transaction():
                 yield
         except sqlite3.DatabaseError as error:
-            raise StoreError(f"cannot save {what} in {self.path}: {_reason(error)}") from None
+            raise StoreError(f"cannot save {what} in {self.path}: {_reason(error, self.path)}") from None
 
     @contextmanager
     def _reading(self) -> Iterator[None]:
@@ -146,7 +146,7 @@ class Store:
             with self._lock:
                 yield
         except sqlite3.DatabaseError as error:
-            raise StoreError(f"cannot read the annotation store {self.path}: {_reason(error)}") from None
+            raise StoreError(f"cannot read the annotation store {self.path}: {_reason(error, self.path)}") from None
 
     def data_version(self) -> int:
         """Changes when another connection (another Accord process) commits to the store."""
@@ -301,12 +301,10 @@ def _annotation_of(row: tuple, tags: tuple[str, ...]) -> Annotation:
     return Annotation(annotation_id, Anchor(article, start, end, quote, prefix, suffix), tags, note, created, updated)
 
 
-def _reason(error: BaseException) -> str:
+def _reason(error: BaseException, path: Path | None = None) -> str:
     """SQLite's message, with what it means for a full disk."""
     text = " ".join(str(getattr(error, "strerror", None) or error).split())
-    if getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in text or (
-        getattr(error, "errno", None) == errno.ENOSPC
-    ):
+    if disk_is_full(error, path):
         return f"{text} (no space left on the disk; free some and try again, nothing was lost)"
     return text
 
