@@ -120,6 +120,8 @@ def _guarded(method: Callable[P, R]) -> Callable[P, R]:
     def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return method(*args, **kwargs)
+        except UnicodeEncodeError:  # a path with bytes that are not UTF-8 (surrogate escapes) cannot be stored
+            raise AccordError("a file or folder name that is not valid UTF-8 cannot be indexed; rename it") from None
         except (sqlite3.DatabaseError, ValueError, KeyError, TypeError) as error:
             catalog = args[0]
             assert isinstance(catalog, Catalog)

@@ -220,16 +220,19 @@ class Library:
         IndexBusy when another process holds the index for too long.
         """
         paths = [Path(p) for p in paths]
-        files = [str(f) for f in discover(paths)]
+        found = [str(f) for f in discover(paths)]
+        files = [f for f in found if _utf8(f)]  # a name with non-UTF-8 bytes cannot be stored: warned of, skipped
+        unnamed = [IngestWarning(f, "skipped: the file name is not valid UTF-8; rename it") for f in found if not _utf8(f)]
         if not self._rebuilding:
-            self._remember_sources(paths)
-        return self._recovering(lambda: self._sync(paths, files, progress, on_commit))
+            self._remember_sources([p for p in paths if _utf8(str(p))])
+        report = self._recovering(lambda: self._sync(paths, files, progress, on_commit, unnamed))
+        return report
 
     def _sync(
         self, paths: list[Path], files: list[str], progress: Progress | None,
-        on_commit: Callable[[list[str]], None] | None,
+        on_commit: Callable[[list[str]], None] | None, unnamed: list[IngestWarning],
     ) -> SyncReport:
-        report = SyncReport(files=files)
+        report = SyncReport(files=files, skipped=len(unnamed), warnings=list(unnamed))
         gone = self._deleted_files(paths, set(files))
         todo = self._files_to_read(files, report)
         jobs = ((position, (file, known.digest if known else None)) for position, file, known in todo)
@@ -262,7 +265,7 @@ class Library:
     def _deleted_files(self, paths: list[Path], present: set[str]) -> list[str]:
         gone: list[str] = []
         for path in paths:
-            if path.is_dir():
+            if path.is_dir() and _utf8(str(path)):
                 gone.extend(f for f in self.catalog.files_under(str(path.resolve())) if f not in present)
         return gone
 
@@ -435,6 +438,14 @@ class Library:
             date=article.date, path=article.path, start=start, end=end, snippet=snippet,
             highlights=highlights, score=raw.score, kind=kind, sentence=sentence.index if sentence else None,
         )
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def best_sentence(

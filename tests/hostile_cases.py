@@ -36,6 +36,14 @@ def _non_utf8_name(folder: Path) -> list[str]:
     return []
 
 
+def _non_utf8_folder(folder: Path) -> list[str]:
+    inner = os.path.join(os.fsencode(folder), b"dossier-\xe9t\xe9")
+    os.mkdir(inner)
+    with open(os.path.join(inner, b"a.txt"), "wb") as handle:
+        handle.write(b"Headline of a story\n\nA story in a folder whose name is Latin-1.\n")
+    return []
+
+
 def _escape_in_name(folder: Path) -> list[str]:
     return _write(folder / "title\x1b]0;pwned\x07\x9b31m\u202e.txt", b"   \n")  # empty: skipped, by name
 
@@ -84,6 +92,7 @@ def _not_utf8(folder: Path) -> list[str]:
 CASES = [
     Case("file name not UTF-8", _non_utf8_name),
     Case("escapes in a file name", _escape_in_name),
+    Case("folder name not UTF-8", _non_utf8_folder),
     Case("JSON nested 200,000 deep", _deep_json),
     Case("JSONL line nested 100,000 deep", _deep_jsonl, loads_word="lagoon"),
     Case("JSON number of 5,000 digits", _huge_number),
