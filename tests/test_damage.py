@@ -243,3 +243,40 @@ def test_a_full_disk_is_one_line_wipes_nothing_and_work_resumes(small_disk: Path
     result = json.loads(accord("search", "harbour OR lagoon", "--json", *ws).stdout)
     assert sorted(Path(h["path"]).name for h in result["hits"]) == ["a.txt", "b.txt"]
     assert accord("note", "add", str(folder / "a.txt"), "--quote", "resumed on Monday", *ws).returncode == 0
+
+
+# The reader on damaged files ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("damage", ["catalog page", "whoosh segment", "empty store", "not a store"])
+async def test_the_reader_starts_on_a_damaged_workspace(damage: str, sources: Path, tmp_path: Path) -> None:
+    from accord.index.library import Library
+    from accord.index.workspace import Workspace
+    from tui_helpers import make_app, ready
+
+    root = tmp_path / "ws"
+    with Library(Workspace(root)) as library:
+        library.sync([sources])
+    catalog = root / "index" / "catalog.sqlite"
+    if damage == "catalog page":
+        damage_page(catalog, root_page(catalog, "articles"))
+    elif damage == "whoosh segment":
+        for segment in (root / "index" / "whoosh").glob("*.seg"):
+            size = segment.stat().st_size
+            with open(segment, "r+b") as handle:
+                handle.seek(size // 3)
+                handle.write(b"\xff" * max(64, size // 3))
+    elif damage == "empty store":
+        (root / "annotations.sqlite").write_bytes(b"")
+    else:
+        (root / "annotations.sqlite").write_bytes(b"the analyst's only copy, not a database" * 100)
+    store_before = (root / "annotations.sqlite").read_bytes() if "store" in damage else None
+    app = make_app([sources], root)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert len(app.ids) == 12  # the analyst's own articles, not the seeds
+        assert app.panes[0].view.article is not None
+        if "store" in damage:
+            assert any(n.severity == "error" and "annotation store" in n.message for n in app._notifications)
+    if store_before is not None:
+        assert (root / "annotations.sqlite").read_bytes() == store_before
