@@ -14,7 +14,8 @@ import gzip
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from itertools import compress, count
+from bisect import bisect_left
+from itertools import accumulate, compress, count
 from importlib import resources
 
 # ANSI CSI/OSC/other escape sequences, then any remaining C0/C1 controls
@@ -117,9 +118,13 @@ def repair_paragraph(text: str) -> tuple[str, list[RepairEvent]]:
     """
     glued, glue_events = _split_glued_words(text)
     repaired, dropped, drop_events = _drop_repeats(glued)
+    # characters dropped before each drop point, so shifting one event is a bisect, not a sum
+    # over every drop (thousands of repairs in one paragraph made that quadratic)
+    drop_starts = [at for at, _ in dropped]
+    dropped_before = list(accumulate((length for _, length in dropped), initial=0))
 
     def shifted(offset: int) -> int:
-        return offset - sum(length for at, length in dropped if at < offset)
+        return offset - dropped_before[bisect_left(drop_starts, offset)]
 
     events = [(shifted(offset), kind, old, new) for offset, kind, old, new in glue_events]
     return repaired, sorted(events + drop_events)

@@ -89,6 +89,25 @@ def _not_utf8(folder: Path) -> list[str]:
     return _write(folder / "latin1.txt", "Café crème\n\nUne histoire en Latin-1.\n".encode("latin-1"))
 
 
+_HTML_START = b"<html><body><article><p>A page of markup gone wrong</p>"
+
+
+def _html_unclosed_tags(folder: Path) -> list[str]:
+    return _write(folder / "tags.html", _HTML_START + b"<a " * 130_000)  # 28 s for 60 KB before
+
+
+def _html_unclosed_comments(folder: Path) -> list[str]:
+    return _write(folder / "comments.html", _HTML_START + b"<!-- x >" * 50_000)
+
+
+def _html_deep(folder: Path) -> list[str]:
+    return _write(folder / "deep.html", _HTML_START + b"<div><p>deep" * 50_000)
+
+
+def _many_lowercase_lines(folder: Path) -> list[str]:
+    return _write(folder / "lines.txt", b"A headline of many lines\n\n" + b"and then more\n\n" * 100_000)
+
+
 CASES = [
     Case("file name not UTF-8", _non_utf8_name),
     Case("escapes in a file name", _escape_in_name),
@@ -101,6 +120,10 @@ CASES = [
     Case("symlink to /dev/zero", _dev_zero),
     Case("UTF-16 with a BOM", _utf16, warns=False, loads_word="lighthouse"),
     Case("binary file", _binary),
+    Case("HTML: 390 KB of unclosed tags", _html_unclosed_tags, warns=False),
+    Case("HTML: 400 KB of unclosed comments", _html_unclosed_comments, warns=False),
+    Case("HTML nested 100,000 deep", _html_deep, warns=False),
+    Case("100,000 lines rejoined into one", _many_lowercase_lines, warns=False),
     Case("not UTF-8 text", _not_utf8),
 ]
 

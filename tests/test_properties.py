@@ -43,6 +43,13 @@ long_run = st.builds(
     st.integers(min_value=50_000, max_value=200_000),
     st.booleans(),
 )
+# A short piece of markup repeated to 100-300 KB: the shapes that made HTMLParser rescan
+# the rest of the document for every piece (unclosed tags, comments, declarations).
+markup_run = st.builds(
+    lambda piece, n: piece * (n // len(piece)),
+    st.text(alphabet="<>!-/?[]abcdpiv =\"'x\n", min_size=1, max_size=12),
+    st.integers(min_value=100_000, max_value=300_000),
+)
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -95,6 +102,14 @@ def test_json_records_of_any_text(records: list[dict]) -> None:
 @given(run=long_run)
 def test_long_runs_without_spaces_clean_in_bounded_time(run: str) -> None:
     articles, _ = articles_from_bytes(f"A headline of the story\n\n{run}\n".encode(), Path("/x/long.txt"))
+    for article in articles:
+        assert_article_is_consistent(article)
+
+
+@LONG
+@given(run=markup_run)
+def test_hostile_markup_reads_in_bounded_time(run: str) -> None:
+    articles, _ = articles_from_bytes(f"<html><body><p>A headline</p>{run}".encode(), Path("/x/page.html"))
     for article in articles:
         assert_article_is_consistent(article)
 
