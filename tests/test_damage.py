@@ -280,3 +280,25 @@ async def test_the_reader_starts_on_a_damaged_workspace(damage: str, sources: Pa
             assert any(n.severity == "error" and "annotation store" in n.message for n in app._notifications)
     if store_before is not None:
         assert (root / "annotations.sqlite").read_bytes() == store_before
+
+
+def test_a_disk_filling_up_during_a_sync_is_one_error_and_the_index_stays_usable(small_disk: Path, tmp_path: Path) -> None:
+    """The disk fills while Accord is open (the writer's own files, not only SQLite's)."""
+    from accord.index.errors import AccordError
+    from accord.index.library import Library
+    from accord.index.workspace import Workspace
+
+    folder = tmp_path / "own"
+    write(folder / "a.txt", "Harbour report\n\nThe harbour ferry service resumed on Monday after the storm.\n")
+    with Library(Workspace(small_disk / "ws")) as library:
+        library.sync([folder])
+        filler = fill(small_disk)
+        write(folder / "b.txt", "Lagoon report\n\n" + "The lagoon bridge reopened on Tuesday. " * 5000 + "\n")
+        with pytest.raises(AccordError) as raised:
+            library.sync([folder])
+        assert raised.value.exit_code == 6 and "no space left" in str(raised.value), raised.value
+        assert "\n" not in str(raised.value)
+        filler.unlink()
+        assert [hit.path for hit in library.search("harbour").hits] == [str(folder / "a.txt")]
+        report = library.sync([folder])
+        assert report.added == 1 and len(library.search("lagoon").hits) == 1
