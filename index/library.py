@@ -193,8 +193,8 @@ class Library:
             self._rebuild(str(error))
             return action()
 
-    def count(self) -> int:
-        """How many articles the workspace holds."""
+    def article_count(self) -> int:
+        """How many articles the workspace holds (not `count`: main's Library.count counts a query's matches)."""
         return self._recovering(self.catalog.count)
 
     def all_ids(self) -> list[str]:
