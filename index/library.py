@@ -194,7 +194,7 @@ class Library:
             return action()
 
     def article_count(self) -> int:
-        """How many articles the workspace holds (not `count`: main's Library.count counts a query's matches)."""
+        """How many articles the workspace holds."""
         return self._recovering(self.catalog.count)
 
     def all_ids(self) -> list[str]:
