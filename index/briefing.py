@@ -16,9 +16,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from markdown_it import MarkdownIt
-from mdit_py_plugins.footnote import footnote_plugin
-
 from . import markdown_text as md
 from .annotations import Annotation, Orphan, Placed, sentences_covered
 from .claims import Claim, ClaimReport, Discrepancy
@@ -184,7 +181,7 @@ class _Writer:
         assert self.support is not None
         entries = [self.support.get(article.id, i) for i in sentences_covered(article, item.start, item.end)]
         entries = [e for e in entries if e is not None]
-        claims: dict[str, Claim] = {e.claim.id: e.claim for e in entries if e.claim is not None}
+        claims: dict[str, Claim] = {c.id: c for e in entries for c in e.claims}  # a two-fact sentence: both
         discrepancies: list[Discrepancy] = []
         for entry in entries:
             discrepancies += [d for d in entry.discrepancies if d not in discrepancies]
@@ -224,6 +221,9 @@ def document(briefing: Briefing, format: str) -> str:
 
 def render_html(briefing: Briefing) -> str:
     """The same document as a standalone HTML page; raw HTML in the Markdown stays escaped."""
+    from markdown_it import MarkdownIt  # imported here: the reader's first frame does not need it
+    from mdit_py_plugins.footnote import footnote_plugin
+
     renderer = MarkdownIt("commonmark", {"html": False}).use(footnote_plugin)
     body = renderer.render(briefing.markdown)
     return (

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import os
 import queue
-import subprocess
 import sys
 import threading
 import traceback
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from .worker_pipes import WorkerFailed, receive, send, stop_worker
+from .worker_pipes import WorkerFailed, receive, send, start_worker, stop_worker
 
 PARALLEL_MIN_ARTICLES = 500  # articles worth starting worker processes for (a second or two of work)
 MAX_WORKERS = 4  # each holds a story's features and candidate pairs
@@ -55,23 +54,39 @@ class Workers:
             worker.stop()
         self._pool.clear()
 
-    def map(self, function: Callable[[Job], Result], jobs: Sequence[Job], costs: Sequence[int] = ()) -> list[Result]:
+    def map(
+        self, function: Callable[[Job], Result], jobs: Sequence[Job], costs: Sequence[int] = (),
+        done: Callable[[int, Result], None] | None = None,
+    ) -> list[Result]:
         """[function(job) for job in jobs]. `function` must be importable by name
         (pickled by reference). In workers, jobs go in batches (`_batches`, by
         `costs`, equal if not given), each to whichever worker is free; a single
-        job runs in-process, there being nothing to overlap."""
+        job runs in-process, there being nothing to overlap. `done(number, result)`
+        is called in this thread as each job's result arrives (in any order)."""
         if self.count <= 0 or len(jobs) < 2:
-            return [function(job) for job in jobs]
+            results = []
+            for number, job in enumerate(jobs):
+                results.append(function(job))
+                if done is not None:
+                    done(number, results[-1])
+            return results
         batches = _batches(costs or [1] * len(jobs), self.count * BATCHES_PER_WORKER)
         while len(self._pool) < min(self.count, len(batches)):
             self._pool.append(_Worker(self._results))
         results: list = [None] * len(jobs)
-        for batch, done in zip(batches, self._run(function, [[jobs[n] for n in batch] for batch in batches])):
-            for number, result in zip(batch, done):
+
+        def arrived(batch_number: int, batch_results: list) -> None:
+            for number, result in zip(batches[batch_number], batch_results):
                 results[number] = result
+                if done is not None:
+                    done(number, result)
+
+        self._run(function, [[jobs[n] for n in batch] for batch in batches], arrived)
         return results
 
-    def _run(self, function: Callable[[Job], Result], batches: list[list[Job]]) -> list[list[Result]]:
+    def _run(
+        self, function: Callable[[Job], Result], batches: list[list[Job]], arrived: Callable[[int, list], None]
+    ) -> list[list[Result]]:
         results: list = [None] * len(batches)
         pending = iter(range(len(batches)))
         busy: dict[_Worker, int] = {}  # one batch in flight each: a worker reads its next one at once
@@ -84,6 +99,7 @@ class Workers:
             if kind != "done":
                 raise worker.failure(kind, payload)
             results[number] = payload
+            arrived(number, payload)
             following = next(pending, None)
             if following is not None:
                 worker.send((function, batches[following]))
@@ -112,11 +128,7 @@ class _Worker:
     pipes, and a thread reads its results into the pool's queue as they come."""
 
     def __init__(self, results: queue.SimpleQueue) -> None:
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))  # find accord as we did
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", "from accord.index.claims_parallel import serve_worker; serve_worker()"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
-        )
+        self.process = start_worker("accord.index.claims_parallel")
         self._drain = threading.Thread(target=self._read_results, args=(results,), name="accord-claims-results",
                                        daemon=True)
         self._drain.start()

@@ -9,13 +9,18 @@ Whoosh quirks handled here (measured on this machine, see the README):
 - Snowball English stemming (the built-in Porter stems `negotiate` and
   `negotiating` differently);
 - no stop-word filter, so `"countries at war"` is the exact phrase;
-- wildcard text is never sent through the stemmer (`cos*` stays `cos*`), and
-  a prefix expands to at most `EXPANSION_LIMIT` of its most frequent words,
-  matched as one constant-score document list;
-- phrases compare word positions directly instead of Whoosh's span objects;
+- wildcard text is never sent through the stemmer (`cos*` stays `cos*`); a
+  prefix, wildcard or fuzzy word expands once per query to at most
+  `EXPANSION_LIMIT` of its most frequent words, matched as one constant-score
+  document list, and the same words are counted and highlighted;
+- queries are evaluated over whole posting lists with Whoosh's own BM25F
+  scores (`_evaluate`), not through Whoosh's per-document matchers, and the
+  hits are counted from the same evaluation, not by running it again;
+- phrases compare word positions directly instead of Whoosh's span objects,
+  and only for the candidates needed: the page shown, or all of them when
+  the count is asked for;
 - matched words are read after ranking, for the shown hits only (not with
-  `terms=True` for every match); prefix and phrase matches are cached per
-  segment, because Whoosh runs the query again to count the hits;
+  `terms=True` for every match);
 - commits do not merge segments (`merge=False`); small segments are merged
   once at the end of a large import.
 """
@@ -23,25 +28,43 @@ Whoosh quirks handled here (measured on this machine, see the README):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import heapq
-import re
 import itertools
+import pickle
+import re
 import shutil
-from collections.abc import Iterable, Iterator
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh import fields, index, matching, qparser, query
+from whoosh import fields, formats, index, matching, qparser, query
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter
+from whoosh.automata.lev import levenshtein_automaton
+from whoosh.codec.base import Automata
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3LeafMatcher
 from whoosh.index import LockError
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.filedb.compound import CompoundStorage, SubFile
+from whoosh.filedb.structfile import StructFile
 from whoosh.qparser.dateparse import DateParserPlugin
+from whoosh.reading import TermNotFound
+from whoosh.system import _INT_SIZE
+from whoosh.util.numeric import byte_to_length
 
 from .errors import IndexBusy, QueryError
 from .model import Article
 from .schema import SCHEMA_VERSION
 
-EXPANSION_LIMIT = 64  # words a prefix or wildcard may expand to
-EXPANSION_SCAN = 1024  # lexicon entries looked at before choosing the most frequent
+EXPANSION_LIMIT = 64  # words a prefix, wildcard or fuzzy word may expand to
+EXPANSION_SCAN = 1024  # lexicon entries (shared out among the segments) looked at before choosing the most frequent
+CHECK_FIRST = 64  # phrase candidates checked for the first page, then 4x more each round
+CHECK_ALL_BELOW = 256  # fewer phrase candidates than this are all checked at once (and counted)
+CHECK_BATCH = 2048  # phrase candidates checked between two looks at `cancelled` while counting
+PLANS_KEPT = 4  # recent queries whose expansions and posting lists are kept for their count and highlights
+POSTINGS_KEPT = 2_000_000  # decoded postings kept across queries (8 bytes each)
 LOCK_TIMEOUT = 5.0  # seconds to wait for another Accord process's writer
 
 
@@ -102,40 +125,38 @@ class RawHit:
 
 @dataclass(frozen=True, slots=True)
 class RawResult:
-    total: int
+    total: int  # matching articles; only a lower bound while `counted` is False
     hits: list[RawHit]
+    counted: bool = True
 
 
 class _CappedExpansion:
-    """Expands to the most frequent matching words only, and matches as one
-    constant-score list of documents: Whoosh's default (a scored union of up to
-    `EXPANSION_LIMIT` term matchers) made `con*` cost hundreds of milliseconds."""
+    """A prefix, wildcard or fuzzy word, expanded once per query to at most
+    `EXPANSION_LIMIT` of its most frequent words in the whole index, and
+    matched as one constant-score list of documents. The same words serve
+    ranking, counting and highlighting: Whoosh expanded a fuzzy word again in
+    every segment, again to count the hits and again to highlight them."""
 
-    def _btexts(self, ixreader):
+    def _btexts(self, ixreader) -> list[bytes]:
         cache = self.__dict__.setdefault("_expansion_cache", {})
-        key = (id(ixreader), self.fieldname)
-        if key not in cache:  # Whoosh asks for the expansion many times per search
+        key = id(ixreader)
+        if key not in cache:
             cache[key] = _capped(self, ixreader)
         return cache[key]
 
-    def _docnums(self, reader) -> list[int]:
-        cache = self.__dict__.setdefault("_docnum_cache", {})
-        key = (id(reader), self.fieldname)
-        if key not in cache:  # counting the hits runs the query a second time
-            docnums: set[int] = set()
-            for btext in self._btexts(reader):
-                docnums.update(reader.postings(self.fieldname, btext).all_ids())
-            cache[key] = sorted(docnums)
-        return cache[key]
-
     def estimate_size(self, ixreader) -> int:
-        return len(self._docnums(ixreader))
+        return sum(ixreader.doc_frequency(self.fieldname, btext) for btext in self._btexts(ixreader))
 
     estimate_min_size = estimate_size
 
     def matcher(self, searcher, context=None):
-        docnums = self._docnums(searcher.reader())
-        return matching.ListMatcher(docnums, all_weights=self.boost) if docnums else matching.NullMatcher()
+        """For Whoosh's own matching, which Accord uses only inside query types it does not evaluate itself."""
+        reader = searcher.reader()
+        docnums: set[int] = set()
+        for btext in self._btexts(searcher.get_parent().reader()):
+            if (self.fieldname, btext) in reader:
+                docnums.update(reader.postings(self.fieldname, btext).all_ids())
+        return matching.ListMatcher(sorted(docnums), all_weights=self.boost) if docnums else matching.NullMatcher()
 
 
 class CappedPrefix(_CappedExpansion, query.Prefix):
@@ -146,77 +167,83 @@ class CappedWildcard(_CappedExpansion, query.Wildcard):
     pass
 
 
-def _capped(q: query.PatternQuery, ixreader) -> list[bytes]:
-    """The pattern's words, the `EXPANSION_LIMIT` most frequent when there are more.
+class CappedFuzzy(_CappedExpansion, query.FuzzyTerm):
+    pass
 
-    Frequencies come with the lexicon scan itself (one sequential read) rather
-    than one lookup per candidate word.
+
+def _capped(q: query.Query, ixreader) -> list[bytes]:
+    """The expansion's words over every segment of `ixreader`, the
+    `EXPANSION_LIMIT` most frequent (then first in the lexicon) when there are more."""
+    frequency: dict[bytes, int] = {}
+    readers = _segment_readers(ixreader)
+    scan = max(EXPANSION_SCAN // max(len(readers), 1), EXPANSION_LIMIT * 4)  # segments share most of their words
+    for reader in readers:
+        if q.fieldname in reader.schema:
+            for btext, count in itertools.islice(_candidates(q, reader), scan):
+                frequency[btext] = frequency.get(btext, 0) + count
+    words = sorted(frequency)
+    if len(words) > EXPANSION_LIMIT:
+        words = sorted(heapq.nlargest(EXPANSION_LIMIT, words, key=frequency.__getitem__))
+    return words
+
+
+def _segment_readers(ixreader) -> list:
+    return [ixreader] if ixreader.is_atomic() else [reader for reader, _ in ixreader.leaf_readers()]
+
+
+def _segment_id(reader) -> str:
+    segment = reader.segment()
+    return segment.segment_id() if segment is not None else f"reader-{id(reader)}"  # an empty index
+
+
+def _candidates(q: query.Query, reader) -> Iterator[tuple[bytes, int]]:
+    """(word, document frequency) of one segment's words that the expansion matches.
+
+    Frequencies of a prefix's words come with the lexicon scan itself (one
+    sequential read); a fuzzy word walks the lexicon with one Levenshtein
+    automaton, built once per query rather than once per segment and field.
     """
+    if isinstance(q, query.FuzzyTerm):
+        field = reader.schema[q.fieldname]
+        cursor = reader.cursor(field.spelling_fieldname(q.fieldname))
+        for word in Automata.find_matches(_levenshtein(q.text, q.maxdist, q.prefixlength), cursor):
+            btext = field.to_bytes(word)
+            yield btext, reader.doc_frequency(q.fieldname, btext)
+        return
     literal = q.text if isinstance(q, query.Prefix) else q._find_prefix(q.text)
-    candidates = ixreader.iter_prefix(q.fieldname, literal)
+    scanned = reader.iter_prefix(q.fieldname, literal)
     if not isinstance(q, query.Prefix):
         pattern = re.compile(q._get_pattern())
-        candidates = ((b, info) for b, info in candidates if pattern.match(b.decode("utf-8")))
-    scanned = list(itertools.islice(candidates, EXPANSION_SCAN))
-    if len(scanned) > EXPANSION_LIMIT:
-        scanned = heapq.nlargest(EXPANSION_LIMIT, scanned, key=lambda item: item[1].doc_frequency())
-    return [btext for btext, _ in scanned]
+        scanned = ((b, info) for b, info in scanned if pattern.match(b.decode("utf-8")))
+    for btext, info in scanned:
+        yield btext, info.doc_frequency()
+
+
+@functools.lru_cache(maxsize=32)
+def _levenshtein(text: str, maxdist: int, prefix: int):
+    return levenshtein_automaton(text, maxdist, prefix).to_dfa()
 
 
 class ExactPhrase(query.Phrase):
-    """A phrase matched by comparing word positions directly.
+    """A phrase (slop 1) matched by comparing word positions directly.
 
     Whoosh's span machinery builds objects for every occurrence of every
-    word; on a phrase of common words ("the U.S.") that took ~100 ms at 1k
-    articles. Here the rarest word's documents are intersected with the
-    others' and each candidate's positions are compared as sets. The score is
-    the phrase's saturated frequency, like BM25's term-frequency part.
+    word. Here documents holding every word are candidates, ranked like the
+    words' AND (their BM25 sum); a candidate's positions are read only when
+    it is needed: for the page shown, or for the count when it is asked for.
     """
 
-    def matcher(self, searcher, context=None):
-        if self.slop != 1 or len(self.words) < 2:
-            return super().matcher(searcher, context)
-        cache = self.__dict__.setdefault("_match_cache", {})
-        key = id(searcher.reader())  # counting the hits runs the query again on the same readers
-        if key not in cache:
-            cache[key] = self._matches(searcher.reader())
-        docnums, weights = cache[key]
-        return matching.ListMatcher(docnums, weights) if docnums else matching.NullMatcher()
+    def fast(self) -> bool:
+        return self.slop == 1 and len(self.words) >= 2
 
-    def _matches(self, reader) -> tuple[list[int], list[float]]:
-        """The documents holding the phrase, and a score for each."""
-        field = reader.schema[self.fieldname]
-        try:
-            words = [field.to_bytes(word) for word in self.words]
-        except ValueError:
-            return [], []
-        if any((self.fieldname, word) not in reader for word in words):
-            return [], []
-        distinct = sorted(set(words), key=lambda w: reader.doc_frequency(self.fieldname, w))
-        candidates = set(reader.postings(self.fieldname, distinct[0]).all_ids())
-        for word in distinct[1:]:
-            if not candidates:
-                break
-            candidates.intersection_update(reader.postings(self.fieldname, word).all_ids())
-        if not candidates:
-            return [], []
-        docnums, weights = [], []
-        order = sorted(candidates)
-        matchers = {word: reader.postings(self.fieldname, word) for word in distinct}
-        for docnum in order:
-            positions = {}
-            for word, matcher in matchers.items():
-                matcher.skip_to(docnum)
-                positions[word] = set(matcher.value_as("positions"))
-            starts = positions[words[0]]
-            for offset, word in enumerate(words[1:], start=1):
-                starts = {p for p in starts if p + offset in positions[word]}
-                if not starts:
-                    break
-            if starts:
-                docnums.append(docnum)
-                weights.append(self.boost * len(starts) / (len(starts) + 1.2))
-        return docnums, weights
+    def matcher(self, searcher, context=None):
+        """For Whoosh's own matching (see _CappedExpansion.matcher)."""
+        if not self.fast():
+            return super().matcher(searcher, context)
+        segment = _Segment(searcher.get_parent(), searcher, _SharedReads())
+        found = _evaluate(self, segment, None, relaxed=False)
+        docnums = sorted(found)
+        return matching.ListMatcher(docnums, [found[d] for d in docnums]) if docnums else matching.NullMatcher()
 
 
 def _cap_expansions(q: query.Query) -> query.Query:
@@ -226,7 +253,452 @@ def _cap_expansions(q: query.Query) -> query.Query:
         return CappedPrefix(q.fieldname, q.text, boost=q.boost)
     if isinstance(q, query.Wildcard) and not isinstance(q, CappedWildcard):
         return CappedWildcard(q.fieldname, q.text, boost=q.boost)
+    if isinstance(q, query.FuzzyTerm) and not isinstance(q, CappedFuzzy):
+        return CappedFuzzy(q.fieldname, q.text, boost=q.boost, maxdist=q.maxdist, prefixlength=q.prefixlength)
     return q.apply(_cap_expansions) if q.is_leaf() is False else q
+
+
+# Evaluating a query over whole posting lists ----------------------------------------------
+#
+# Whoosh's matchers make several Python calls per matching document and per
+# query node (BM25 of a common word in 10k articles: ~150 ms). Accord reads a
+# word's posting list whole, a block at a time, and combines documents with
+# dict operations; the score of each document is Whoosh's own BM25F, computed
+# with the same formula, statistics and field lengths. Query types this does
+# not know fall back to Whoosh's matcher for that node alone.
+
+Scores = dict[int, float]  # segment-local document number -> score
+NOT_SCORE = 1.0  # what Whoosh's InverseMatcher adds for each NOT clause a document passes
+
+
+class _Segment:
+    """One segment as one query sees it: posting lists read once and kept for
+    the query's ranking, count and highlights."""
+
+    def __init__(self, top, sub, shared: "_SharedReads", offset: int = 0) -> None:
+        self.top, self.sub, self.offset = top, sub, offset
+        self.reader = sub.reader()
+        self.id = _segment_id(self.reader)
+        self.deleted = self.reader.deleted_docs_set if self.reader.has_deletions() else frozenset()
+        self._shared = shared
+        self._postings: dict[tuple[str, bytes], dict[int, float]] = {}
+        self._scores: dict[tuple[str, bytes], Scores] = {}
+        self._values: dict[tuple[str, bytes], dict[int, bytes]] = {}
+
+    def postings(self, field: str, btext: bytes) -> dict[int, float]:
+        """document -> weight of one word, deleted documents left out."""
+        key = (field, btext)
+        found = self._postings.get(key)
+        if found is None:
+            ids, weights = self._shared.postings(self, field, btext)
+            found = dict(zip(ids, weights))
+            for docnum in self.deleted.intersection(found) if self.deleted else ():
+                del found[docnum]
+            self._postings[key] = found
+        return found
+
+    def values(self, field: str, btext: bytes) -> dict[int, bytes]:
+        """document -> the stored positions of one word (for phrases), kept for this query only."""
+        key = (field, btext)
+        found = self._values.get(key)
+        if found is None:
+            ids, weights, values = _read_postings(self.reader, field, btext, with_values=True)
+            found = self._values[key] = dict(zip(ids, values))
+            self._shared.keep(self, field, btext, ids, weights)
+        return found
+
+    def term(self, field: str, btext: bytes) -> Scores:
+        """BM25F of one word in each document holding it, as Whoosh scores a Term."""
+        key = (field, btext)
+        scores = self._scores.get(key)
+        if scores is None:
+            weights = self.postings(field, btext)
+            weighting = self.top.weighting
+            if not weights or not self.reader.schema[field].scorable:
+                scores = dict(weights)
+            else:
+                B = weighting._field_B.get(field, weighting.B)
+                K1 = weighting.K1
+                idf = self.top.idf(field, btext)
+                avgfl = self.top.avg_field_length(field) or 1
+                lengths = self.lengths(field)
+                norms = {fl: K1 * ((1 - B) + B * fl / avgfl) for fl in {lengths[d] for d in weights}}
+                k = K1 + 1
+                scores = {d: idf * ((w * k) / (w + norms[lengths[d]])) for d, w in weights.items()}
+            self._scores[key] = scores
+        return scores
+
+    def lengths(self, field: str) -> list:
+        return self._shared.lengths(self, field)
+
+    def live(self, within: set[int] | None) -> Iterable[int]:
+        docs = range(self.reader.doc_count_all()) if within is None else within
+        return (d for d in docs if d not in self.deleted)
+
+
+class _SharedReads:
+    """What queries on the same segments share: decoded posting lists (ids and
+    weights, deletions not applied, as those change without the segment
+    changing) up to `POSTINGS_KEPT` postings, most recently used kept, and
+    field lengths. A word typed once is not decompressed again at the next
+    keystroke; memory stays bounded however many searches run."""
+
+    def __init__(self) -> None:
+        self._postings: OrderedDict[tuple[str, str, bytes], tuple[array, array]] = OrderedDict()
+        self._held = 0
+        self._lengths: dict[tuple[str, str], list] = {}
+
+    def postings(self, seg: "_Segment", field: str, btext: bytes) -> tuple[array, array]:
+        key = (seg.id, field, btext)
+        found = self._postings.get(key)
+        if found is not None:
+            self._postings.move_to_end(key)
+            return found
+        ids, weights, _ = _read_postings(seg.reader, field, btext)
+        return self.keep(seg, field, btext, ids, weights)
+
+    def keep(self, seg: "_Segment", field: str, btext: bytes, ids: array, weights: array) -> tuple[array, array]:
+        key = (seg.id, field, btext)
+        if key not in self._postings:
+            self._postings[key] = (ids, weights)
+            self._held += len(ids)
+            while self._held > POSTINGS_KEPT and len(self._postings) > 1:
+                _, (dropped, _) = self._postings.popitem(last=False)
+                self._held -= len(dropped)
+        return self._postings[key]
+
+    def lengths(self, seg: "_Segment", field: str) -> list:
+        key = (seg.id, field)
+        found = self._lengths.get(key)
+        if found is None:
+            found = self._lengths[key] = _field_lengths(seg.reader, field)
+        return found
+
+    def keep_only(self, segment_ids: set[str]) -> None:
+        """Forget the segments a commit merged away."""
+        for key in [k for k in self._postings if k[0] not in segment_ids]:
+            self._held -= len(self._postings.pop(key)[0])
+        self._lengths = {k: v for k, v in self._lengths.items() if k[0] in segment_ids}
+
+    def clear(self) -> None:
+        self._postings.clear()
+        self._held = 0
+        self._lengths.clear()
+
+
+def _read_postings(reader, field: str, btext: bytes, with_values: bool = False) -> tuple[array, array, list]:
+    """A word's document numbers, weights and (if asked) stored values in one
+    segment, deleted documents included."""
+    ids: array = array("i")
+    weights: array = array("f")
+    values: list = []
+    try:
+        matcher = reader.postings(field, btext)
+    except TermNotFound:  # one lookup, not a membership test and then another
+        return ids, weights, values
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child  # the segment's deletions are applied by each query
+    if isinstance(matcher, W3LeafMatcher):
+        while matcher.is_active():  # one block at a time: its ids and weights are arrays
+            matcher._read_ids()
+            matcher._read_weights()
+            ids.extend(matcher._ids)
+            weights.extend(matcher._weights)
+            if with_values:
+                matcher._read_values()
+                values.extend(matcher._values)
+            matcher._next_block()
+    else:  # inlined postings of a rare word
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            if with_values:
+                values.append(matcher.value())
+            matcher.next()
+    return ids, weights, values
+
+
+def _field_lengths(reader, field: str) -> list:
+    """Each document's length of `field`, as Whoosh's BM25F reads it (byte-encoded, so approximate)."""
+    count = reader.doc_count_all()
+    column = reader._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN) if hasattr(reader, "_perdoc") else None
+    if column is None or not hasattr(column, "_dbfile"):
+        return [reader.doc_field_length(d, field, 1) for d in range(count)]
+    raw = bytes(column._dbfile.get(column._basepos, column._count))[:count].ljust(count, b"\0")
+    table = [byte_to_length(b) if b else None for b in range(256)]
+    return [table[b] for b in raw]
+
+
+def _evaluate(q: query.Query, seg: _Segment, within: set[int] | None, relaxed: bool) -> Scores:
+    """The documents of one segment matching `q`, with their scores.
+
+    `within` limits the work (and the answer) to those documents. `relaxed`
+    takes a phrase's candidates (documents holding all its words) unchecked:
+    a superset of the real matches, each scored at least as high, so ranking
+    candidates gives an upper bound for each real match.
+    """
+    if type(q) is query.And:
+        return _boosted(_intersection(q.subqueries, seg, within, relaxed), q.boost)
+    if type(q) is query.Or and not q.minmatch and not q.scale:
+        scores: Scores = {}
+        for child in q.subqueries:
+            for docnum, score in _evaluate(child, seg, within, relaxed).items():
+                scores[docnum] = scores.get(docnum, 0.0) + score
+        return _boosted(scores, q.boost)
+    if isinstance(q, query.Not):
+        excluded = _evaluate(q.query, seg, within, relaxed=False)  # a NOT never takes a phrase unchecked
+        return {d: NOT_SCORE for d in seg.live(within) if d not in excluded}
+    if isinstance(q, query.Term):
+        btext = _to_bytes(seg, q.fieldname, q.text)
+        scores = seg.term(q.fieldname, btext) if btext is not None else {}
+        return _boosted(_restricted(scores, within), q.boost)
+    if isinstance(q, _CappedExpansion):
+        docnums: set[int] = set()
+        for btext in q._btexts(seg.top.reader()):
+            docnums.update(seg.postings(q.fieldname, btext))
+        return dict.fromkeys(docnums if within is None else docnums & within, q.boost)
+    if isinstance(q, ExactPhrase) and q.fast():
+        return _phrase(q, seg, within, relaxed)
+    if isinstance(q, type(query.NullQuery)):
+        return {}
+    return _whoosh_scores(q, seg, within)
+
+
+def _intersection(children: list[query.Query], seg: _Segment, within: set[int] | None, relaxed: bool) -> Scores:
+    """AND: each positive clause narrows the documents the next one looks at;
+    a NOT clause removes documents and adds Whoosh's constant to the rest."""
+    positives = [c for c in children if not isinstance(c, query.Not)]
+    negatives = [c for c in children if isinstance(c, query.Not)]
+    if not positives:
+        scores: Scores | None = {d: 0.0 for d in seg.live(within)}
+    else:
+        scores = None
+        for child in positives:
+            found = _evaluate(child, seg, within if scores is None else set(scores), relaxed)
+            scores = found if scores is None else {d: s + found[d] for d, s in scores.items() if d in found}
+            if not scores:
+                return {}
+    for child in negatives:
+        excluded = _evaluate(child.query, seg, set(scores), relaxed=False)
+        scores = {d: s + NOT_SCORE for d, s in scores.items() if d not in excluded}
+    return scores
+
+
+def _phrase(q: ExactPhrase, seg: _Segment, within: set[int] | None, relaxed: bool) -> Scores:
+    btexts = [_to_bytes(seg, q.fieldname, word) for word in q.words]
+    if any(b is None for b in btexts):
+        return {}
+    for btext in set(btexts):
+        seg.values(q.fieldname, btext)  # one read gives the positions (to check) and the postings (to rank)
+    distinct = sorted(set(btexts), key=lambda b: len(seg.postings(q.fieldname, b)))
+    candidates = set(seg.postings(q.fieldname, distinct[0]))
+    if within is not None:
+        candidates &= within
+    for btext in distinct[1:]:
+        if not candidates:
+            return {}
+        candidates.intersection_update(seg.postings(q.fieldname, btext))
+    if not relaxed:
+        candidates = _holding_phrase(seg, q.fieldname, btexts, candidates)
+    first, *others = (seg.term(q.fieldname, b) for b in distinct)
+    scores = {d: first[d] for d in candidates}
+    for more in others:
+        scores = {d: s + more[d] for d, s in scores.items()}
+    return _boosted(scores, q.boost)
+
+
+def _holding_phrase(seg: _Segment, field: str, btexts: list[bytes], docnums: Iterable[int]) -> set[int]:
+    """The documents where the words stand one after another."""
+    values = {b: seg.values(field, b) for b in set(btexts)}
+    decode = _position_decoder(seg.reader.schema[field].format)
+    found: set[int] = set()
+    for docnum in docnums:
+        positions = {btext: decode(held[docnum]) for btext, held in values.items()}
+        starts = positions[btexts[0]]
+        for offset, btext in enumerate(btexts[1:], start=1):
+            following = set(positions[btext])
+            starts = [p for p in starts if p + offset in following]
+            if not starts:
+                break
+        if starts:
+            found.add(docnum)
+    return found
+
+
+def _position_decoder(fmt) -> Callable[[bytes], list[int]]:
+    """Reads word positions from a posting's value: Whoosh's Characters values
+    are a count and a pickle of deltas; decoded without its per-item Python loop."""
+    if type(fmt) is not formats.Characters:
+        return fmt.decoder("positions")
+
+    def decode(value: bytes) -> list[int]:
+        if not value.endswith(b"."):
+            value += b"."
+        return list(itertools.accumulate(code[0] for code in pickle.loads(value[_INT_SIZE:])))
+
+    return decode
+
+
+def _whoosh_scores(q: query.Query, seg: _Segment, within: set[int] | None) -> Scores:
+    """Whoosh's own matcher for a query type Accord does not evaluate itself (date ranges...)."""
+    matcher = q.matcher(seg.sub, seg.sub.context())
+    scores: Scores = {}
+    while matcher.is_active():
+        docnum = matcher.id()
+        if within is None or docnum in within:
+            scores[docnum] = matcher.score()
+        matcher.next()
+    return scores
+
+
+def _to_bytes(seg: _Segment, fieldname: str, text) -> bytes | None:
+    if fieldname not in seg.reader.schema:
+        return None
+    try:
+        return seg.reader.schema[fieldname].to_bytes(text)
+    except ValueError:
+        return None
+
+
+def _restricted(scores: Scores, within: set[int] | None) -> Scores:
+    if within is None:
+        return scores
+    return {d: scores[d] for d in within if d in scores} if len(within) < len(scores) else {
+        d: s for d, s in scores.items() if d in within}
+
+
+def _boosted(scores: Scores, boost: float) -> Scores:
+    return scores if boost == 1.0 else {d: s * boost for d, s in scores.items()}
+
+
+class _Plan:
+    """One query bound to one searcher: parsed and expanded once, its posting
+    lists read once, shared by the ranked page, the count and the highlights."""
+
+    def __init__(self, q: query.Query, searcher, files: list[str] | None, shared: _SharedReads) -> None:
+        self.q = q
+        self.searcher = searcher
+        self.segments = [_Segment(searcher, sub, shared, offset) for sub, offset in searcher.leaf_searchers()]
+        self.scope = None if files is None else [self._in_scope(seg, files) for seg in self.segments]
+        self.checks_phrases = any(isinstance(leaf, ExactPhrase) and leaf.fast() for leaf in _leaves(q))
+        self._exact: list[Scores | None] = [None] * len(self.segments)
+        self._candidates: list[Scores] | None = None
+        self._checked: list[Scores] = [{} for _ in self.segments]  # candidates verified so far: the real matches
+        self._unchecked: list[set[int]] = [set() for _ in self.segments]
+
+    @staticmethod
+    def _in_scope(seg: _Segment, files: list[str]) -> set[int]:
+        allowed: set[int] = set()
+        for file in files:
+            allowed.update(seg.postings("file", seg.reader.schema["file"].to_bytes(file)))
+        return allowed
+
+    def _within(self, number: int) -> set[int] | None:
+        return None if self.scope is None else self.scope[number]
+
+    def _scoped(self, number: int, scores: Scores) -> Scores:
+        allowed = self.scope[number] if self.scope is not None else None
+        return scores if allowed is None else {d: s for d, s in scores.items() if d in allowed}
+
+    def exact(self, cancelled: Callable[[], bool] | None = None) -> list[Scores] | None:
+        """Every segment's real matches (None if `cancelled` said stop first)."""
+        for number, seg in enumerate(self.segments):
+            if self._exact[number] is not None:
+                continue
+            if cancelled is not None and cancelled():
+                return None
+            if not self.checks_phrases:
+                self._exact[number] = self._scoped(number, _evaluate(self.q, seg, self._within(number), relaxed=False))
+                continue
+            self.candidates()
+            unchecked = sorted(self._unchecked[number])
+            for start in range(0, len(unchecked), CHECK_BATCH):
+                if start and cancelled is not None and cancelled():
+                    return None
+                self._check(number, set(unchecked[start : start + CHECK_BATCH]))
+            self._exact[number] = self._checked[number]
+        return self._exact  # type: ignore[return-value]
+
+    def candidates(self) -> list[Scores]:
+        if self._candidates is None:
+            self._candidates = [self._scoped(n, _evaluate(self.q, seg, self._within(n), relaxed=True))
+                                for n, seg in enumerate(self.segments)]
+            self._unchecked = [set(found) for found in self._candidates]
+        return self._candidates
+
+    def _check(self, number: int, docnums: set[int]) -> None:
+        real = _evaluate(self.q, self.segments[number], docnums, relaxed=False)
+        self._checked[number].update((d, real[d]) for d in docnums if d in real)
+        self._unchecked[number] -= docnums
+
+    def count(self, cancelled: Callable[[], bool] | None = None) -> int | None:
+        exact = self.exact(cancelled)
+        return None if exact is None else sum(len(found) for found in exact)
+
+    def top(self, limit: int, count: bool) -> tuple[list[tuple[int, float]], int, bool]:
+        """The best `limit` (global document number, score), best first, ties
+        by document number as Whoosh orders them; the total; whether it is exact."""
+        if not self.checks_phrases or count or sum(map(len, self.candidates())) <= CHECK_ALL_BELOW:
+            exact = self.exact()
+            assert exact is not None
+            return _best(self._global(exact), limit), sum(map(len, exact)), True
+        return self._top_checking_candidates(limit)
+
+    def _global(self, per_segment: list[Scores]) -> Iterator[tuple[int, float]]:
+        for seg, scores in zip(self.segments, per_segment):
+            offset = seg.offset
+            yield from ((d + offset, s) for d, s in scores.items())
+
+    def _top_checking_candidates(self, limit: int) -> tuple[list[tuple[int, float]], int, bool]:
+        """Candidates are checked best first, in growing batches, until no
+        unchecked one could rank above the `limit`-th real match."""
+        waiting = [(-score, docnum) for docnum, score in self._global(self.candidates())]  # as _rank orders
+        heapq.heapify(waiting)
+        best: list[tuple[int, float]] = []
+        batch, checked = CHECK_FIRST, 0
+        while waiting:
+            chosen = [heapq.heappop(waiting) for _ in range(min(batch, len(waiting)))]
+            checked += len(chosen)
+            for number, seg in enumerate(self.segments):
+                end = seg.offset + seg.reader.doc_count_all()
+                mine = {d - seg.offset for _, d in chosen if seg.offset <= d < end} & self._unchecked[number]
+                if mine:
+                    self._check(number, mine)
+            best = _best(self._global(self._checked), limit)
+            if len(best) == limit and waiting and _rank(best[-1]) <= waiting[0]:
+                break
+            found = sum(map(len, self._checked))
+            density = max(found, 1) / checked  # how many candidates turn out real: size the next batch by it
+            batch = max(CHECK_FIRST, min(4 * checked, round(1.5 * (limit - len(best)) / density)))
+        exhausted = not waiting
+        if exhausted:
+            self._exact = list(self._checked)
+        return best, sum(map(len, self._checked)), exhausted
+
+
+def _rank(item: tuple[int, float]) -> tuple[float, int]:
+    return (-item[1], item[0])
+
+
+def _best(items: Iterable[tuple[int, float]], limit: int) -> list[tuple[int, float]]:
+    return heapq.nsmallest(limit, items, key=_rank)
+
+
+_whoosh_open_file = CompoundStorage.open_file
+
+
+def _open_postings_in_place(self, name: str, *args, **kwargs):
+    """A segment's postings read straight from its memory map. Whoosh wraps each part of
+    a mapped segment in a BytesIO, which copies it: 62 MB of postings at 10k articles,
+    held as long as the index is open. The term table keeps Whoosh's copy (its lookups
+    are random access, and reading them through a file object made fuzzy words 3x slower)."""
+    if self._source is not None and name.endswith(W3Codec.POSTS_EXT):
+        offset, length = self.range(name)
+        return StructFile(SubFile(self._source, offset, length, name=name), name=name)
+    return _whoosh_open_file(self, name, *args, **kwargs)
+
+
+CompoundStorage.open_file = _open_postings_in_place
 
 
 class FullTextIndex:
@@ -238,6 +710,8 @@ class FullTextIndex:
         self._ix = self._open_or_create()
         self._parser = self._make_parser()
         self._searcher = None
+        self._plans: OrderedDict[tuple[str, tuple[str, ...] | None], _Plan] = OrderedDict()
+        self._shared = _SharedReads()
 
     # Opening ---------------------------------------------------------------------
 
@@ -275,6 +749,8 @@ class FullTextIndex:
         return parser
 
     def close(self) -> None:
+        self._plans.clear()
+        self._shared.clear()
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
@@ -309,7 +785,15 @@ class FullTextIndex:
         if self._searcher is None:
             self._searcher = self._ix.searcher()
         else:
-            self._searcher = self._searcher.refresh()
+            if self._searcher.reader().segments() is None:  # Whoosh cannot refresh an empty index's searcher
+                refreshed = self._ix.searcher()
+                self._searcher.close()
+            else:
+                refreshed = self._searcher.refresh()
+            if refreshed is not self._searcher:  # a commit: what the plans hold is stale
+                self._plans.clear()
+                self._shared.keep_only({_segment_id(reader) for reader in _segment_readers(refreshed.reader())})
+            self._searcher = refreshed
         return self._searcher
 
     def parse(self, text: str) -> query.Query:
@@ -326,22 +810,49 @@ class FullTextIndex:
                 raise QueryError(f"cannot understand {text!r}: {leaf.error}")
         return _cap_expansions(parsed)
 
-    def search(self, text: str, limit: int = 20, files: Iterable[str] | None = None) -> RawResult:
-        """Ranked article hits with the character spans of their matched body words."""
-        q = self.parse(text)
+    def _plan(self, text: str, files: Iterable[str] | None) -> _Plan:
+        """The query bound to the current searcher, reused while the index and the query stay the same."""
         searcher = self._current_searcher()
-        scope = _scope_filter(files)
+        scope = None if files is None else tuple(files)
+        key = (text, scope)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = _Plan(self.parse(text), searcher, None if scope is None else list(scope), self._shared)
+            self._plans[key] = plan
+            while len(self._plans) > PLANS_KEPT:
+                self._plans.popitem(last=False)
+        else:
+            self._plans.move_to_end(key)
+        return plan
+
+    def search(self, text: str, limit: int = 20, files: Iterable[str] | None = None, *, count: bool = True) -> RawResult:
+        """Ranked article hits with the character spans of their matched body words.
+
+        With `count=False` the hits come as soon as they are known: a phrase of
+        common words then checks only the candidates the page needs, and
+        `total` is the number of matches found so far (`counted` says whether
+        that is all of them; `count()` finishes the count).
+        """
+        plan = self._plan(text, files)
         try:
-            results = searcher.search(q, limit=limit, filter=scope)
+            ranked, total, counted = plan.top(limit, count)
         except (ValueError, TypeError) as error:
             raise QueryError(f"cannot run {text!r}: {error}") from None
-        spans = _matched_spans(searcher, q, (hit.docnum for hit in results))
-        hits = [
-            RawHit(hit["id"], float(hit.score), tuple(sorted(spans.get(hit.docnum, ()))))
-            for hit in results
-        ]
-        return RawResult(len(results), hits)
+        spans = _matched_spans(plan, [docnum for docnum, _ in ranked])
+        stored = plan.searcher.stored_fields
+        hits = [RawHit(stored(docnum)["id"], float(score), tuple(sorted(spans.get(docnum, ())))) for docnum, score in ranked]
+        return RawResult(total, hits, counted)
 
+    def count(
+        self, text: str, files: Iterable[str] | None = None, cancelled: Callable[[], bool] | None = None
+    ) -> int | None:
+        """How many articles match, reusing what `search` of the same text already did.
+        None when `cancelled()` turned true before the count was finished."""
+        plan = self._plan(text, files)
+        try:
+            return plan.count(cancelled)
+        except (ValueError, TypeError) as error:
+            raise QueryError(f"cannot run {text!r}: {error}") from None
 
     def spans(self, text: str, article_ids: Iterable[str]) -> dict[str, tuple[tuple[int, int], ...]]:
         """Where the query's words (outside any NOT) occur in the body of each
@@ -350,14 +861,13 @@ class FullTextIndex:
         The query is not run: for common words, ranking every match only to
         find the few articles on screen took longer than the search itself.
         """
-        q = self.parse(text)
-        searcher = self._current_searcher()
+        plan = self._plan(text, None)
         docnums = {}
         for article_id in dict.fromkeys(article_ids):
-            docnum = searcher.document_number(id=article_id)
+            docnum = plan.searcher.document_number(id=article_id)
             if docnum is not None:
                 docnums[docnum] = article_id
-        spans = _matched_spans(searcher, q, docnums)
+        spans = _matched_spans(plan, docnums)
         return {docnums[d]: tuple(sorted(found)) for d, found in spans.items() if found}
 
 
@@ -398,39 +908,50 @@ def _positive_leaves(q: query.Query) -> Iterator[query.Query]:
             yield from _positive_leaves(child)
 
 
-def _matched_spans(searcher, q: query.Query, docnums: Iterable[int]) -> dict[int, list[tuple[int, int]]]:
+def _matched_spans(plan: _Plan, docnums: Iterable[int]) -> dict[int, list[tuple[int, int]]]:
     """docnum -> character spans of the query's body words in those documents.
 
     Read segment by segment from the stored positions of the few hits shown,
     after ranking: asking Whoosh to record matched terms for every matching
     document (`terms=True`) cost more than the search itself on common words.
+    A word's postings are opened only where the posting lists the plan already
+    read say it occurs.
     """
     wanted = sorted(docnums)
     spans: dict[int, list[tuple[int, int]]] = {docnum: [] for docnum in wanted}
-    leaves = list(_positive_leaves(q))
-    for subsearcher, offset in searcher.leaf_searchers():
-        reader = subsearcher.reader()
+    leaves = list(_positive_leaves(plan.q))
+    for seg in plan.segments:
+        reader, offset = seg.reader, seg.offset
         local = [d - offset for d in wanted if offset <= d < offset + reader.doc_count_all()]
-        if local:
-            for btext in _body_words(leaves, reader):
-                matcher = reader.postings("body", btext)
-                for docnum in local:
-                    if not matcher.is_active():
-                        break
-                    if matcher.id() < docnum:
-                        matcher.skip_to(docnum)
-                    if matcher.is_active() and matcher.id() == docnum:
-                        spans[docnum + offset].extend((s, e) for _, s, e in matcher.value_as("characters"))
+        if not local:
+            continue
+        decode = reader.schema["body"].format.decoder("characters")
+        for btext in _body_words(leaves, seg):
+            holding = seg.postings("body", btext)
+            present = [d for d in local if d in holding]
+            if not present:
+                continue
+            values = seg._values.get(("body", btext))  # a phrase's words: positions already read
+            if values is not None:
+                for docnum in present:
+                    spans[docnum + offset].extend((s, e) for _, s, e in decode(values[docnum]))
+                continue
+            matcher = reader.postings("body", btext)
+            for docnum in present:
+                matcher.skip_to(docnum)
+                spans[docnum + offset].extend((s, e) for _, s, e in matcher.value_as("characters"))
     return spans
 
 
-def _body_words(leaves: list[query.Query], reader) -> set[bytes]:
+def _body_words(leaves: list[query.Query], seg: _Segment) -> set[bytes]:
     words: set[bytes] = set()
     for leaf in leaves:
+        if leaf.field() != "body":
+            continue
         if isinstance(leaf, _CappedExpansion):  # the same capped expansion the search used
-            words.update(leaf._btexts(reader) if leaf.fieldname == "body" else ())
+            words.update(leaf._btexts(seg.top.reader()))
         else:
-            words.update(btext for field, btext in leaf.existing_terms(reader, expand=True) if field == "body")
+            words.update(btext for field, btext in leaf.existing_terms(seg.reader, expand=True) if field == "body")
     return words
 
 
@@ -475,3 +996,17 @@ class IndexWriter:
         if date:
             document["date"] = date
         self._writer.add_document(**document)
+
+
+def stem(word: str) -> str:
+    """`word` through the Snowball English stemmer the index uses (claims compare sentences on
+    the same stems); the stemmer is made on first use."""
+    global _ENGLISH_STEMMER
+    if _ENGLISH_STEMMER is None:
+        from whoosh.lang.snowball.english import EnglishStemmer
+
+        _ENGLISH_STEMMER = EnglishStemmer()
+    return _ENGLISH_STEMMER.stem(word)
+
+
+_ENGLISH_STEMMER = None

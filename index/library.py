@@ -368,15 +368,24 @@ class Library:
         except KeyError:
             return None
 
-    def forget(self, ids: Iterable[str]) -> None:
-        """Drop cached copies of articles another Library instance has just re-indexed."""
-        for article_id in ids:
+    def forget(self, ids: Iterable[str] | None = None) -> None:
+        """Drop cached copies of articles another Library instance has just re-indexed
+        (of every article, without `ids`: a sync may also have removed some)."""
+        if ids is None:
+            self._articles.clear()
+        for article_id in ids or ():
             self._articles.pop(article_id, None)
 
     # Searching -----------------------------------------------------------------------------
 
-    def search(self, text: str, limit: int = 20, files: Iterable[str] | None = None) -> SearchResult:
+    def search(
+        self, text: str, limit: int = 20, files: Iterable[str] | None = None, *, count: bool = True
+    ) -> SearchResult:
         """Ranked hits, each pointing at its best-matching sentence.
+
+        `count=False` returns the hits as soon as they are known; `total` may
+        then be only the matches found so far (`counted` is False), and
+        `count()` of the same text gives the rest without repeating the search.
 
         Raises QueryError with a one-line explanation for a malformed query.
         """
@@ -384,9 +393,22 @@ class Library:
 
         def run() -> SearchResult:
             with self._whoosh_failures():
-                raw = self.fulltext.search(text, limit=limit, files=scope)
+                raw = self.fulltext.search(text, limit=limit, files=scope, count=count)
             hits = [self._passage_hit(hit) for hit in raw.hits]
-            return SearchResult(text, raw.total, [h for h in hits if h is not None])
+            return SearchResult(text, raw.total, [h for h in hits if h is not None], counted=raw.counted)
+
+        return self._recovering(run)
+
+    def count(
+        self, text: str, files: Iterable[str] | None = None, cancelled: Callable[[], bool] | None = None
+    ) -> int | None:
+        """How many articles match `text` (as `search(...).total` when counted);
+        None if `cancelled()` turned true first. Raises QueryError like `search`."""
+        scope = list(files) if files is not None else None
+
+        def run() -> int | None:
+            with self._whoosh_failures():
+                return self.fulltext.count(text, files=scope, cancelled=cancelled)
 
         return self._recovering(run)
 

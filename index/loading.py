@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import pickle
 import queue
-import subprocess
 import sys
 import threading
 from collections import deque
@@ -20,7 +19,7 @@ from typing import TypeVar
 
 from .ingest import FileLoad, load_file
 from .rules import Rule
-from .worker_pipes import WorkerFailed, receive, send, stop_worker
+from .worker_pipes import WorkerFailed, receive, send, start_worker, stop_worker
 
 PARALLEL_MIN_FILES = 200  # changed files worth starting worker processes for
 IN_FLIGHT_PER_WORKER = 256  # bounds memory when cleaning outpaces indexing
@@ -82,11 +81,7 @@ class _Worker:
     """
 
     def __init__(self, rules: tuple[Rule, ...] | list[Rule]) -> None:
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))  # find accord as we did
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", "from accord.index.loading import serve_worker; serve_worker()"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
-        )
+        self.process = start_worker("accord.index.loading")
         self._results: queue.SimpleQueue[tuple[str, object]] = queue.SimpleQueue()
         self._drain = threading.Thread(target=self._read_results, name="accord-load-results", daemon=True)
         self._drain.start()

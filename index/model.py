@@ -124,8 +124,9 @@ class SearchHit:
 @dataclass(frozen=True, slots=True)
 class SearchResult:
     query: str
-    total: int
+    total: int  # matching articles (or sentences); only those found so far while `counted` is False
     hits: list[SearchHit]
+    counted: bool = True  # Library.search(count=False) may leave the total for Library.count
 
     def to_json(self) -> dict:
         return {"query": self.query, "total": self.total, "hits": [h.to_json() for h in self.hits]}

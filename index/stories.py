@@ -3,8 +3,12 @@
 Claims are only looked for inside a story, so a large corpus is never compared
 all-pairs. Each article is summarised by a signature, its few most distinctive
 terms (tf-idf over the corpus, terms in one article only are useless for
-linking); articles are candidates when they share a signature term whose posting
-list is short, and they join one story when their signatures overlap enough.
+linking); articles are candidates when they share signature terms whose posting
+lists are short, and they join one story when their whole tf-idf vectors (every
+term two or more articles share) are alike enough. Signatures alone cut a
+mid-size corpus (150 to 500 articles) into one-article stories: there the rare
+words two articles share by chance outweigh a story's own names and numbers,
+which every report of it repeats, so same-story signatures hardly overlapped.
 """
 
 from __future__ import annotations
@@ -16,8 +20,12 @@ from collections.abc import Iterable, Sequence
 
 SIGNATURE_SIZE = 48  # terms kept per article
 MAX_POSTING = 250  # a signature term shared by more articles is too common to block on
-MIN_SHARED = 6  # signature terms two articles must share to be one story
-MIN_OVERLAP = 0.2  # ... and the weighted share of the smaller signature they must cover
+MIN_SHARED = 2  # signature terms two articles must share to be compared
+FEW_ARTICLES = 40  # below this many, no term is too common to tell stories apart
+SMALL_CORPUS = 100  # below this many, idf is too rough to trust a weak likeness alone
+MIN_COSINE = 0.15  # tf-idf cosine two compared articles need to be one story (in a small corpus, see below)...
+STRONG_COSINE = 0.3  # ... and at this, even in a small one
+RELATIVE = 0.6  # in a small corpus, a weak likeness must be this share of the pair's best
 
 
 class _Union:
@@ -36,30 +44,43 @@ class _Union:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def signatures(documents: Sequence[Counter]) -> list[dict[str, float]]:
-    """Each document's most distinctive shared terms, with their tf-idf weight."""
+def vectors(documents: Sequence[Counter]) -> list[dict[str, float]]:
+    """Each document's tf-idf weights over the terms it shares with another document
+    (and not with so many that they are corpus-wide), unit length."""
     df = Counter(term for doc in documents for term in doc)
     count = len(documents)
+    # a term in most articles of a big corpus is corpus-wide; in a handful it may be the story's own
+    most = max(2, min(MAX_POSTING, count // 2)) if count >= FEW_ARTICLES else count
     result = []
     for doc in documents:
         weighted = {
             term: (1 + math.log(tf)) * math.log(1 + count / df[term])
-            for term, tf in doc.items() if df[term] >= 2
+            for term, tf in doc.items() if 2 <= df[term] <= most
         }
-        top = sorted(weighted.items(), key=lambda item: (-item[1], item[0]))[:SIGNATURE_SIZE]
-        result.append(dict(top))
+        length = math.sqrt(math.fsum(w * w for w in weighted.values())) or 1.0
+        result.append({term: w / length for term, w in weighted.items()})
     return result
+
+
+def signatures(documents: Sequence[Counter], weights: list[dict[str, float]] | None = None) -> list[dict[str, float]]:
+    """Each document's most distinctive shared terms, with their tf-idf weight."""
+    weights = weights if weights is not None else vectors(documents)
+    return [dict(sorted(w.items(), key=lambda item: (-item[1], item[0]))[:SIGNATURE_SIZE]) for w in weights]
 
 
 def group_stories(documents: Sequence[Counter], joins: Iterable[tuple[int, int]] = ()) -> list[list[int]]:
     """Indexes of `documents` (term counts per article) grouped into stories, in input
     order. `joins` are pairs that must share a story (the analyst linked them)."""
-    sigs = signatures(documents)
+    weights = vectors(documents)
+    sigs = signatures(documents, weights)
     postings: dict[str, list[int]] = defaultdict(list)
     for index, sig in enumerate(sigs):
         for term in sig:
             postings[term].append(index)
     union = _Union(len(documents))
+    small = len(documents) < SMALL_CORPUS
+    weak: list[tuple[float, int, int]] = []  # in a small corpus: pairs to judge against each one's best
+    best = [0.0] * len(documents)
     for a, sig in enumerate(sigs):
         # one article's row at a time: a Counter of all pairs held gigabytes at 10k articles
         shared: Counter = Counter()
@@ -67,9 +88,21 @@ def group_stories(documents: Sequence[Counter], joins: Iterable[tuple[int, int]]
             indexes = postings[term]
             if len(indexes) <= MAX_POSTING:  # more: story-wide across the corpus, it would chain unrelated stories
                 shared.update(indexes[bisect_right(indexes, a) :])  # later articles: each pair once
-        for b, n in shared.items():
-            if n >= MIN_SHARED and _overlap(sig, sigs[b]) >= MIN_OVERLAP:
+        for b, n in sorted(shared.items()):
+            if n < MIN_SHARED:
+                continue
+            cosine = _cosine(weights[a], weights[b])
+            if cosine >= STRONG_COSINE or (cosine >= MIN_COSINE and not small):
                 union.union(a, b)
+            elif cosine >= MIN_COSINE:
+                weak.append((cosine, a, b))
+            best[a], best[b] = max(best[a], cosine), max(best[b], cosine)
+    # In a small corpus idf says little, so a weaker likeness joins two articles only
+    # if it is near what each has with its most alike article: a stray report's best
+    # match is in a story whose own reports are far more alike to each other.
+    for cosine, a, b in weak:
+        if cosine >= RELATIVE * max(best[a], best[b]):
+            union.union(a, b)
     for a, b in joins:
         union.union(a, b)
     stories: dict[int, list[int]] = defaultdict(list)
@@ -78,12 +111,8 @@ def group_stories(documents: Sequence[Counter], joins: Iterable[tuple[int, int]]
     return list(stories.values())
 
 
-def _overlap(a: dict[str, float], b: dict[str, float]) -> float:
-    """Weight of the shared terms as a share of the lighter signature."""
-    common = a.keys() & b.keys()
-    if not common:
-        return 0.0
-    # fsum: exact, so the order of the set (salted string hashing) cannot change a bit
-    share_a = math.fsum(a[t] for t in common) / math.fsum(a.values())
-    share_b = math.fsum(b[t] for t in common) / math.fsum(b.values())
-    return max(share_a, share_b)
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    """Of two unit vectors; fsum, so the order of the set (salted string hashing) cannot change a bit."""
+    if len(a) > len(b):
+        a, b = b, a
+    return math.fsum(w * b[t] for t, w in a.items() if t in b)

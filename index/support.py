@@ -18,9 +18,10 @@ KINDS = (ALL, SEVERAL, SINGLE)
 
 @dataclass(slots=True)
 class SentenceSupport:
-    kind: str  # ALL, SEVERAL or SINGLE
-    claim: Claim | None = None  # None for a single-source sentence
+    kind: str  # ALL, SEVERAL or SINGLE: the strongest standing among its claims
+    claim: Claim | None = None  # its strongest claim; None for a single-source sentence
     discrepancies: list[Discrepancy] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)  # every claim it is in, strongest first (two for two facts)
 
     @property
     def support(self) -> int:
@@ -39,10 +40,14 @@ class SupportMap:
         self.sources = report.sources
         self._by_sentence: dict[tuple[str, int], SentenceSupport] = {}
         self._by_article: dict[str, dict[int, SentenceSupport]] = {}
-        for claim in report.claims:
+        # strongest claim first, so a sentence in two claims takes the stronger standing
+        ranked = sorted(report.claims, key=lambda c: (claim_kind(c, report) != ALL, -c.support, -c.independent))
+        for claim in ranked:
             kind = claim_kind(claim, report)
             for member in claim.members:
-                self._put(member, SentenceSupport(kind, claim))
+                entry = self._put(member, SentenceSupport(kind, claim))
+                if claim not in entry.claims:
+                    entry.claims.append(claim)
         for member in report.single_source:
             self._put(member, SentenceSupport(SINGLE))
         for discrepancy in report.discrepancies:

@@ -5,12 +5,16 @@ whose resource tracker fails under Textual)."""
 
 from __future__ import annotations
 
+import os
 import pickle
 import subprocess
+import sys
 import threading
 from typing import BinaryIO
 
 from .errors import AccordError
+
+WORKER_NICENESS = 10  # how much lower than the caller workers run: the reader's UI thread must never wait for them
 
 
 class WorkerFailed(AccordError):
@@ -47,3 +51,14 @@ def stop_worker(process: subprocess.Popen, drain: threading.Thread) -> None:
             stream.close()
         except OSError:
             pass
+
+
+def start_worker(module: str) -> subprocess.Popen:
+    """A worker process running `module.serve_worker()`, at a lower OS priority
+    than the caller (`os.nice`), so loading files or finding claims on every
+    core never starves the analyst's typing."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))  # find accord as we did
+    code = f"import os; os.nice({WORKER_NICENESS}); from {module} import serve_worker; serve_worker()"
+    return subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+    )

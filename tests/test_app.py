@@ -29,15 +29,15 @@ def app(seeds_dir: Path, tmp_path: Path) -> AccordApp:
 async def test_articles_side_by_side_with_headers(app: AccordApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        panes = app.panes
+        panes = app.main.deck.panes
         assert len(panes) == 2
         assert len({p.article_id for p in panes}) == 2
-        assert app.slots == app.ids[:2]
+        assert app.main.deck.slots == app.main.deck.ids[:2]
         first = panes[0].view.article
         header = panes[0].query_one(".pane-title").render()
         assert first.title[:20] in str(header)
         assert first.text[:30] in visible_text(panes[0]).replace("\n", " ")
-        assert len(app.ids) == 5
+        assert len(app.main.deck.ids) == 5
 
 
 @pytest.mark.parametrize(("width", "expected"), [(80, 1), (130, 2), (150, 3), (220, 4)])
@@ -45,13 +45,13 @@ async def test_pane_count_follows_terminal_width(seeds_dir: Path, tmp_path: Path
     app = make_app([seeds_dir], tmp_path / "ws")
     async with app.run_test(size=(width, 40)) as pilot:
         await ready(pilot)
-        assert len(app.panes) == expected
+        assert len(app.main.deck.panes) == expected
 
 
 async def test_sentence_cursor_moves_with_keys(app: AccordApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        view = app.panes[0].view
+        view = app.main.deck.panes[0].view
         assert view.has_focus and view.cursor == 0
         await pilot.press("j", "j", "down")
         assert view.cursor == 3
@@ -74,7 +74,7 @@ async def test_sentence_cursor_moves_with_keys(app: AccordApp) -> None:
 async def test_cursor_sentence_is_highlighted(app: AccordApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        view = app.panes[0].view
+        view = app.main.deck.panes[0].view
         cursor_style = view.get_component_rich_style("article-view--cursor")
         styled = [seg for seg in view.render_line(0) if seg.style and seg.style.bgcolor == cursor_style.bgcolor]
         assert styled, "the first sentence should carry the cursor colour"
@@ -89,7 +89,7 @@ async def test_cursor_sentence_is_highlighted(app: AccordApp) -> None:
 async def test_click_puts_cursor_on_the_clicked_sentence(app: AccordApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        view = app.panes[1].view
+        view = app.main.deck.panes[1].view
         target = view.article.sentences[2]
         line, _ = view.sentence_lines(target)
         await pilot.click(view, offset=(3, line))
@@ -100,7 +100,7 @@ async def test_click_puts_cursor_on_the_clicked_sentence(app: AccordApp) -> None
 async def test_panes_switch_with_h_l_and_tab(app: AccordApp) -> None:
     async with app.run_test(size=(150, 40)) as pilot:
         await ready(pilot)
-        views = [p.view for p in app.panes]
+        views = [p.view for p in app.main.deck.panes]
         assert views[0].has_focus
         await pilot.press("l")
         assert views[1].has_focus
@@ -115,16 +115,16 @@ async def test_panes_switch_with_h_l_and_tab(app: AccordApp) -> None:
 async def test_paging_shows_the_next_articles(app: AccordApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        assert app.slots == app.ids[0:2]
+        assert app.main.deck.slots == app.main.deck.ids[0:2]
         await pilot.press("right_square_bracket")
         await ready(pilot)
-        assert app.slots == app.ids[2:4]
+        assert app.main.deck.slots == app.main.deck.ids[2:4]
         await pilot.press("right_square_bracket")
         await ready(pilot)
-        assert app.slots == app.ids[3:5]  # the last page is full, not one lonely pane
+        assert app.main.deck.slots == app.main.deck.ids[3:5]  # the last page is full, not one lonely pane
         await pilot.press("left_square_bracket")
         await ready(pilot)
-        assert app.slots == app.ids[1:3]
+        assert app.main.deck.slots == app.main.deck.ids[1:3]
 
 
 async def test_article_list_picks_what_the_pane_shows(app: AccordApp) -> None:
@@ -134,11 +134,11 @@ async def test_article_list_picks_what_the_pane_shows(app: AccordApp) -> None:
         article_list = app.query_one(ArticleList)
         assert article_list.display and article_list.has_focus
         assert article_list.option_count == 5
-        assert app.summaries[app.ids[4]].title[:15] in article_list.row_text(4)
+        assert app.main.summaries[app.main.deck.ids[4]].title[:15] in article_list.row_text(4)
         await pilot.press("end", "enter")
         await ready(pilot)
-        assert app.ids[4] in app.slots
-        assert app.focused is app.panes[app.slots.index(app.ids[4])].view
+        assert app.main.deck.ids[4] in app.main.deck.slots
+        assert app.focused is app.main.deck.panes[app.main.deck.slots.index(app.main.deck.ids[4])].view
         await pilot.press("b")
         assert not article_list.display
 
@@ -157,7 +157,7 @@ async def test_search_as_you_type_then_jump_to_the_passage(app: AccordApp) -> No
         await pilot.press("enter")
         await ready(pilot)
         hit = hits[0]
-        pane = next(p for p in app.panes if p.article_id == hit.article)
+        pane = next(p for p in app.main.deck.panes if p.article_id == hit.article)
         assert app.focused is pane.view
         assert pane.view.cursor == hit.sentence
         assert "Mitsubishi" in pane.view.article.sentence_text(pane.view.cursor)
@@ -167,7 +167,7 @@ async def test_search_as_you_type_then_jump_to_the_passage(app: AccordApp) -> No
         assert any(pane.view.article.text[s:e] == "Mitsubishi" for s, e in pane.view.hits)
         assert not panel.display
         await pilot.press("escape")
-        assert pane.view.hits == () and app.search_result is None
+        assert pane.view.hits == () and app.main.search_panel.result is None
 
 
 async def test_n_and_shift_n_cycle_through_hits(app: AccordApp) -> None:
@@ -175,8 +175,8 @@ async def test_n_and_shift_n_cycle_through_hits(app: AccordApp) -> None:
         await ready(pilot)
         await pilot.press("slash")
         await type_text(pilot, "Patriot")
-        await until(pilot, lambda: app.search_result is not None and app.search_result.query == "Patriot", "results")
-        hits = app.search_result.hits
+        await until(pilot, lambda: app.main.search_panel.result is not None and app.main.search_panel.result.query == "Patriot", "results")
+        hits = app.main.search_panel.result.hits
         assert len(hits) >= 3
         await pilot.press("enter")
         await ready(pilot)
@@ -201,8 +201,8 @@ async def test_malformed_query_shows_error_inline(app: AccordApp) -> None:
         assert "unclosed quote" in str(status.render())
         assert app.is_running
         await type_text(pilot, ' war"')
-        await until(pilot, lambda: not status.has_class("-error") and app.search_result is not None, "recovery")
-        assert app.search_result.query == '"countries at war"'
+        await until(pilot, lambda: not status.has_class("-error") and app.main.search_panel.result is not None, "recovery")
+        assert app.main.search_panel.result.query == '"countries at war"'
 
 
 async def test_escape_in_the_search_bar_closes_it(app: AccordApp) -> None:
@@ -210,11 +210,11 @@ async def test_escape_in_the_search_bar_closes_it(app: AccordApp) -> None:
         await ready(pilot)
         await pilot.press("slash")
         await type_text(pilot, "missile")
-        await until(pilot, lambda: app.search_result is not None and app.search_result.query == "missile", "results")
+        await until(pilot, lambda: app.main.search_panel.result is not None and app.main.search_panel.result.query == "missile", "results")
         await pilot.press("escape")
         panel = app.query_one(SearchPanel)
-        assert not panel.display and app.search_result is None
-        assert app.focused is app.panes[0].view
+        assert not panel.display and app.main.search_panel.result is None
+        assert app.focused is app.main.deck.panes[0].view
 
 
 async def test_help_screen_lists_every_binding(app: AccordApp) -> None:
@@ -245,7 +245,7 @@ async def test_theme_switch_is_remembered(seeds_dir: Path, tmp_path: Path) -> No
         assert app.theme == "accord-dark"
         app.theme = "accord-high-contrast"
         await pilot.pause()
-        view = app.panes[0].view
+        view = app.main.deck.panes[0].view
         assert view.get_component_rich_style("article-view--cursor").bgcolor.name == "#0072b2"
     assert json.loads(state_path().read_text())["theme"] == "accord-high-contrast"
     again = make_app([seeds_dir], tmp_path / "ws")
@@ -264,7 +264,7 @@ async def test_user_theme_file_is_picked_up(seeds_dir: Path, tmp_path: Path) -> 
         assert any("broken.toml" in n.message for n in app._notifications)
         app.theme = "mine"
         await pilot.pause()
-        assert app.panes[0].view.get_component_rich_style("article-view--hit").bgcolor.name == "#00ff00"
+        assert app.main.deck.panes[0].view.get_component_rich_style("article-view--hit").bgcolor.name == "#00ff00"
 
 
 async def test_keymap_override_from_config(seeds_dir: Path, tmp_path: Path) -> None:
@@ -272,7 +272,7 @@ async def test_keymap_override_from_config(seeds_dir: Path, tmp_path: Path) -> N
     app = make_app([seeds_dir], tmp_path / "ws", load_config())
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        view = app.panes[0].view
+        view = app.main.deck.panes[0].view
         await pilot.press("x", "x")
         assert view.cursor == 2
         await pilot.press("j")  # remapped away
@@ -295,21 +295,21 @@ async def test_bad_config_notifies_and_falls_back(seeds_dir: Path, tmp_path: Pat
         await ready(pilot)
         assert any(n.severity == "warning" for n in app._notifications)
         await pilot.press("j")
-        assert app.panes[0].view.cursor == 1  # the default keys still work
+        assert app.main.deck.panes[0].view.cursor == 1  # the default keys still work
 
 
 async def test_missing_path_shows_error_without_crashing(tmp_path: Path) -> None:
     app = make_app([tmp_path / "nowhere"], tmp_path / "ws")
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: any(n.severity == "error" for n in app._notifications), "the error")
-        await until(pilot, lambda: "no such file or folder" in visible_text(app.panes[0]), "the error in the pane")
+        await until(pilot, lambda: "no such file or folder" in visible_text(app.main.deck.panes[0]), "the error in the pane")
         assert app.is_running
 
 
 async def test_mouse_selection_copies_the_article_text(app: AccordApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        view = app.panes[0].view
+        view = app.main.deck.panes[0].view
         first_line = view.render_line(0).text[GUTTER:].rstrip()
         assert first_line
         await pilot.mouse_down(view, offset=(GUTTER, 0))  # the text starts right of the claim gutter
@@ -340,7 +340,7 @@ async def test_untrusted_text_is_shown_literally(tmp_path: Path) -> None:
     app = make_app([folder], tmp_path / "ws")
     async with app.run_test(size=(140, 30)) as pilot:
         await ready(pilot)
-        pane = app.panes[0]
+        pane = app.main.deck.panes[0]
         shown = visible_text(pane).replace("\n", " ")
         assert "[bold red]markup[/]" in shown
         assert "[link=https://evil.example]a link[/link]" in shown
@@ -353,7 +353,7 @@ async def test_untrusted_text_is_shown_literally(tmp_path: Path) -> None:
         assert "[bold red]x[/]" in title and "[link=https://evil.example]" in title
         await pilot.press("slash")
         await type_text(pilot, "markup")
-        await until(pilot, lambda: app.search_result is not None and app.search_result.hits, "search results")
+        await until(pilot, lambda: app.main.search_panel.result is not None and app.main.search_panel.result.hits, "search results")
         option = str(app.query_one(SearchPanel).results.get_option_at_index(0).prompt)
         assert "[bold red]markup[/]" in option
 
@@ -363,10 +363,10 @@ async def test_enter_before_results_jumps_to_the_typed_query(app: AccordApp) -> 
         await ready(pilot)
         await pilot.press("slash")
         await type_text(pilot, "Mitsubishi")
-        await pilot.press("enter")  # faster than the debounce: must not jump on a stale result
-        await until(pilot, lambda: app.hit_index == 0, "the jump")
+        await pilot.press("enter")  # before the last letter's search has answered: must not jump on a stale result
+        await until(pilot, lambda: app.main.search_panel.hit_index == 0, "the jump")
         await ready(pilot)
-        assert app.search_result.query == "Mitsubishi"
+        assert app.main.search_panel.result.query == "Mitsubishi"
         assert "Mitsubishi" in app.focused.article.sentence_text(app.focused.cursor)
 
 
@@ -376,7 +376,7 @@ async def test_enter_with_no_hits_keeps_the_search_bar_open(app: AccordApp) -> N
         await pilot.press("slash")
         await type_text(pilot, "zzyzx")
         await pilot.press("enter")
-        await until(pilot, lambda: app.search_result is not None and app.search_result.query == "zzyzx", "results")
+        await until(pilot, lambda: app.main.search_panel.result is not None and app.main.search_panel.result.query == "zzyzx", "results")
         panel = app.query_one(SearchPanel)
         assert panel.display and "no articles match" in str(panel.query_one("#search-status").render())
 
@@ -391,11 +391,11 @@ async def test_articles_are_readable_while_a_big_folder_indexes(tmp_path: Path, 
     app = make_app([folder], tmp_path / "ws")
     async with app.run_test(size=SIZE) as pilot:
         sync = next(w for w in app.workers if w.group == "sync")
-        await until(pilot, lambda: app.panes and app.panes[0].view.article is not None, "the first article")
+        await until(pilot, lambda: app.main.deck.panes and app.main.deck.panes[0].view.article is not None, "the first article")
         assert not sync.is_finished, "the first article should be readable before indexing ends"
         await until(pilot, lambda: app.query_one("#progress").display, "the progress bar")
         await ready(pilot)
-        assert len(app.ids) == 200
+        assert len(app.main.deck.ids) == 200
         assert not app.query_one("#progress").display
         assert "200 added" in str(app.query_one("#status-text").render())
 
@@ -418,12 +418,12 @@ async def test_the_article_list_scrolls_through_many_articles_and_takes_clicks(t
         assert "[bold]Report 299[/bold]" in article_list.render_line(last_row).text  # markup shown as text
         await pilot.press("enter")
         await ready(pilot)
-        assert app.ids[299] in app.slots
+        assert app.main.deck.ids[299] in app.main.deck.slots
         await pilot.press("b", "b", "home")  # focus returns to the list
         assert article_list.cursor == 0 and article_list.scroll_y == 0
         await pilot.click(ArticleList, offset=(3, 1 + 2 * 3))  # inside the border, the 4th article's title
         await ready(pilot)
-        assert article_list.cursor == 3 and app.ids[3] in app.slots
+        assert article_list.cursor == 3 and app.main.deck.ids[3] in app.main.deck.slots
         assert "▌" in article_list.render_line(2 * 3).text  # marked as on screen
 
 
@@ -435,10 +435,10 @@ async def test_open_replaces_the_articles_in_view(app: AccordApp, tmp_path: Path
         await pilot.press("o")
         await type_text(pilot, str(other))
         await pilot.press("enter")
-        await until(pilot, lambda: len(app.ids) == 1, "the new folder's article")
+        await until(pilot, lambda: len(app.main.deck.ids) == 1, "the new folder's article")
         await ready(pilot)
-        assert app.panes[0].view.article.title == "Floods in the valley"
-        assert len(app.panes) == 1
+        assert app.main.deck.panes[0].view.article.title == "Floods in the valley"
+        assert len(app.main.deck.panes) == 1
 
 
 def test_bundled_themes_set_every_accord_colour() -> None:
@@ -450,3 +450,18 @@ def test_bundled_themes_set_every_accord_colour() -> None:
     for path in bundled_theme_files():
         variables = tomllib.loads(path.read_text(encoding="utf-8"))["variables"]
         assert set(DERIVED_VARIABLES) <= set(variables), (path.name, set(DERIVED_VARIABLES) - set(variables))
+
+
+async def test_a_query_typed_in_one_burst_after_slash_lands_in_the_search_bar(app: AccordApp) -> None:
+    """As a terminal delivers a fast typist's (or a paste's) keys: all queued at once, before
+    the `/` has been acted on. None of them may reach the reader's keys (i, c, h are bound)."""
+    from textual import events
+
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        for char in "/Michishita\r":
+            key = {"/": "slash", "\r": "enter"}.get(char, char)
+            app.post_message(events.Key(key, None if char == "\r" else char))
+        await until(pilot, lambda: app.main.search_panel.input.value == "Michishita", "the whole query in the bar")
+        assert not app.main.query_one("#claims").display  # `c` did not open the claims panel
+        await until(pilot, lambda: app.main.status.search.startswith("search 'Michishita': 1/"), "Enter's jump")

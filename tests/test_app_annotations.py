@@ -13,7 +13,7 @@ from accord.index.anchoring import Anchor
 from accord.index.store import Store
 from accord.tui.annotation_screens import AnnotationsScreen, NoteScreen, OrphansScreen, TagScreen
 from accord.tui.app import AccordApp
-from accord.tui.article_view import NOTE_GLYPH, tag_tone
+from accord.tui.marks import NOTE_GLYPH, tag_tone
 from accord.tui.export_screen import ConfirmScreen, ExportScreen, SaveAsScreen
 
 from tui_helpers import make_app, ready, type_text, until
@@ -33,7 +33,7 @@ def stored(app: AccordApp) -> list:
 
 async def annotations_ready(pilot) -> AccordApp:
     app = await ready(pilot)
-    await until(pilot, lambda: app._store is not None and app._store_version >= 0, "annotations loaded")
+    await until(pilot, lambda: app.main.annotations.shown.version >= 0, "annotations loaded")
     return app
 
 
@@ -51,13 +51,13 @@ async def tag_current(pilot, app: AccordApp, tags: str) -> None:
 
 
 async def saved_count(pilot, app: AccordApp, count: int) -> None:
-    await until(pilot, lambda: len(app.placed) == count, f"{count} annotations shown")
+    await until(pilot, lambda: len(app.main.annotations.shown.placed) == count, f"{count} annotations shown")
 
 
 async def test_tagging_the_cursor_sentence_saves_and_marks_it(app: AccordApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await annotations_ready(pilot)
-        view = app.panes[0].view
+        view = app.main.deck.panes[0].view
         await pilot.press("j")
         sentence = view.current_sentence
         await tag_current(pilot, app, "Policy, #deterrence")
@@ -103,7 +103,7 @@ async def test_tag_editor_autocompletes_and_recent_tag_keys_apply_tags(app: Acco
 async def test_a_range_selected_with_v_and_j_is_annotated_with_a_note(app: AccordApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await annotations_ready(pilot)
-        view = app.panes[0].view
+        view = app.main.deck.panes[0].view
         await pilot.press("v", "j", "j")
         assert view.selected_sentences() == (0, 2)
         await pilot.press("a")
@@ -124,7 +124,7 @@ async def test_a_range_selected_with_v_and_j_is_annotated_with_a_note(app: Accor
 async def test_shift_arrows_extend_and_escape_cancels_the_note(app: AccordApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await annotations_ready(pilot)
-        view = app.panes[0].view
+        view = app.main.deck.panes[0].view
         await pilot.press("shift+down", "shift+down")
         assert view.selected_sentences() == (0, 2)
         await pilot.press("a")
@@ -140,7 +140,7 @@ async def test_shift_arrows_extend_and_escape_cancels_the_note(app: AccordApp) -
 async def test_a_mouse_selection_is_the_passage_annotated(app: AccordApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await annotations_ready(pilot)
-        view = app.panes[0].view
+        view = app.main.deck.panes[0].view
         text = view.article.text
         # Drag across part of the first line (after the 2-column gutter).
         await pilot.mouse_down(view, offset=(2 + 9, 0))
@@ -192,7 +192,7 @@ async def test_panel_filters_sorts_edits_deletes_and_undoes(app: AccordApp) -> N
         # Enter jumps to the passage.
         await pilot.press("enter")
         await until(pilot, lambda: not isinstance(app.screen, AnnotationsScreen), "the jump")
-        pane = next(p for p in app.panes if p.view.article.id == restored.article)
+        pane = next(p for p in app.main.deck.panes if p.view.article.id == restored.article)
         assert pane.view.current_sentence.start <= restored.anchor.start < pane.view.current_sentence.end
 
 
@@ -220,11 +220,11 @@ async def test_panel_sorts_by_time_newest_first(app: AccordApp) -> None:
 async def test_an_orphan_is_listed_and_reattached_by_hand(app: AccordApp, tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await annotations_ready(pilot)
-        article = app.panes[0].view.article
+        article = app.main.deck.panes[0].view.article
         with Store(app.workspace.annotations_path) as store:
             store.add_annotation(Anchor(article.id, 10, 40, "a passage that was never in this text", "", ""),
                                  ("lost",), "keep me")
-        await until(pilot, lambda: len(app.orphans) == 1, "another process's orphan noticed")
+        await until(pilot, lambda: len(app.main.annotations.shown.orphans) == 1, "another process's orphan noticed")
         await pilot.press("A")
         await until(pilot, lambda: isinstance(app.screen, AnnotationsScreen), "the annotations panel")
         await pilot.press("U")
@@ -232,9 +232,9 @@ async def test_an_orphan_is_listed_and_reattached_by_hand(app: AccordApp, tmp_pa
         await pilot.press("enter")
         await until(pilot, lambda: not isinstance(app.screen, (OrphansScreen, AnnotationsScreen)), "back to the reader")
         await pilot.press("j", "r")
-        await until(pilot, lambda: not app.orphans and len(app.placed) == 1, "the re-attached annotation")
+        await until(pilot, lambda: not app.main.annotations.shown.orphans and len(app.main.annotations.shown.placed) == 1, "the re-attached annotation")
         [annotation] = stored(app)
-        sentence = app.panes[0].view.article.sentences[1]
+        sentence = app.main.deck.panes[0].view.article.sentences[1]
         assert annotation.anchor.quote == article.text[sentence.start : sentence.end]
         assert (annotation.note, annotation.tags) == ("keep me", ("lost",))
 
@@ -291,15 +291,15 @@ async def test_search_finds_tagged_and_noted_passages(app: AccordApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await annotations_ready(pilot)
         await pilot.press("j")
-        sentence = app.panes[0].view.current_sentence
+        sentence = app.main.deck.panes[0].view.current_sentence
         await tag_current(pilot, app, "policy")
         await saved_count(pilot, app, 1)
         await pilot.press("slash")
         await type_text(pilot, "tag:policy")
-        await until(pilot, lambda: app.search_result is not None and app.search_result.query == "tag:policy",
+        await until(pilot, lambda: app.main.search_panel.result is not None and app.main.search_panel.result.query == "tag:policy",
                     "the tag search")
-        [hit] = app.search_result.hits
-        assert (hit.article, hit.start) == (app.panes[0].view.article.id, sentence.start)
+        [hit] = app.main.search_panel.result.hits
+        assert (hit.article, hit.start) == (app.main.deck.panes[0].view.article.id, sentence.start)
 
 
 async def test_only_this_corpus_annotations_show_and_gone_articles_are_orphans(seeds_dir: Path, tmp_path: Path) -> None:
@@ -316,6 +316,6 @@ async def test_only_this_corpus_annotations_show_and_gone_articles_are_orphans(s
     app = make_app([seeds_dir / "000_9bbabdd97d7829be.txt"], tmp_path / "ws")
     async with app.run_test(size=SIZE) as pilot:
         await annotations_ready(pilot)
-        assert app.placed == []
-        [orphan] = app.orphans
+        assert app.main.annotations.shown.placed == []
+        [orphan] = app.main.annotations.shown.orphans
         assert orphan.annotation.tags == ("gone",) and "no longer in the workspace" in orphan.reason

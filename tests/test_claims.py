@@ -1,8 +1,9 @@
 """Claim detection against hand-labelled sets (tests/data/claims), with quality floors.
 
 The floors sit just under what the method reaches today, so any regression fails.
-On the seeds the labels are strict (each sentence belongs to one claim, though several
-reports' sentences state two related facts), which is why pair precision is lower there.
+A sentence stating two facts outright is labelled in both claims (the engine may put it in
+two); one given in passing is listed under `also`, which is why strict precision is lower.
+The held-out story is scored by the last test, and never tuned on.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pytest
 from accord.index.claims import DEFAULT_THRESHOLD, find_claims
 from accord.index.decisions import LinkDecision, SentenceRef
 from accord.index.ingest import articles_from_bytes, load
-from claims_eval import DATA, fire_set, labelled_ref, quake_set, score, seeds_set
+from claims_eval import DATA, HELD_OUT, fire_set, labelled_ref, quake_set, score, seeds_set, story_set
 
 
 @pytest.fixture(scope="module")
@@ -36,34 +37,67 @@ def fire():
     return fire_set()
 
 
-# Figures at DEFAULT_THRESHOLD = 0.3, the best trade-off in the sweep of `python tests/claims_eval.py`
-# over all three sets (0.25 lets false links into the quake set, 0.35 loses a fifth of the seed claims):
-#   seeds: pairs P=0.94 (strict 0.53) R=0.33, claims recovered 0.82, single-source P=0.50 R=0.75
-#   quake: pairs P=1.00 R=0.94, claims recovered 0.86
-#   fire:  pairs P=0.91 R=0.91, claims recovered 1.00 (written after the method was tuned: held out)
+# Figures at DEFAULT_THRESHOLD = 0.27, chosen in the sweep of `python tests/claims_eval.py` over the tuning
+# sets (seeds, quake, fire, court, recall); `pairs` are true cross-outlet pairs linked, P is linked-pair
+# precision (`also` links right; strict: not), "two-claim" counts sentences labelled in two claims found in both:
+#   seeds:  pairs 32/55 P=0.82 (strict 0.45), claims 10/12, two-claim 1/1, single-source P=0.47 R=0.58
+#   quake:  pairs 16/16 P=0.94, claims 7/7
+#   fire:   pairs 32/35 P=0.91, claims 8/8, single-source P=0.83 R=0.71
+#   court:  pairs 35/56 P=0.95 (strict 0.80), claims 8/10, two-claim 3/4, single-source P=0.40 R=1.00
+#   recall: pairs 24/33 P=0.83 (strict 0.67), claims 7/9, two-claim 3/6, single-source P=1.00 R=0.83
+# The held-out rate decision (rates) is scored by the last test of this file.
 
 
 def test_seed_claims_reach_the_quality_floors(seeds) -> None:
     result = score(seeds)
     print(result)
-    assert result.claims_recovered >= 0.8  # 9 of the 11 labelled claims
-    assert result.pair_precision >= 0.9 and result.strict_precision >= 0.5 and result.pair_recall >= 0.32
-    assert result.single_precision >= 0.45 and result.single_recall >= 0.7
+    assert result.pairs_true == 55 and result.claims_true == 12  # the issue's count of the seed labels
+    assert result.pairs_linked >= 32 and result.pair_precision >= 0.8 and result.strict_precision >= 0.42
+    assert result.claims_linked >= 10
+    assert result.single_precision >= 0.45 and result.single_recall >= 0.55
 
 
 def test_second_story_claims_reach_the_quality_floors(quake) -> None:
     result = score(quake)
     print(result)
-    assert result.pair_precision >= 0.95 and result.pair_recall >= 0.9
-    assert result.claims_recovered >= 0.85
+    assert result.pair_precision >= 0.9 and result.pair_recall >= 0.95
+    assert result.claims_recovered >= 0.99
 
 
 def test_third_story_claims_reach_the_quality_floors(fire) -> None:
     result = score(fire)
     print(result)
-    assert result.pair_precision >= 0.9 and result.pair_recall >= 0.9
+    assert result.pair_precision >= 0.88 and result.pair_recall >= 0.9
     assert result.claims_recovered >= 0.99
     assert result.single_precision >= 0.8 and result.single_recall >= 0.7
+
+
+@pytest.mark.parametrize("name, pairs, precision, claims, two_claim", [
+    ("court", 34, 0.92, 8, 3),
+    ("recall", 23, 0.8, 7, 3),
+])
+def test_new_stories_reach_the_quality_floors(name: str, pairs: int, precision: float, claims: int, two_claim: int) -> None:
+    labelled = story_set(name)
+    result = score(labelled)
+    print(result)
+    assert result.pairs_linked >= pairs and result.pair_precision >= precision
+    assert result.claims_linked >= claims and result.multi_found >= two_claim
+    assert result.single_recall >= 0.8
+
+
+@pytest.mark.parametrize("name", ["court", "recall"])
+def test_new_stories_name_discrepancies(name: str) -> None:
+    """The misspelt person is found; look-alike names one outlet writes both of (or a
+    person and a shop) are not discrepancies; no discrepancy has one outlet only."""
+    labelled = story_set(name)
+    result = score(labelled)
+    found = {(d.kind, frozenset(d.variants)) for d in result.report.discrepancies}
+    for d in labelled.discrepancies:
+        if d["kind"] == "name":
+            assert ("name", frozenset(d["variants"])) in found
+    for pair in labelled.not_discrepancies:
+        assert ("name", frozenset(pair)) not in found
+    assert result.false_names == [] and result.self_conflicts == 0
 
 
 def test_the_fire_discrepancies_are_found_and_typed(fire) -> None:
@@ -205,7 +239,9 @@ def test_claim_of_finds_a_sentences_claim(quake) -> None:
     report = find_claims(quake.articles)
     for claim in report.claims:
         for m in claim.members:
-            assert report.claim_of(m.article, m.sentence) is claim
+            found = report.claims_of(m.article, m.sentence)
+            assert claim in found and report.claim_of(m.article, m.sentence) is found[0]
+    assert any(len(report.claims_of(m.article, m.sentence)) == 2 for c in report.claims for m in c.members)
     lone = report.single_source[0]
     assert report.claim_of(lone.article, lone.sentence) is None
 
@@ -280,7 +316,7 @@ def test_agreeing_reports_have_no_discrepancies(tmp_path: Path) -> None:
 
 
 def test_stories_keep_the_labelled_events_apart(seeds, quake, fire) -> None:
-    from accord.index.claims import _features
+    from accord.index.claims.features import features as _features
     from accord.index.stories import group_stories
 
     sets = {"seeds": seeds.articles, "quake": quake.articles, "fire": fire.articles,
@@ -316,7 +352,7 @@ def test_claims_over_several_stories_have_unique_ids(seeds, quake, fire) -> None
 def test_a_claims_outlet_count_is_its_storys(seeds, quake, fire, monkeypatch: pytest.MonkeyPatch) -> None:
     """With story blocking on (as in a large corpus), "n of N outlets" counts the claim's
     own story, so "every outlet" still means every outlet of that event."""
-    import accord.index.claims as claims_module
+    import accord.index.claims.engine as claims_module
 
     monkeypatch.setattr(claims_module, "SINGLE_BLOCK", 0)
     sets = (seeds, quake, fire)
@@ -335,7 +371,7 @@ def test_a_claims_outlet_count_is_its_storys(seeds, quake, fire, monkeypatch: py
 def test_the_parallel_path_finds_what_the_serial_one_does(seeds, quake, fire, monkeypatch: pytest.MonkeyPatch) -> None:
     """Stories done by worker processes give the in-process report exactly: claims,
     links, single-source sentences, discrepancies, and the decisions applied."""
-    import accord.index.claims as claims_module
+    import accord.index.claims.engine as claims_module
     from accord.index import claims_parallel
 
     articles = seeds.articles + quake.articles + fire.articles + list(load([DATA / "wire"]))
@@ -397,3 +433,120 @@ def test_a_worker_that_dies_is_an_accord_error() -> None:
 
     with Workers(2) as workers, pytest.raises(AccordError, match="stopped unexpectedly .exit code 3"):
         workers.map(os._exit, [3, 3])
+
+
+# Issue 12: names judged by context, two outlets to disagree, sentences in two claims, progress -------------
+
+CRANE = """---
+title: Crane collapse at Valmora harbour
+source: {outlet}
+---
+{name}, the harbour master, said a container crane collapsed onto a ship at Valmora harbour on Sunday.
+
+{time}
+
+{extra}
+"""
+CRANE_TIMES = [
+    "The crane fell at 4:12 a.m., when the night shift was changing.",
+    "The crane came down at 4:12 a.m. as the night shift changed.",
+    "It fell at 4:12 a.m., during the change of the night shift.",
+    "The crane toppled at around 4:12 a.m., as the night shift was changing over.",
+    "Workers said the crane fell at 4:12 a.m. during the shift change.",
+    "The collapse happened at 4:12 a.m., at the change of the night shift.",
+]
+
+
+def _crane_story(tmp_path: Path) -> list:
+    names = ["Teodor Marsh"] * 5 + ["Teodor Marsch"]
+    extras = ["The ValPort terminal in Valmora stays closed until Wednesday."] + [
+        f"Police are questioning the crane's operator, outlet {n} reported." for n in range(1, 6)]
+    texts = [CRANE.format(outlet=f"Outlet {n}", name=name, time=time, extra=extra)
+             for n, (name, time, extra) in enumerate(zip(names, CRANE_TIMES, extras))]
+    return _articles(tmp_path, *texts)
+
+
+def test_a_misspelt_surname_that_is_an_english_word_is_found(tmp_path: Path) -> None:
+    """"Marsh" is a common word, but after a first name it is a surname: five outlets
+    write Marsh, one Marsch. The first name is the same person's, so one discrepancy."""
+    names = [d for d in find_claims(_crane_story(tmp_path)).discrepancies if d.kind == "name"]
+    assert [set(d.variants) for d in names] == [{"Marsh", "Marsch"}]
+    assert set(names[0].phrases) == {"Teodor Marsh", "Teodor Marsch"}
+    assert {m.source for m in names[0].members} >= {"Outlet 5"}  # where the rarer spelling is
+
+
+def test_one_outlet_writing_two_lookalike_names_is_no_discrepancy(tmp_path: Path) -> None:
+    """Outlet 0 writes ValPort (a terminal) and Valmora (the town): two names, not a
+    disagreement, though they are two letters apart; a disagreement needs two outlets."""
+    report = find_claims(_crane_story(tmp_path))
+    assert not any({"ValPort", "Valmora"} == set(d.variants) for d in report.discrepancies)
+    assert all(len({m.source for m in d.members}) >= 2 for d in report.discrepancies)
+
+
+def test_at_around_a_time_joins_the_claim_of_that_time(tmp_path: Path) -> None:
+    report = find_claims(_crane_story(tmp_path))
+    around = next(m for c in report.claims for m in c.members if "around 4:12" in m.text)
+    claim = report.claim_of(around.article, around.sentence)
+    assert claim.support >= 5 and all("4:12" in m.text for m in claim.members)
+    assert not any("around 4:12" in m.text for m in report.single_source)
+    assert not any(d.kind == "time" for d in report.discrepancies)
+
+
+def test_a_sentence_stating_two_facts_is_in_both_claims(tmp_path: Path) -> None:
+    """Capital Courier's "Under the 2019 law, operators had to keep the records of about 4.2
+    million subscribers for two years" states what the law required and how many people it
+    covered: `accord claims --json` lists it in both claims, and each listing names both ids."""
+    done = subprocess.run(
+        [sys.executable, "-m", "accord", "claims", str(DATA / "court"), "--workspace", str(tmp_path / "ws"), "--json"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    claims = json.loads(done.stdout)["claims"]
+    opening = "Under the 2019 law, operators had to keep"
+    holding = [c for c in claims if any(m["text"].startswith(opening) for m in c["members"])]
+    assert len(holding) == 2
+    others = {c["id"]: [m["text"] for m in c["members"] if not m["text"].startswith(opening)] for c in holding}
+    assert any(any("adopted in 2019" in text for text in texts) for texts in others.values())  # what the law required
+    assert any(any("4.2 million" in text for text in texts) for texts in others.values())  # how many it covered
+    for claim in holding:
+        member = next(m for m in claim["members"] if m["text"].startswith(opening))
+        assert sorted(member["claims"]) == sorted(others)
+
+
+def test_progress_is_reported_per_story_with_the_claims_so_far(seeds, quake, fire, monkeypatch) -> None:
+    import accord.index.claims.engine as claims_module
+
+    monkeypatch.setattr(claims_module, "PARTIAL_EVERY_S", 0.0)  # a partial report with every story
+    calls: list = []
+    report = find_claims(seeds.articles + quake.articles + fire.articles,
+                         progress=lambda done, total, partial: calls.append((done, total, partial)))
+    assert [(done, total) for done, total, _ in calls] == [(n, 3) for n in (1, 2, 3)]
+    sizes = [len(partial.claims) for _, _, partial in calls]
+    assert sizes == sorted(sizes) and 0 < sizes[0] < sizes[-1]  # finished stories' claims, growing
+    assert calls[-1][2] == report  # the last partial report is the report
+
+
+def test_the_lexicon_is_general_news_paraphrase() -> None:
+    """Words the earlier lexicon held for the seeds alone are gone; general groups stay."""
+    from accord.index.claims.lexicon import CONCEPT
+
+    for seed_only in ("replenish", "importance", "strengthen", "replenishing", "significance", "bolster", "shore"):
+        assert seed_only not in CONCEPT
+    assert CONCEPT["supply"] == CONCEPT["deliver"] and CONCEPT["prohibit"] == CONCEPT["ban"]
+    assert CONCEPT["tokyo"] == CONCEPT["japanese"] and CONCEPT["kremlin"] == CONCEPT["moscow"]
+
+
+# The held-out set, last: written and labelled before tuning, scored once after the last change to the
+# method (rates: pairs 14/30 P=0.93, claims 6/8, two-claim 2/3, single-source P=0.45 R=0.83, the misspelt
+# governor found). Floors just under that; never tune on this set.
+
+
+def test_the_held_out_story_reaches_its_floors() -> None:
+    labelled = story_set(HELD_OUT)
+    result = score(labelled)
+    print(result)
+    assert result.pairs_linked >= 13 and result.pair_precision >= 0.9
+    assert result.claims_linked >= 6 and result.multi_found >= 2
+    assert result.single_recall >= 0.8
+    assert result.discrepancies_found == result.discrepancies_true  # Halvorsen vs Halvorson
+    assert result.false_names == [] and result.self_conflicts == 0

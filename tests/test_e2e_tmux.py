@@ -69,15 +69,17 @@ class Terminal:
 def terminal(isolated_home: Path) -> Iterator[Callable[..., Terminal]]:
     names: list[str] = []
 
-    def start(*args: str) -> Terminal:
+    def start(*args: str, size: tuple[int, int] = (130, 40)) -> Terminal:
         name = f"accord-e2e-{uuid.uuid4().hex[:8]}"
+        columns, rows = (str(n) for n in size)
         names.append(name)
         env = {k: os.environ[k] for k in ("ACCORD_HOME", "ACCORD_CONFIG_DIR", "XDG_DATA_HOME", "XDG_CONFIG_HOME")}
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-        command = f"env {exports} TERM=xterm-256color {shlex.join([*ACCORD, *args])}; echo ACCORD-EXIT=$?; sleep 30"
-        subprocess.run([*TMUX, "new-session", "-d", "-s", name, "-x", "130", "-y", "40", command], check=True)
+        # Without COLUMNS and LINES: Python's terminal size honours them over the real window's.
+        command = f"env -u COLUMNS -u LINES {exports} TERM=xterm-256color {shlex.join([*ACCORD, *args])}; echo ACCORD-EXIT=$?; sleep 30"
+        subprocess.run([*TMUX, "new-session", "-d", "-s", name, "-x", columns, "-y", rows, command], check=True)
         # Some tmux builds start detached sessions at 80x24 whatever -x/-y say; insist.
-        subprocess.run([*TMUX, "resize-window", "-t", name, "-x", "130", "-y", "40"], capture_output=True)
+        subprocess.run([*TMUX, "resize-window", "-t", name, "-x", columns, "-y", rows], capture_output=True)
         return Terminal(name)
 
     yield start
@@ -174,5 +176,51 @@ def test_annotate_and_export_a_briefing_in_a_real_terminal(terminal, tmp_path: P
     assert "## policy" in text and "**Note:** Seen in a real terminal" in text and "[^1]: " in text
     term.keys("Escape")
     term.wait_for(lambda s: "Briefing preview" not in s, "the preview to close")
+    term.keys("q")
+    term.wait_for(lambda s: "ACCORD-EXIT=0" in s, "a clean exit")
+
+
+def pane_count(screen: str) -> int:
+    """Boxes side by side on the top line: the panes, plus any open side panel."""
+    return screen.splitlines()[0].count("╭")
+
+
+@pytest.mark.parametrize("size, panes", [((120, 40), 2), ((200, 50), 4)], ids=["120x40", "200x50"])
+def test_the_reader_where_analysts_work(terminal, size, panes) -> None:
+    term = terminal(size=size)
+    term.wait_for(lambda s: "claims," in s and "every outlet" in s, "the reader with its claims")
+    screen = term.screen()
+    if len(screen.splitlines()[0]) != size[0]:
+        pytest.fail(f"tmux gave a {len(screen.splitlines()[0])}-column window, not {size[0]}:\n{screen}")
+    assert pane_count(screen) == panes
+    # The article list keeps the keyboard: G goes to its end, Enter shows that article.
+    term.keys("b")
+    term.wait_for(lambda s: "5 articles" in s and "UNN · undated" in s, "the article list")
+    term.keys("G")
+    time.sleep(0.3)
+    term.keys("Enter")
+    term.wait_for(lambda s: "Japan Set to Export “Patriot” to U.S." in s and "· 5/5" in s, "the last article shown")
+    term.keys("b")
+    term.wait_for(lambda s: pane_count(term.screen()) == panes, "the panes back when the list closes")
+    # d walks the conflicting sentences across articles: the name spelt two ways, in two articles.
+    seen = set()
+    for _ in range(3):
+        term.keys("d")
+        time.sleep(0.4)
+        seen |= {name for name in ("Hajasi", "Hayashi") if name in term.text()}
+    assert seen == {"Hajasi", "Hayashi"}
+    # The claims panel leaves two panes.
+    term.keys("c")
+    screen = term.wait_for(lambda s: "Close claims" in s and "independent" in s, "the claims panel")
+    assert pane_count(term.screen()) >= 3  # two panes and the panel
+    term.keys("c")
+    term.wait_for(lambda s: "Close claims" not in s, "the panel to close")
+    # A query typed in one burst after / lands in the search bar, none of it in the reader's keys.
+    term.keys("/Michishita", literal=True)
+    term.wait_for(lambda s: "search 'Michishita': 1 hit" in s, "the search from one burst")
+    status = next(line for line in term.screen().splitlines() if line.startswith(" 5 articles"))
+    assert len(status.rstrip()) <= size[0] and "…" not in status
+    term.keys("Escape")
+    time.sleep(0.3)
     term.keys("q")
     term.wait_for(lambda s: "ACCORD-EXIT=0" in s, "a clean exit")

@@ -12,10 +12,14 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from accord.tui.claims_panel import ClaimsPanel
 from accord.tui.search_panel import SearchPanel
 from accord.tui.themes import bundled_theme_files
 
 from tui_helpers import make_app, ready, type_text, until
+
+# One worker runs them all under pytest-xdist: they share FIXED_HOME.
+pytestmark = pytest.mark.xdist_group("snapshots")
 
 SIZE = (120, 36)
 THEMES = [path.stem for path in bundled_theme_files()]
@@ -44,8 +48,8 @@ def test_bundled_themes_are_the_three_promised() -> None:
 async def claims_shown(pilot: Pilot) -> None:
     """Ready, with the claim colours painted in every pane."""
     app = await ready(pilot)
-    await until(pilot, lambda: app.claim_report is not None, "shared claims")
-    await until(pilot, lambda: all(p.view.marks for p in app.panes if p.view.article), "claim colours")
+    await until(pilot, lambda: app.main.claims.shown_report is not None, "shared claims")
+    await until(pilot, lambda: all(p.view.marks for p in app.main.deck.panes if p.view.article), "claim colours")
     await pilot.pause()
 
 
@@ -84,15 +88,36 @@ def test_help_screen(snap_compare, snapshot_app, theme: str) -> None:
     assert snap_compare(snapshot_app(theme), terminal_size=SIZE, run_before=run_before)
 
 
-def test_claims_panel(snap_compare, snapshot_app) -> None:
+@pytest.mark.parametrize("theme", THEMES)
+def test_claims_panel(snap_compare, snapshot_app, theme: str) -> None:
+    """Beside two panes at 120 columns, aligned on the second claim."""
+
     async def run_before(pilot: Pilot) -> None:
         await claims_shown(pilot)
         await pilot.press("c")
-        await until(pilot, lambda: pilot.app.claims_panel.options.has_focus, "the claims list")
+        await until(pilot, lambda: pilot.app.main.query_one(ClaimsPanel).options.has_focus, "the claims list")
         await pilot.press("down")
         await pilot.pause()
 
-    assert snap_compare(snapshot_app("accord-dark"), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(snapshot_app(theme), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_article_list(snap_compare, snapshot_app, theme: str) -> None:
+    """The list beside two panes, filtered as typed and sorted by outlet."""
+
+    async def run_before(pilot: Pilot) -> None:
+        from accord.tui.article_list import ArticleList
+
+        await claims_shown(pilot)
+        await pilot.press("b")
+        await until(pilot, lambda: pilot.app.main.query_one(ArticleList).has_focus, "the list")
+        await pilot.press("o", "o", "slash")
+        await type_text(pilot, "japan")
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+
+    assert snap_compare(snapshot_app(theme), terminal_size=SIZE, run_before=run_before)
 
 
 @pytest.mark.parametrize("theme", ["accord-dark", "accord-high-contrast"])
@@ -121,18 +146,18 @@ async def annotated(pilot: Pilot) -> None:
         await until(pilot, lambda: app.screen.is_modal and app.screen.focused is not None, "the tag editor")
         await typed(pilot, tags)
         await pilot.press("enter")
-        await until(pilot, lambda: len(app.placed) == count and not app.screen.is_modal, "the tags saved")
+        await until(pilot, lambda: len(app.main.annotations.shown.placed) == count and not app.screen.is_modal, "the tags saved")
         if note:
             await pilot.press("a")
             await until(pilot, lambda: app.screen.is_modal and app.screen.focused is not None, "the note editor")
             await typed(pilot, note)
             await pilot.press("ctrl+s")
-            await until(pilot, lambda: any(p.annotation.note for p in app.placed), "the note saved")
+            await until(pilot, lambda: any(p.annotation.note for p in app.main.annotations.shown.placed), "the note saved")
     with sqlite3.connect(app.workspace.annotations_path) as db:
         db.execute("UPDATE annotations SET created = '2026-01-05T09:00:00.000Z', "
                    "updated = '2026-01-05T09:0' || id || ':00.000Z'")
-    app._load_annotations()
-    await until(pilot, lambda: all(p.annotation.updated.startswith("2026-01-05") for p in app.placed), "fixed times")
+    app.main.annotations.load()
+    await until(pilot, lambda: all(p.annotation.updated.startswith("2026-01-05") for p in app.main.annotations.shown.placed), "fixed times")
     app.clear_notifications()
 
 

@@ -35,9 +35,10 @@ def test_every_claim_member_and_single_source_sentence_has_its_kind(quake_suppor
     for claim in report.claims:
         for member in claim.members:
             entry = quake_support.get(member.article, member.sentence)
-            assert entry.claim is claim
-            assert entry.kind == (ALL if claim.support == report.sources else SEVERAL)
-            assert entry.support == claim.support
+            assert claim in entry.claims and entry.claim is entry.claims[0]  # a sentence may be in two claims
+            strongest = entry.claims[0]
+            assert entry.kind == (ALL if strongest.support == report.sources else SEVERAL)
+            assert entry.support == strongest.support >= claim.support
     for member in report.single_source:
         entry = quake_support.get(member.article, member.sentence)
         assert entry.kind == SINGLE and entry.support == 1 and entry.claim is None
@@ -140,4 +141,5 @@ def test_claims_command_takes_its_threshold_from_the_config(tmp_path: Path, isol
     strict = claims()
     assert len(strict["claims"]) < len(default["claims"])
     assert all(c["support"] >= 3 for c in strict["claims"])
-    assert len(claims("--threshold", "0.2", "--min-sources", "2")["claims"]) >= len(default["claims"])  # flags win
+    loose = claims("--threshold", "0.2", "--min-sources", "2")["claims"]  # flags win over the config
+    assert len(loose) > len(strict["claims"]) and any(c["support"] == 2 for c in loose)

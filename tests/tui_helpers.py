@@ -29,13 +29,13 @@ async def until(pilot: Pilot, condition: Callable[[], bool], what: str, timeout:
 
 
 def panes(app: AccordApp) -> list[ArticlePane]:
-    return app.panes
+    return app.main.deck.panes
 
 
 def panes_loaded(app: AccordApp) -> bool:
-    shown = app.panes
+    shown = app.main.deck.panes
     return bool(shown) and all(
-        app.slots[p.slot] is None or (p.view.article is not None and p.view.article.id == app.slots[p.slot])
+        app.main.deck.slots[p.slot] is None or (p.view.article is not None and p.view.article.id == app.main.deck.slots[p.slot])
         for p in shown
     ) and all(w.is_finished for w in app.workers)
 

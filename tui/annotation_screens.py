@@ -1,16 +1,16 @@
 """Modal screens for annotating: tag a passage, write its note, list and manage
-annotations, list orphans. They only ask and show; the app saves (annotations_flow)."""
+annotations, list orphans. They only ask and show; the reader saves (annotation_flow)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, OptionList, Static, TextArea
@@ -124,7 +124,7 @@ class Listed:
 
 class AnnotationsScreen(ModalScreen[Placed | None]):
     """Every annotation in view, filterable (`tag:x`, `outlet:x`, words) and sortable;
-    Enter answers with the passage to jump to; edits go to the app as messages."""
+    Enter answers with the passage to jump to; edits go to `on_edit`."""
 
     BINDINGS = [
         Binding("escape", "close", "Close annotations", id="close_annotations"),
@@ -137,13 +137,9 @@ class AnnotationsScreen(ModalScreen[Placed | None]):
         Binding("U", "orphans", "Unanchored annotations", id="show_orphans"),
     ]
 
-    class Edit(Message):
-        def __init__(self, what: str, placed: Placed | None) -> None:
-            super().__init__()
-            self.what, self.placed = what, placed
-
-    def __init__(self, rows: list[Listed], orphans: int) -> None:
+    def __init__(self, rows: list[Listed], orphans: int, on_edit: Callable[[str, Placed | None], None]) -> None:
         super().__init__()
+        self.on_edit = on_edit  # (what, the highlighted annotation): "tags", "note", "delete", "undo", "orphans"
         self.rows = rows
         self.orphan_count = orphans
         self.by_time = False
@@ -240,10 +236,10 @@ class AnnotationsScreen(ModalScreen[Placed | None]):
         if placed is None and what != "undo":
             self.app.bell()
             return
-        self.post_message(self.Edit(what, placed))
+        self.on_edit(what, placed)
 
     def action_orphans(self) -> None:
-        self.post_message(self.Edit("orphans", None))
+        self.on_edit("orphans", None)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -1,5 +1,8 @@
 """The article list sidebar: every article in view, to pick what a pane shows.
 
+`/` filters it by what is typed (title or outlet, any case), `o` sorts it by
+reading order, date, outlet or title; the panes' reading order is left as it is.
+
 A Line API widget with two lines per article (title; source and date), so it
 renders only the visible rows and never measures text: an OptionList rebuilt
 its 10k options, re-measuring each, every time a pane changed article.
@@ -21,6 +24,7 @@ from accord.index.catalog import ArticleSummary
 from .layout import printable
 
 ROW_LINES = 2
+SORTS = ("reading order", "date", "outlet", "title")
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -36,6 +40,8 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("home,g", "jump(0)", "First article", id="list_first", show=False),
         Binding("end,G", "jump(-1)", "Last article", id="list_last", show=False),
         Binding("enter", "choose", "Show article", id="list_choose", show=False),
+        Binding("slash", "filter", "Filter the list (title, outlet)", id="list_filter", show=False),
+        Binding("o", "sort", "Sort by reading order, date, outlet, title", id="list_sort", show=False),
     ]
 
     class Chosen(Message):
@@ -47,16 +53,75 @@ class ArticleList(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.summaries: list[ArticleSummary] = []
+        self.every: list[ArticleSummary] = []  # in reading order
+        self.summaries: list[ArticleSummary] = []  # as listed: filtered and sorted
         self.shown: set[str] = set()
         self.cursor = 0
+        self.filter_text = ""
+        self.filtering = False  # typing goes into the filter
+        self.sort = SORTS[0]
 
     def set_articles(self, summaries: list[ArticleSummary], shown: set[str]) -> None:
-        self.summaries = summaries
+        self.every = summaries
         self.shown = shown
-        self.cursor = min(self.cursor, max(0, len(summaries) - 1))
+        self._relist()
+
+    def _relist(self) -> None:
+        """Filter and sort `every` into the rows, keeping the cursor on its article."""
+        current = self.summaries[self.cursor].id if self.summaries else None
+        words = self.filter_text.casefold().split()
+        rows = [s for s in self.every if all(w in f"{s.title} {s.source}".casefold() for w in words)]
+        if self.sort == "date":
+            rows.sort(key=lambda s: (s.date is None, s.date or 0))
+        elif self.sort == "outlet":
+            rows.sort(key=lambda s: s.source.casefold())
+        elif self.sort == "title":
+            rows.sort(key=lambda s: s.title.casefold())
+        self.summaries = rows
+        ids = [s.id for s in rows]
+        self.cursor = ids.index(current) if current in ids else min(self.cursor, max(0, len(rows) - 1))
+        self.border_title = self._heading()
         self._size_to_rows()
         self.refresh()
+
+    def _heading(self) -> str:
+        parts = [f"{len(self.summaries)} of {len(self.every)}" if self.filter_text else f"{len(self.every)} articles"]
+        if self.sort != SORTS[0]:
+            parts.append(f"by {self.sort}")
+        if self.filtering or self.filter_text:
+            parts.append(f"/{printable(self.filter_text)}" + ("▏" if self.filtering else ""))
+        return " · ".join(parts)
+
+    def action_filter(self) -> None:
+        self.filtering = True
+        self._relist()
+
+    def action_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self._relist()
+
+    def on_key(self, event: events.Key) -> None:
+        """While filtering, printable keys type into the filter; Enter or ↓ ends typing,
+        Esc clears the filter."""
+        if not self.filtering:
+            if event.key == "escape" and self.filter_text:
+                event.stop()
+                self.filter_text = ""
+                self._relist()
+            return
+        if event.key in ("enter", "down", "escape"):
+            self.filtering = False
+            if event.key == "escape":
+                self.filter_text = ""
+        elif event.key == "backspace":
+            self.filter_text = self.filter_text[:-1]
+        elif event.is_printable and event.character:
+            self.filter_text += event.character
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+        self._relist()
 
     def _size_to_rows(self) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.summaries) * ROW_LINES)

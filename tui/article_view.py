@@ -9,16 +9,13 @@ straight onto the engine's offsets.
 from __future__ import annotations
 
 import bisect
-import zlib
-from collections import OrderedDict
-from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.actions import SkipAction
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -28,63 +25,12 @@ from textual.strip import Strip
 from accord.index.model import Article, Sentence
 
 from .layout import Line, LineIndex, printable, wrap
+from .line_painter import Decorations, LineStyles, paint_line
+from .marks import SUPPORT_GLYPHS, TAG_TONES, Highlight, Mark
 
 Spans = tuple[tuple[int, int], ...]
 _CACHE_LINES = 512
 GUTTER = 2  # columns left of the text for the claim-support mark
-
-# A sentence's standing in the shared claims, as the gutter shows it: the glyphs
-# differ as well as the colours, so the marks survive a monochrome terminal.
-SUPPORT_GLYPHS = {"all": "┃", "several": "│", "single": "╎"}
-CONFLICT_GLYPH = "!"
-NOTE_GLYPH = "✎"  # second gutter column: an annotation with a note starts on this line
-TAG_TONES = 4  # tag colours in a theme (accord-tag-1 ... accord-tag-4)
-
-
-def tag_tone(tags: tuple[str, ...]) -> int:
-    """The colour of an annotated passage: one of TAG_TONES by its first tag, the same
-    in every session (a checksum, not Python's salted hash); 0 when it has no tag."""
-    return zlib.crc32(tags[0].encode("utf-8")) % TAG_TONES + 1 if tags else 0
-
-
-@dataclass(frozen=True, slots=True)
-class Highlight:
-    """An annotated passage as the pane shows it (character offsets in the article)."""
-
-    start: int
-    end: int
-    noted: bool = False
-    tone: int = 0  # see tag_tone
-
-
-@dataclass(frozen=True, slots=True)
-class Mark:
-    """How a sentence is marked: its support kind ("all", "several", "single") and
-    whether a discrepancy touches it."""
-
-    kind: str
-    conflict: bool = False
-
-    def is_a(self, target: str) -> bool:
-        """Is this a jump target: "shared", "single" or "conflict"?"""
-        if target == "shared":
-            return self.kind in ("all", "several")
-        if target == "single":
-            return self.kind == "single"
-        return self.conflict
-
-
-@dataclass(frozen=True, slots=True)
-class _Styles:
-    cursor: Style
-    hit: Style
-    kinds: tuple[tuple[str, Style], ...]  # hashable: the styles are part of the line cache key
-    conflict: Style
-    tones: tuple[Style, ...]  # untagged, then one per tag tone
-    note: Style
-
-    def kind(self, name: str) -> Style:
-        return next(style for kind, style in self.kinds if kind == name)
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -146,7 +92,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._index = LineIndex([])
         self._wrapped_width = 0
         self._generation = 0  # bumps whenever the content or the marks change
-        self._cache: OrderedDict[tuple, Strip] = OrderedDict()
+        self._cache: LRUCache[tuple, Strip] = LRUCache(_CACHE_LINES)
 
     # Content ----------------------------------------------------------------------------
 
@@ -247,13 +193,15 @@ class ArticleView(ScrollView, can_focus=True):
         self.screen.clear_selection()
         self._touch()
 
-    def jump(self, target: str, direction: int) -> bool:
+    def jump(self, target: str, direction: int, *, wrap: bool = True) -> bool:
         """Move to the next (+1) or previous (-1) sentence that is a `target` ("shared",
-        "single", "conflict"), wrapping round the article; False if there is none."""
+        "single", "conflict"), wrapping round the article unless `wrap` is False;
+        False if there is none."""
         if self.article is None or not self.article.sentences:
             return False
         count = len(self.article.sentences)
-        for step in range(1, count + 1):
+        steps = range(1, count + 1) if wrap else range(1, (count - self.cursor if direction > 0 else self.cursor + 1))
+        for step in steps:
             index = (self.cursor + direction * step) % count
             mark = self._marks.get(index)
             if mark is not None and mark.is_a(target):
@@ -447,7 +395,7 @@ class ArticleView(ScrollView, can_focus=True):
         return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, index)
 
     def _line_strip(self, index: int, base: Style) -> Strip:
-        styles = _Styles(
+        styles = LineStyles(
             cursor=self.get_component_rich_style(
                 "article-view--cursor" if self.has_focus else "article-view--cursor-inactive"
             ),
@@ -460,89 +408,23 @@ class ArticleView(ScrollView, can_focus=True):
         )
         selection = self.text_selection
         key = (index, self._generation, styles, base)
-        if selection is None and key in self._cache:
-            self._cache.move_to_end(key)
-            return self._cache[key]
+        if selection is None and (cached := self._cache.get(key)) is not None:
+            return cached
         strip = self._build_strip(self._lines[index], index, base, styles, selection)
         if selection is None:
-            self._cache[key] = strip
-            if len(self._cache) > _CACHE_LINES:
-                self._cache.popitem(last=False)
+            self._cache.set(key, strip)
         return strip
 
-    def _build_strip(self, line: Line, index: int, base: Style, styles: "_Styles", selection: Selection | None) -> Strip:
+    def _build_strip(self, line: Line, index: int, base: Style, styles: LineStyles, selection: Selection | None) -> Strip:
         assert self.article is not None
-        # Text(...) never parses markup, and printable() neutralises escapes: article
-        # text is untrusted and must show literally.
-        text = Text(printable(self.article.text[line.start : line.end]), style=base, no_wrap=True, end="")
-        if self._marks and not line.blank:
-            self._stylize_support(text, line, styles)
-        for highlight in self._highlights:  # few per article; one may start lines above and cover this one
-            if highlight.start >= line.end:
-                break
-            self._stylize_span(text, line, highlight.start, highlight.end, styles.tones[highlight.tone])
-        if self.article.sentences and not line.blank:
+        cursor = None
+        if self.article.sentences:
             first, last = self.selected_sentences()
-            start, end = self.article.sentences[first].start, self.article.sentences[last].end
-            self._stylize_span(text, line, start, end, styles.cursor)
-        first_conflict = max(0, bisect.bisect_right(self._conflicts, (line.start, line.start)) - 1)
-        for start, end in self._conflicts[first_conflict:]:
-            if start >= line.end:
-                break
-            self._stylize_span(text, line, start, end, styles.conflict)
-        first_hit = max(0, bisect.bisect_right(self._hit_starts, line.start) - 1)
-        for start, end in self._hits[first_hit:]:
-            if start >= line.end:
-                break
-            self._stylize_span(text, line, start, end, styles.hit)
-        text = Text.assemble(self._gutter(line, styles, base), self._note_mark(line, styles, base), text,
-                             no_wrap=True, end="")
+            cursor = (self.article.sentences[first].start, self.article.sentences[last].end)
+        decorations = Decorations(self._marks, self._conflicts, self._highlights, self._highlight_starts,
+                                  self._hits, self._hit_starts, cursor)
+        text = paint_line(self.article, line, decorations, styles, base)
         if selection is not None and (span := selection.get_span(index)) is not None:
             start, end = span
             text.stylize(self.screen.get_component_rich_style("screen--selection"), start, len(text) if end == -1 else end)
         return Strip(list(text.render(self.app.console)), text.cell_len)
-
-    def _stylize_support(self, text: Text, line: Line, styles: "_Styles") -> None:
-        """Colour each marked sentence on the line by its support."""
-        assert self.article is not None
-        sentence = self.article.sentence_at(line.start)
-        while sentence is not None and sentence.start < line.end:
-            mark = self._marks.get(sentence.index)
-            if mark is not None:
-                self._stylize_span(text, line, sentence.start, sentence.end, styles.kind(mark.kind))
-            following = sentence.index + 1
-            sentence = self.article.sentences[following] if following < len(self.article.sentences) else None
-
-    def _note_mark(self, line: Line, styles: "_Styles", base: Style) -> Text:
-        """The gutter's second column: a note glyph where a noted passage starts."""
-        first = bisect.bisect_left(self._highlight_starts, line.start)
-        for highlight in self._highlights[first:]:
-            if highlight.start >= line.end:
-                break
-            if highlight.noted:
-                return Text(NOTE_GLYPH, style=base + styles.note, end="")
-        return Text(" ", style=base, end="")
-
-    def _gutter(self, line: Line, styles: "_Styles", base: Style) -> Text:
-        """The support mark of the sentence the line begins in (or the first one that starts on it)."""
-        blank = Text(" ", style=base, end="")
-        if not self._marks or line.blank or self.article is None:
-            return blank
-        sentence = self.article.sentence_at(line.start)
-        if sentence is None or sentence.start >= line.end:
-            return blank
-        mark = self._marks.get(sentence.index)
-        if mark is None and sentence.end < line.end:
-            later = self.article.sentence_at(sentence.end)
-            if later is not None and later.start < line.end:
-                mark = self._marks.get(later.index)
-        if mark is None:
-            return blank
-        if mark.conflict:
-            return Text(CONFLICT_GLYPH, style=styles.conflict, end="")
-        return Text(SUPPORT_GLYPHS[mark.kind], style=base + styles.kind(mark.kind), end="")
-
-    @staticmethod
-    def _stylize_span(text: Text, line: Line, start: int, end: int, style: Style) -> None:
-        if end > line.start and start < line.end:
-            text.stylize(style, max(start, line.start) - line.start, min(end, line.end) - line.start)

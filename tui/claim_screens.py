@@ -17,9 +17,13 @@ from accord.index.claims import Claim, ClaimReport, Member
 from accord.index.support import SentenceSupport, claim_kind, story_sources
 
 from .claims_panel import discrepancies_of, members_text, variants_table
+from .annotation_screens import shorten
 from .layout import printable
 
 SUPPORTS, CONFLICTS, ABSENT = "●", "✕", "·"
+TEXT_COLUMNS = 2  # the claim (id, support) and its wording, before one column per outlet
+WORDING_CHARS = 48
+OUTLET_CHARS = 16
 
 
 class ClaimGridScreen(ModalScreen[Member | None]):
@@ -46,13 +50,15 @@ class ClaimGridScreen(ModalScreen[Member | None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column("claim", key="claim")
+        table.add_column("wording", key="wording")
         for outlet in self.outlets:
-            table.add_column(Text(printable(outlet)[:24]), key=outlet)
+            table.add_column(Text(shorten(outlet, OUTLET_CHARS)), key=outlet)
+        table.fixed_columns = TEXT_COLUMNS  # the claim stays in view while the outlets scroll sideways
         for row, claim in enumerate(self.report.claims):
             table.add_row(*self._row(row, claim), key=claim.id)
         table.focus()
         if self.report.claims and self.outlets:
-            table.cursor_coordinate = Coordinate(0, 1)
+            table.cursor_coordinate = Coordinate(0, TEXT_COLUMNS)
         else:
             self.query_one("#grid-detail", Static).update(Text("No shared claims at this threshold."))
 
@@ -60,8 +66,9 @@ class ClaimGridScreen(ModalScreen[Member | None]):
         disputed = {(m.article, m.sentence) for d in discrepancies_of(claim, self.report) for m in d.members}
         kind = claim_kind(claim, self.report)
         cells = [Text(f"{claim.id} {claim.support}/{story_sources(claim, self.report)}",
-                      style=self.get_component_rich_style(f"claim-grid--{kind}"))]
-        for column, outlet in enumerate(self.outlets, 1):
+                      style=self.get_component_rich_style(f"claim-grid--{kind}")),
+                 Text(shorten(claim.wording, WORDING_CHARS))]
+        for column, outlet in enumerate(self.outlets, TEXT_COLUMNS):
             members = [m for m in claim.members if m.source == outlet]
             if not members:
                 cells.append(Text(ABSENT, style=self.get_component_rich_style("claim-grid--absent")))
@@ -79,10 +86,10 @@ class ClaimGridScreen(ModalScreen[Member | None]):
             return
         claim = self.report.claims[row]
         member = self.cells.get((row, column))
-        if column == 0:
+        if column < TEXT_COLUMNS:
             text = Text(printable(" ".join(claim.wording.split())))
         elif member is None:
-            text = Text(printable(f"{self.outlets[column - 1]} does not report {claim.id}."), style="italic")
+            text = Text(printable(f"{self.outlets[column - TEXT_COLUMNS]} does not report {claim.id}."), style="italic")
         else:
             text = Text.assemble((printable(member.source), "bold"), ": ", printable(" ".join(member.text.split())))
         self.query_one("#grid-detail", Static).update(text)
@@ -91,7 +98,7 @@ class ClaimGridScreen(ModalScreen[Member | None]):
         row, column = event.coordinate.row, event.coordinate.column
         if row >= len(self.report.claims):
             return
-        member = self.cells.get((row, column)) if column else self.report.claims[row].members[0]
+        member = self.cells.get((row, column)) if column >= TEXT_COLUMNS else self.report.claims[row].members[0]
         if member is None:
             self.app.bell()
             return
@@ -102,8 +109,8 @@ class ClaimGridScreen(ModalScreen[Member | None]):
 
 
 class OthersScreen(ModalScreen[Member | None]):
-    """What the other outlets say about one sentence: its claim's other wordings,
-    who does not report it, and any discrepancy."""
+    """What the other outlets say about one sentence: the other wordings of its claims
+    (two, for a sentence stating two facts), who does not report them, and any discrepancy."""
 
     BINDINGS = [Binding("escape,w,q", "close", "Close", id="close_others")]
 
@@ -124,8 +131,8 @@ class OthersScreen(ModalScreen[Member | None]):
     def _heading(self) -> RenderableType:
         said = Text.assemble(("This sentence", "bold"), f" ({printable(self.member.source)}): ",
                              printable(" ".join(self.member.text.split())))
-        claim = self.support.claim if self.support else None
-        if claim is None:
+        claims = self.support.claims if self.support else []
+        if not claims:
             verdict = Text(
                 "Single-source: no other outlet states this." if self.support
                 else "Not part of any shared claim, and not a check-worthy statement on its own.",
@@ -133,12 +140,16 @@ class OthersScreen(ModalScreen[Member | None]):
             )
             parts: list[RenderableType] = [said, verdict]
         else:
-            story = story_sources(claim, self.report)
-            parts = [said, Text(f"{claim.id}: stated by {claim.support} of {story} outlets "
-                                f"({claim.independent} independent)", style="bold")]
-            missing = [o for o in self.outlets if o not in {m.source for m in claim.members}]
-            if missing:
-                parts.append(Text(printable("Not reported by: " + ", ".join(missing)), style="italic"))
+            parts = [said]
+            if len(claims) > 1:
+                parts.append(Text(f"It states {len(claims)} facts the outlets share:", style="italic"))
+            for claim in claims:  # a two-fact sentence is in two claims, strongest first
+                story = story_sources(claim, self.report)
+                parts.append(Text(f"{claim.id}: stated by {claim.support} of {story} outlets "
+                                  f"({claim.independent} independent)", style="bold"))
+                missing = [o for o in self.outlets if o not in {m.source for m in claim.members}]
+                if missing:
+                    parts.append(Text(printable("  not reported by: " + ", ".join(missing)), style="italic"))
         for discrepancy in self.support.discrepancies if self.support else []:
             parts.append(Text(f"⚠ {discrepancy.kind} differs:", style="bold"))
             parts.append(variants_table(discrepancy))
@@ -146,8 +157,9 @@ class OthersScreen(ModalScreen[Member | None]):
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
-        claim = self.support.claim if self.support else None
-        self.others = [m for m in (claim.members if claim else []) if m != self.member]
+        claims = self.support.claims if self.support else []
+        others = [m for claim in claims for m in claim.members if (m.article, m.sentence) != (self.member.article, self.member.sentence)]
+        self.others = list(dict.fromkeys(others))  # a wording in both claims is listed once
         discrepancies = self.support.discrepancies if self.support else []
         for other in self.others:
             options.add_option(Option(members_text([other], discrepancies, "bold", "reverse")))

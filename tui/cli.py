@@ -13,25 +13,23 @@ import sys
 from collections.abc import Sequence
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
 from accord import __version__
 from accord.index import claim_query
 from accord.index.briefing import DEFAULT_TITLE
-from accord.index.annotations import AnnotationMap, locate
-from accord.index.claims import DEFAULT_THRESHOLD, ClaimReport, find_claims
-from accord.index.config import Config, load_config
+from accord.index.claims import DEFAULT_THRESHOLD
+from accord.index.config import load_config
+from accord.index.desk import Desk
 from accord.index.errors import AccordError
 from accord.index.ingest import bundled_seeds
-from accord.index.library import Library, SyncReport
 from accord.index.safe_text import json_text, printable, printable_line, printable_same_length
-from accord.index.store import Store
-from accord.index.support import SupportMap
 from accord.index.workspace import Workspace, config_path
+from accord.tui import serve
 
-COMMANDS = ("read", "index", "search", "claims", "note", "export", "info")
-PROGRESS_FROM_FILES = 50  # smaller imports finish before a bar would be readable
+from .cli_sync import sync
+
+COMMANDS = ("read", "index", "search", "claims", "note", "export", "info", "serve")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _note_parsers(commands, common)
     commands.add_parser("info", parents=[common], help="print where the workspace, index, annotations and config live")
+    serve.add_arguments(commands.add_parser("serve", parents=[common], help="serve the reader to a web browser"))
     return parser
 
 
@@ -185,6 +184,8 @@ def _run(args: argparse.Namespace, err: Console) -> int:
     workspace = Workspace.resolve(getattr(args, "workspace", None))
     if args.command == "info":
         return _info(workspace)
+    if args.command == "serve":
+        return serve.run(workspace, args, err)
     config = load_config()
     if args.command == "read":
         from accord.tui.launch import run_reader
@@ -192,59 +193,30 @@ def _run(args: argparse.Namespace, err: Console) -> int:
         return run_reader(workspace, args.paths or [str(bundled_seeds())], config)  # the reader shows problems itself
     for problem in config.problems:
         err.print(Text(f"accord: warning: {printable_line(problem)}"))
-    notice = lambda message: err.print(Text(f"accord: warning: {printable_line(message)}"))  # noqa: E731
-    with Library(workspace, config.rules, on_notice=notice) as library:
+    with Desk(workspace, config) as desk:
         if args.command == "claims":
-            return _claims(library, args, config, workspace)
+            return _claims(desk, args, err)
         if args.command in ("note", "export"):
-            from accord.tui import cli_notes  # imports this module's helpers back, so only once it is loaded
+            from accord.tui import cli_notes  # loaded only for the commands that need it
 
             if args.command == "note":
-                return cli_notes.run_note(library, args, workspace, err)
-            return cli_notes.run_export(library, args, config, workspace, err)
+                return cli_notes.run_note(desk, args, err)
+            return cli_notes.run_export(desk, args, err)
         if args.command == "index":
-            report = _sync(library, args.paths or [str(bundled_seeds())], err, show_progress=not args.quiet)
+            report = sync(desk, args.paths or [str(bundled_seeds())], err, show_progress=not args.quiet)
             if not args.quiet:
                 print(printable(f"{report.summary()} ({len(report.files)} files) in {workspace.root}"))
             return 0
-        return _search(library, args, err, config, workspace)
+        return _search(desk, args, err)
 
 
-def _sync(library: Library, paths: list[str], err: Console, show_progress: bool) -> SyncReport:
-    with Progress(
-        TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=err, transient=True, disable=not (show_progress and err.is_terminal),
-    ) as bar:
-        task = None
-
-        def progress(done: int, total: int, _file: str) -> None:
-            nonlocal task
-            if total < PROGRESS_FROM_FILES:
-                return
-            if task is None:
-                task = bar.add_task("indexing", total=total)
-            bar.update(task, completed=done)
-
-        report = library.sync(paths, progress)
-    for warning in report.warnings:
-        err.print(Text(f"accord: warning: {printable_line(warning)}"))
-    return report
-
-
-def _search(library: Library, args: argparse.Namespace, err: Console, config: Config, workspace: Workspace) -> int:
+def _search(desk: Desk, args: argparse.Namespace, err: Console) -> int:
     files = None
     if args.paths:
-        files = _sync(library, args.paths, err, show_progress=False).files
-    elif library.catalog.count() == 0:
-        _sync(library, [str(bundled_seeds())], err, show_progress=False)
-    parsed = claim_query.parse(args.query)
-    if parsed.filtered:  # claim filters need the claims of what is searched, tag:/note: its annotations
-        ids = library.article_ids(files) if files is not None else library.catalog.all_ids()
-        support = SupportMap(_claim_report(library, ids, config, workspace)) if parsed.tests else None
-        notes = _annotation_map(library, ids, workspace) if parsed.note_tests else None
-        result = claim_query.search(library, support, args.query, limit=args.limit, notes=notes)
-    else:
-        result = library.search(args.query, limit=args.limit, files=files)
+        files = sync(desk, args.paths, err).files
+    elif desk.count() == 0:
+        sync(desk, [str(bundled_seeds())], err)
+    result = desk.search(args.query, limit=args.limit, files=files)
     if args.json:
         print(json_text(result.to_json()))
         return 0
@@ -267,35 +239,10 @@ def _search(library: Library, args: argparse.Namespace, err: Console, config: Co
     return 0
 
 
-def _annotation_map(library: Library, ids: list[str], workspace: Workspace) -> AnnotationMap:
-    """Where the workspace's annotations on `ids` sit today, sentence by sentence."""
-    wanted = set(ids)
-    with Store(workspace.annotations_path) as store:
-        annotations = [a for a in store.annotations() if a.article in wanted]
-    placed, _ = locate(annotations, library.find)
-    return AnnotationMap(placed, library.find)
-
-
-def _claim_report(
-    library: Library, ids: list[str], config: Config, workspace: Workspace,
-    threshold: float | None = None, min_sources: int | None = None,
-) -> ClaimReport:
-    """Claims among `ids`, with the analyst's decisions from the workspace applied."""
-    with Store(workspace.annotations_path) as store:
-        decisions = store.decisions()
-    return find_claims(
-        [library.article(i) for i in ids],
-        threshold=threshold or config.claim_threshold or DEFAULT_THRESHOLD,
-        min_sources=min_sources or config.min_sources,
-        decisions=decisions,
-    )
-
-
-def _claims(library: Library, args: argparse.Namespace, config: Config, workspace: Workspace) -> int:
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
-    files = _sync(library, args.paths or [str(bundled_seeds())], err, show_progress=False).files
-    report = _claim_report(library, library.article_ids(files), config, workspace, args.threshold, args.min_sources)
-    min_sources = args.min_sources or config.min_sources
+def _claims(desk: Desk, args: argparse.Namespace, err: Console) -> int:
+    files = sync(desk, args.paths or [str(bundled_seeds())], err).files
+    report = desk.claims(desk.article_ids(files), args.threshold, args.min_sources)
+    min_sources = args.min_sources or desk.min_sources
     if args.json:
         print(json_text(report.to_json()))
         return 0
@@ -326,8 +273,8 @@ def _info(workspace: Workspace) -> int:
         ("seeds", str(bundled_seeds())),
     ]
     if workspace.catalog_path.exists():
-        with Library(workspace) as library:
-            rows.append(("articles", str(library.catalog.count())))
+        with Desk(workspace) as desk:
+            rows.append(("articles", str(desk.count())))
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
         print(f"{key.ljust(width)}  {printable(value)}")

@@ -18,19 +18,18 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from accord.index.anchoring import Anchor, find_quote
+from accord.index.anchoring import find_quote
 from accord.index.atomic_write import write_atomically
-from accord.index.annotations import Orphan, Placed, locate, parse_tags
-from accord.index.briefing import build_briefing, document
-from accord.index.config import Config
+from accord.index.annotations import Orphan, Placed, parse_tags
+from accord.index.briefing import document
+from accord.index.desk import Desk
 from accord.index.errors import AccordError, AnnotationNotFound, InputNotFound
 from accord.index.ingest import bundled_seeds
-from accord.index.library import Library
 from accord.index.model import Article
 from accord.index.safe_text import json_text, printable, printable_line
-from accord.index.store import Store
-from accord.index.workspace import Workspace
-from accord.tui.cli import _claim_report, _sync  # cli imports this module only when a command runs
+from accord.index.short_text import shorten
+
+from .cli_sync import sync
 
 ID_PREFIX_MIN = 4
 _HEX_ID = re.compile(rf"[0-9a-f]{{{ID_PREFIX_MIN},12}}")
@@ -40,29 +39,25 @@ SEARCH_HINT = "find article ids with `accord search QUERY --json`"
 # Note ------------------------------------------------------------------------------------
 
 
-def run_note(library: Library, args: argparse.Namespace, workspace: Workspace, err: Console) -> int:
+def run_note(desk: Desk, args: argparse.Namespace, err: Console) -> int:
     if args.note_command == "add":
-        return _note_add(library, args, workspace, err)
+        return _note_add(desk, args, err)
     if args.note_command == "list":
-        return _note_list(library, args, workspace)
-    return _note_rm(library, args, workspace)
+        return _note_list(desk, args)
+    return _note_rm(desk, args)
 
 
-def _note_add(library: Library, args: argparse.Namespace, workspace: Workspace, err: Console) -> int:
+def _note_add(desk: Desk, args: argparse.Namespace, err: Console) -> int:
     tags = _tags(args.tag)
     if not args.quote.strip():
         raise AccordError("the quote is empty: give the passage to annotate with --quote")
-    article = resolve_article(library, args.article, err)
-    span = find_quote(article.text, args.quote)
-    if span is None:
-        raise InputNotFound(f"quote not found in {_describe(article)}: “{shorten(args.quote, 60)}”")
-    anchor = Anchor.at(article.id, article.text, *span)
+    article = resolve_article(desk, args.article, err)
+    anchor = desk.anchor_quote(article, args.quote)
     times = _occurrences(article.text, args.quote)
     if times > 1:
         err.print(Text(f"accord: warning: the quote occurs {times} times in {printable_line(article.source)}; "
                        "annotated the first (quote more of the passage to pick another)"))
-    with Store(workspace.annotations_path) as store:
-        annotation = store.add_annotation(anchor, tags, args.note)
+    annotation = desk.annotate(anchor, tags, args.note)
     if args.json:
         placed = Placed(annotation, anchor.start, anchor.end, "offsets")
         print(json_text(annotation_json(placed, article)))
@@ -74,21 +69,14 @@ def _note_add(library: Library, args: argparse.Namespace, workspace: Workspace, 
     return 0
 
 
-def _note_list(library: Library, args: argparse.Namespace, workspace: Workspace) -> int:
+def _note_list(desk: Desk, args: argparse.Namespace) -> int:
     tags = _tags(args.tag)
-    with Store(workspace.annotations_path) as store:
-        annotations = store.annotations(tags)
-    articles: dict[str, Article | None] = {}
-
-    def lookup(article_id: str) -> Article | None:
-        if article_id not in articles:
-            articles[article_id] = library.find(article_id)
-        return articles[article_id]
-
-    placed, orphans = locate(annotations, lookup)
-    found: dict[int, Placed | Orphan] = {item.annotation.id: item for item in [*placed, *orphans]}
+    placement = desk.place_annotations(tags=tags)
+    found: dict[int, Placed | Orphan] = {item.annotation.id: item for item in [*placement.placed, *placement.orphans]}
+    annotations = sorted((item.annotation for item in found.values()), key=lambda a: a.id)
+    articles = desk.articles({a.article for a in annotations})
     if args.json:
-        rows = [annotation_json(found[a.id], lookup(a.article)) for a in annotations]
+        rows = [annotation_json(found[a.id], articles.get(a.article)) for a in annotations]
         print(json_text(rows))
         return 0
     out = _out()
@@ -97,7 +85,7 @@ def _note_list(library: Library, args: argparse.Namespace, workspace: Workspace)
         return 0
     for annotation in annotations:
         where = found[annotation.id]
-        article = lookup(annotation.article)
+        article = articles.get(annotation.article)
         line = Text.assemble((f"{annotation.id}", "bold"), "  ",
                              (printable_line(article.source if article else annotation.article), "cyan"))
         if annotation.tags:
@@ -112,13 +100,12 @@ def _note_list(library: Library, args: argparse.Namespace, workspace: Workspace)
     return 0
 
 
-def _note_rm(library: Library, args: argparse.Namespace, workspace: Workspace) -> int:
-    with Store(workspace.annotations_path) as store:
-        try:
-            gone = store.delete_annotation(args.id)
-        except AnnotationNotFound:
-            raise InputNotFound(f"no annotation {args.id} in {workspace.root}; see `accord note list`") from None
-    article = library.find(gone.article)
+def _note_rm(desk: Desk, args: argparse.Namespace) -> int:
+    try:
+        gone = desk.delete(args.id)
+    except AnnotationNotFound:
+        raise InputNotFound(f"no annotation {args.id} in {desk.workspace.root}; see `accord note list`") from None
+    article = desk.find(gone.article)
     source = article.source if article else f"article {gone.article}"
     _out().print(Text(printable_line(f"deleted annotation {gone.id} on {source}: “{shorten(gone.anchor.quote, 40)}”")))
     return 0
@@ -145,28 +132,35 @@ def annotation_json(where: Placed | Orphan, article: Article | None) -> dict:
     }
 
 
-def resolve_article(library: Library, given: str, err: Console) -> Article:
+def resolve_article(desk: Desk, given: str, err: Console) -> Article:
     """ARTICLE as typed: an article's file (indexed first), its id, or a unique prefix of its id."""
     if Path(given).expanduser().exists():
-        ids = library.article_ids(_sync(library, [given], err, show_progress=False).files)
+        ids = desk.article_ids(sync(desk, [given], err).files)
         if len(ids) == 1:
-            return library.article(ids[0])
+            return _article(desk, ids[0])
         listed = ", ".join(ids[:5]) + (", …" if len(ids) > 5 else "")
         raise InputNotFound(f"{given} holds {len(ids)} articles ({listed}); give the id of one "
                             f"(`accord search QUERY {given} --json` shows them)")
-    if library.catalog.count() == 0:
-        _sync(library, [str(bundled_seeds())], err, show_progress=False)
+    if desk.count() == 0:
+        sync(desk, [str(bundled_seeds())], err)
     key = given.strip().lower()
     if not _HEX_ID.fullmatch(key):
         raise InputNotFound(f"no such file, and not an article id ({ID_PREFIX_MIN}-12 hex characters): {given}; "
                             f"{SEARCH_HINT}")
-    matches = [i for i in library.catalog.all_ids() if i.startswith(key)]
+    matches = [i for i in desk.all_ids() if i.startswith(key)]
     if not matches:
-        raise InputNotFound(f"no article with id {given} in {library.workspace.root}; {SEARCH_HINT}")
+        raise InputNotFound(f"no article with id {given} in {desk.workspace.root}; {SEARCH_HINT}")
     if len(matches) > 1:
         listed = ", ".join(matches[:5]) + (", …" if len(matches) > 5 else "")
         raise InputNotFound(f"{given} is the start of {len(matches)} article ids ({listed}); give more of it")
-    return library.article(matches[0])
+    return _article(desk, matches[0])
+
+
+def _article(desk: Desk, article_id: str) -> Article:
+    article = desk.find(article_id)
+    if article is None:  # removed by another Accord's sync a moment ago
+        raise InputNotFound(f"article {article_id} is no longer in {desk.workspace.root}")
+    return article
 
 
 def _occurrences(text: str, quote: str, most: int = 99) -> int:
@@ -179,26 +173,18 @@ def _occurrences(text: str, quote: str, most: int = 99) -> int:
 # Export ----------------------------------------------------------------------------------
 
 
-def run_export(library: Library, args: argparse.Namespace, config: Config, workspace: Workspace, err: Console) -> int:
+def run_export(desk: Desk, args: argparse.Namespace, err: Console) -> int:
     tags = _tags(args.tag)
     if args.output is not None and not args.output.strip():
         raise AccordError("-o needs a file name (or - for standard output)")
     target = None if args.output in (None, "-") else Path(args.output).expanduser()
     if target is not None and not args.force and os.path.lexists(target):
         raise AccordError(f"{args.output} exists; use --force to overwrite it")
-    ids = library.catalog.all_ids()
-    loaded = {article_id: library.find(article_id) for article_id in ids}
-    articles = {article_id: article for article_id, article in loaded.items() if article is not None}
-    ids = list(articles)  # one removed meanwhile by another Accord's sync is left out
-    with Store(workspace.annotations_path) as store:
-        annotations = store.annotations()
-        in_use = set(store.tags())
+    in_use = set(desk.tags())
     for tag in tags:
         if tag not in in_use:
             err.print(Text(f"accord: warning: no annotation is tagged {printable_line(tag)}"))
-    placed, orphans = locate(annotations, articles.get)
-    report = None if args.no_claims or not ids else _claim_report(library, ids, config, workspace)
-    briefing = build_briefing(placed, orphans, articles, report, title=args.title, tags=tags)
+    briefing = desk.briefing(title=args.title, tags=tags, with_claims=not args.no_claims)
     text = document(briefing, args.format)
     if target is None:
         _write_stdout(printable(text))  # a note's escape sequence must not drive the terminal
@@ -227,22 +213,6 @@ def _write_stdout(text: str) -> None:
 
 def _tags(given: list[str]) -> tuple[str, ...]:
     return parse_tags(",".join(given))
-
-
-def shorten(text: str, limit: int) -> str:
-    """One line of at most `limit` characters, cut at a word with an ellipsis."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:.") + "…"
-
-
-def _describe(article: Article) -> str:
-    return f"{article.source}, “{shorten(article.title, 60)}”"
 
 
 def _out() -> Console:

@@ -3,15 +3,19 @@ name the analyst chooses (never over an existing file without asking)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Input, Markdown, Static
+from textual.widgets import Input, Static
 
 from accord.index.briefing import Briefing, with_plain_citations
+from accord.index.desk import Desk
+from accord.index.errors import AccordError
 
 
 class ExportScreen(ModalScreen[None]):
@@ -19,11 +23,6 @@ class ExportScreen(ModalScreen[None]):
         Binding("s,ctrl+s", "save", "Save the briefing", id="save_briefing"),
         Binding("escape,q", "close", "Close the preview", id="close_preview"),
     ]
-
-    class SaveRequested(Message):
-        def __init__(self, briefing: Briefing, path: str, overwrite: bool) -> None:
-            super().__init__()
-            self.briefing, self.path, self.overwrite = briefing, path, overwrite
 
     def __init__(self, briefing: Briefing, default_path: str) -> None:
         super().__init__()
@@ -34,6 +33,8 @@ class ExportScreen(ModalScreen[None]):
             yield Static(Text(
                 f"Briefing preview: {self.briefing.findings} findings, {self.briefing.orphans} unanchored · "
                 "s saves (.md, or .html for a web page) · Esc closes"), id="export-heading")
+            from textual.widgets import Markdown  # markdown-it: loaded when a preview is opened, not at start
+
             with VerticalScroll(id="export-body"):
                 yield Markdown(with_plain_citations(self.briefing.markdown), id="export-markdown", open_links=False)
 
@@ -43,7 +44,7 @@ class ExportScreen(ModalScreen[None]):
     def action_save(self) -> None:
         def chosen(path: str | None) -> None:
             if path:
-                self.post_message(self.SaveRequested(self.briefing, path, overwrite=False))
+                self._save(path, overwrite=False)
 
         self.app.push_screen(SaveAsScreen(self.default_path), chosen)
 
@@ -52,9 +53,24 @@ class ExportScreen(ModalScreen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.post_message(self.SaveRequested(self.briefing, path, overwrite=True))
+                self._save(path, overwrite=True)
 
         self.app.push_screen(ConfirmScreen(f"{path} exists. Replace it?"), answered)
+
+    @work(thread=True, group="briefing-save")
+    def _save(self, path: str, overwrite: bool) -> None:
+        """Markdown, or the HTML page when the name ends in .html; never over a file unasked."""
+        target = Path(path).expanduser()
+        try:
+            Desk.write_briefing(self.briefing, target, overwrite=overwrite)
+        except FileExistsError:
+            self.app.call_from_thread(self.ask_overwrite, path)
+            return
+        except AccordError as error:
+            self.app.call_from_thread(self.notify, str(error), title="Not saved", severity="error", markup=False,
+                                      timeout=15)
+            return
+        self.app.call_from_thread(self.notify, f"Briefing saved to {target}", markup=False, timeout=6)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -1,4 +1,4 @@
-"""Modal screens: the key help, and the open-a-path prompt."""
+"""The key help screen."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,20 +56,3 @@ class HelpScreen(ModalScreen[None]):
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
-
-
-class OpenScreen(ModalScreen[str | None]):
-    """Ask for files or folders to open (several separated by spaces are fine)."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel_open")]
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="open-dialog"):
-            yield Static(Text("Open files or folders (space-separated); Enter opens, Esc cancels"))
-            yield Input(placeholder="~/news/patriot", id="open-input")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -1,0 +1,455 @@
+"""The desk: the one object every front end talks to.
+
+A `Desk` owns the analyst's working state for one workspace: the library of
+articles, the annotation store, the current claims report with the analyst's
+decisions applied, the annotations placed in today's text, and the undo history
+of this session's changes. Its verbs are the use cases the command line and the
+reader share (open/sync, search, claims, decide, annotate, briefing), so neither
+writes them again and a later front end needs nothing else.
+
+Thread safety is the desk's job: the reader calls it from worker threads, one
+verb at a time per worker but several workers at once. Library access is
+serialised by one lock, the store by its own; long computations (claims) run
+outside both.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import claim_query
+from .anchoring import Anchor, find_quote
+from .annotations import Annotation, AnnotationMap, Orphan, Placed, locate
+from .atomic_write import write_atomically
+from .briefing import DEFAULT_TITLE, Briefing, build_briefing, document
+from .catalog import ArticleSummary
+from .claims import DEFAULT_THRESHOLD, ClaimReport, find_claims
+from .config import Config, load_config
+from .decisions import SentenceRef, Verdict
+from .errors import AccordError, InputNotFound, QueryError
+from .ingest import bundled_seeds, discover
+from .library import Library, Progress, SyncReport
+from .model import Article, SearchResult
+from .short_text import shorten
+from .store import Store
+from .support import SupportMap
+from .workspace import Workspace
+
+Spans = dict[str, tuple[tuple[int, int], ...]]
+LOAD_BATCH = 32  # articles loaded per hold of the library lock
+PARTIAL_EVERY = 2.0  # seconds between the partial claim reports made current during a long run
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """The workspace's annotations as they sit in today's text."""
+
+    placed: list[Placed] = field(default_factory=list)
+    orphans: list[Orphan] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)  # in use, most recent first
+    version: int = -1  # the store's data_version when read
+    sentence_of: dict[int, int] = field(default_factory=dict)  # annotation id -> sentence its passage starts in
+    by_sentence: AnnotationMap | None = None  # for the tag: and note: filters
+
+    @property
+    def count(self) -> int:
+        return len(self.placed) + len(self.orphans)
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotationChange:
+    """How to take back one annotation change: `before` None means it was added,
+    `after` None that it was deleted."""
+
+    before: Annotation | None
+    after: Annotation | None
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionChange:
+    ids: tuple[int, ...]
+
+
+Change = AnnotationChange | DecisionChange
+
+
+class Desk:
+    def __init__(self, workspace: Workspace, config: Config | None = None) -> None:
+        # Nothing touches the disk here: a reader builds its desk on the UI thread.
+        self.workspace = workspace
+        self.config = config if config is not None else load_config()
+        self.threshold = self.config.claim_threshold or DEFAULT_THRESHOLD
+        self.min_sources = self.config.min_sources
+        self._library: Library | None = None
+        self._store: Store | None = None
+        self._lock = threading.RLock()  # the library (catalog connection, Whoosh searcher, article cache)
+        self._store_lock = threading.Lock()  # opening it; the store serialises its own connection
+        self._claims_run = 0  # only the latest claims() call's report becomes current
+        self._report: ClaimReport | None = None
+        self._report_ids: frozenset[str] = frozenset()
+        self._report_complete = False
+        self._support: SupportMap | None = None
+        self._placement: Placement | None = None
+        self._history: list[Change] = []
+
+    def close(self) -> None:
+        with self._lock:
+            if self._library is not None:
+                self._library.close()
+                self._library = None
+        with self._store_lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+    def __enter__(self) -> "Desk":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def library(self) -> Library:
+        """The reading library, opened on first use (from a worker: it touches the disk)."""
+        with self._lock:
+            if self._library is None:
+                self._library = Library(self.workspace, self.config.rules)
+            return self._library
+
+    @property
+    def store(self) -> Store:
+        with self._store_lock:
+            if self._store is None:
+                self._store = Store(self.workspace.annotations_path)
+            return self._store
+
+    # Articles ------------------------------------------------------------------------------
+
+    def known_ids(self, paths: Iterable[str]) -> list[str]:
+        """Articles of `paths` the workspace already holds, before any sync: enough to
+        show something at once."""
+        files = [str(f) for f in discover(paths)]
+        with self._lock:
+            return self.library.article_ids(files)
+
+    def sync(
+        self, paths: Iterable[str], progress: Progress | None = None,
+        on_commit: Callable[[list[str]], None] | None = None,
+    ) -> SyncReport:
+        """Index what changed under `paths`. The sync writes through a library of its
+        own, so reads and searches go on meanwhile; `on_commit` receives the ids of
+        each committed batch, readable from then on. Exceptions from `progress`
+        (a front end cancelling) propagate."""
+        writer = Library(self.workspace, self.config.rules)
+        try:
+            def committed(files: list[str]) -> None:
+                ids = writer.article_ids(files)
+                with self._lock:
+                    if self._library is not None:
+                        self._library.forget(ids)
+                if on_commit is not None:
+                    on_commit(ids)
+
+            return writer.sync(list(paths), progress, committed)
+        finally:
+            writer.close()
+            with self._lock:
+                if self._library is not None:
+                    self._library.forget()  # files the sync removed are gone from the catalog too
+
+    def sync_default(self, paths: list[str], progress: Progress | None = None) -> SyncReport:
+        """`sync` of `paths`, or of the bundled seeds when none are given."""
+        return self.sync(paths or [str(bundled_seeds())], progress)
+
+    def ensure_articles(self) -> None:
+        """A workspace with no articles at all gets the bundled seeds, so commands work out of the box."""
+        with self._lock:
+            empty = self.library.catalog.count() == 0
+        if empty:
+            self.sync([str(bundled_seeds())])
+
+    def all_ids(self) -> list[str]:
+        with self._lock:
+            return self.library.catalog.all_ids()
+
+    def article_ids(self, files: Iterable[str]) -> list[str]:
+        with self._lock:
+            return self.library.article_ids(files)
+
+    def count(self) -> int:
+        with self._lock:
+            return self.library.catalog.count()
+
+    def summaries(self, ids: Iterable[str]) -> list[ArticleSummary]:
+        with self._lock:
+            return self.library.summaries(ids)
+
+    def find(self, article_id: str) -> Article | None:
+        with self._lock:
+            return self.library.find(article_id)
+
+    def articles(self, ids: Iterable[str]) -> dict[str, Article]:
+        """The articles of `ids` still in the workspace, in order (one removed meanwhile is left out).
+
+        Loaded a few at a time, letting go of the library in between: loading 10k articles
+        for the claims must not hold up a search the analyst is typing."""
+        found: dict[str, Article] = {}
+        wanted = list(ids)
+        for start in range(0, len(wanted), LOAD_BATCH):
+            with self._lock:
+                for article_id in wanted[start : start + LOAD_BATCH]:
+                    article = self.library.find(article_id)
+                    if article is not None:
+                        found[article_id] = article
+        return found
+
+    # Search ----------------------------------------------------------------------------------
+
+    def search(
+        self, query: str, limit: int = 20, files: list[str] | None = None, *, compute_missing: bool = True,
+        count: bool = True, cancelled: Callable[[], bool] | None = None,
+    ) -> SearchResult | None:
+        """Ranked search; a query with claim or annotation filters lists sentences.
+
+        Filters use the current claims and annotations; with `compute_missing`, those
+        not computed yet are computed over what is searched (the command line), else
+        the query is an error that says so (the reader, whose workers compute them).
+        With `count=False` the hits come as soon as they are known and `total` may be
+        partial (`counted` False: `count` finishes it). None when `cancelled()` turned
+        true while the search waited for the library (a newer query came).
+        """
+        parsed = claim_query.parse(query)
+        if not parsed.filtered:
+            with self._lock:
+                if cancelled is not None and cancelled():
+                    return None
+                return self.library.search(query, limit=limit, files=files, count=count)
+        scope = self.article_ids(files) if files is not None else self.all_ids()
+        support = self._support
+        if parsed.tests and compute_missing and not (self.report_complete and self._report_ids >= set(scope)):
+            self.claims(scope)
+            support = self._support
+        notes = self._placement.by_sentence if self._placement is not None else None
+        if parsed.note_tests and compute_missing and notes is None:
+            notes = self.place_annotations(scope).by_sentence
+        with self._lock:
+            return claim_query.search(self.library, support, query, limit=limit, notes=notes)
+
+    def count_matches(self, query: str, cancelled: Callable[[], bool] | None = None) -> int | None:
+        """How many articles match a query whose search was not counted; None if cancelled."""
+        with self._lock:
+            return self.library.count(query, cancelled=cancelled)
+
+    def match_spans(self, query: str, ids: Iterable[str]) -> Spans:
+        """Where the query's words match in each article, for highlighting; filters are
+        ignored and a query that cannot be read highlights nothing."""
+        words = claim_query.parse(query).text if claim_query.has_filters(query) else query
+        if not words.strip():
+            return {}
+        try:
+            with self._lock:
+                return self.library.match_spans(words, list(ids))
+        except QueryError:
+            return {}
+
+    # Claims -----------------------------------------------------------------------------------
+
+    @property
+    def report(self) -> ClaimReport | None:
+        return self._report
+
+    @property
+    def support(self) -> SupportMap | None:
+        return self._support
+
+    def claims(
+        self, ids: Iterable[str], threshold: float | None = None, min_sources: int | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> ClaimReport:
+        """Claims among `ids`, the analyst's decisions applied; becomes the current report
+        unless a later call (or `forget_claims`) came meanwhile.
+
+        On a corpus of several stories the claims of the stories done so far become
+        current as they come (`report_complete` is False until the end), and
+        `progress(stories done, stories)` is called after each story."""
+        with self._lock:
+            self._claims_run += 1
+            run = self._claims_run
+        wanted = list(ids)
+        decisions = self.store.decisions()
+        articles = list(self.articles(wanted).values())
+        covered = frozenset(a.id for a in articles)
+
+        def publish(report: ClaimReport, complete: bool) -> None:
+            support = SupportMap(report)
+            with self._lock:
+                if run == self._claims_run:
+                    self._report, self._support, self._report_ids = report, support, covered
+                    self._report_complete = complete
+
+        last_published = time.monotonic()
+
+        def story_done(done: int, total: int, partial: ClaimReport | None) -> None:
+            nonlocal last_published
+            first = self._report is None or not self._report_ids  # show the first stories at once
+            if partial is not None and done < total and (first or time.monotonic() - last_published >= PARTIAL_EVERY):
+                publish(partial, complete=False)
+                last_published = time.monotonic()
+            if progress is not None:
+                progress(done, total)
+
+        report = find_claims(  # outside the locks: searches go on while claims are found
+            articles,
+            threshold=threshold or self.threshold,
+            min_sources=min_sources or self.min_sources,
+            decisions=decisions,
+            progress=story_done,
+        )
+        publish(report, complete=True)
+        return report
+
+    @property
+    def report_complete(self) -> bool:
+        """Whether the current report covers every story (not the first stories of a run)."""
+        return self._report is not None and self._report_complete
+
+    def forget_claims(self) -> None:
+        """Other articles were opened: the current report no longer applies."""
+        with self._lock:
+            self._claims_run += 1
+            self._report, self._support, self._report_ids = None, None, frozenset()
+
+    def decide(self, pairs: list[tuple[SentenceRef, SentenceRef]], verdict: Verdict) -> list[int]:
+        """Confirm, reject or link sentence pairs; each saved before this returns."""
+        saved = [self.store.decide(a, b, verdict).id for a, b in pairs]
+        self._history.append(DecisionChange(tuple(saved)))
+        return saved
+
+    # Annotations ------------------------------------------------------------------------------
+
+    @property
+    def placement(self) -> Placement:
+        return self._placement or Placement()
+
+    def place_annotations(self, in_view: Iterable[str] | None = None, tags: tuple[str, ...] = ()) -> Placement:
+        """Where the workspace's annotations sit in today's text; becomes the current placement.
+
+        With `in_view` (the articles a reader shows), annotations on articles of another
+        corpus in this workspace are left out; those whose article left the workspace
+        are orphans, like any passage that can no longer be found.
+        """
+        store = self.store
+        version, annotations, in_use = store.data_version(), store.annotations(tags), store.tags()
+        loaded: dict[str, Article | None] = {}
+
+        def article(article_id: str) -> Article | None:
+            if article_id not in loaded:
+                loaded[article_id] = self.library.find(article_id)
+            return loaded[article_id]
+
+        with self._lock:
+            if in_view is not None:
+                view = set(in_view)
+                others = {a.article for a in annotations if a.article not in view}
+                elsewhere = {s.id for s in self.library.summaries(others)} if others else set()
+                annotations = [a for a in annotations if a.article not in elsewhere]
+            placed, orphans = locate(annotations, article)
+            sentence_of = {}
+            for p in placed:
+                found = article(p.annotation.article)
+                at = found.sentence_at(p.start) if found else None
+                sentence_of[p.id] = at.index if at else 0
+            by_sentence = AnnotationMap(placed, article)
+        self._placement = Placement(placed, orphans, in_use, version, sentence_of, by_sentence)
+        return self._placement
+
+    def store_changed(self) -> bool:
+        """Whether the store changed (another Accord wrote to it) since the last placement."""
+        return self.store.data_version() != self.placement.version
+
+    def anchor_quote(self, article: Article, quote: str) -> Anchor:
+        """The anchor of `quote` (whitespace may differ) in the article; InputNotFound if absent."""
+        if not quote.strip():
+            raise AccordError("the quote is empty: give the passage to annotate")
+        span = find_quote(article.text, quote)
+        if span is None:
+            raise InputNotFound(f"quote not found in {article.source}, “{shorten(article.title, 60)}”: "
+                                f"“{shorten(quote, 60)}”")
+        return Anchor.at(article.id, article.text, *span)
+
+    def annotate(self, anchor: Anchor, tags: tuple[str, ...] = (), note: str = "") -> Annotation:
+        added = self.store.add_annotation(anchor, tags, note)
+        self._history.append(AnnotationChange(None, added))
+        return added
+
+    def edit(self, before: Annotation, *, tags: tuple[str, ...] | None = None, note: str | None = None,
+             anchor: Anchor | None = None) -> Annotation:
+        """New tags, note or anchor (a re-attached orphan) for an annotation."""
+        after = self.store.update_annotation(before.id, tags=tags, note=note, anchor=anchor)
+        self._history.append(AnnotationChange(before, after))
+        return after
+
+    def delete(self, annotation_id: int) -> Annotation:
+        gone = self.store.delete_annotation(annotation_id)
+        self._history.append(AnnotationChange(gone, None))
+        return gone
+
+    def annotations(self, tags: tuple[str, ...] = ()) -> list[Annotation]:
+        return self.store.annotations(tags)
+
+    def tags(self) -> list[str]:
+        return self.store.tags()
+
+    # Undo ------------------------------------------------------------------------------------
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._history)
+
+    def undo(self) -> Change:
+        """Take back this session's latest decision or annotation change; IndexError if none."""
+        change = self._history.pop()
+        try:
+            if isinstance(change, DecisionChange):
+                for decision_id in change.ids:
+                    self.store.undo_decision(decision_id)
+            elif change.before is None:
+                assert change.after is not None
+                self.store.delete_annotation(change.after.id)
+            else:
+                self.store.restore_annotation(change.before)
+        except AccordError:
+            self._history.append(change)  # not undone: it stays undoable
+            raise
+        return change
+
+    # The briefing -----------------------------------------------------------------------------
+
+    def briefing(
+        self, ids: Iterable[str] | None = None, *, title: str = DEFAULT_TITLE, tags: tuple[str, ...] = (),
+        with_claims: bool = True,
+    ) -> Briefing:
+        """The briefing of the annotations on `ids` (default: the whole workspace), citing
+        those articles; with claims, who else reports each passage (the current report
+        when it covers them, else found now)."""
+        articles = self.articles(self.all_ids() if ids is None else ids)
+        placement = self.placement if ids is not None and self._placement is not None else None
+        if placement is None:
+            placement = self.place_annotations(None if ids is None else list(articles))
+        report = None
+        if with_claims and articles:
+            covered = self.report_complete and self._report_ids >= set(articles)
+            report = self._report if covered else self.claims(articles)
+        return build_briefing(placement.placed, placement.orphans, articles, report, title=title, tags=tags)
+
+    @staticmethod
+    def write_briefing(briefing: Briefing, path: Path, overwrite: bool = False) -> str:
+        """Save as Markdown, or as an HTML page when the name ends in .html; never over a
+        file unless `overwrite` (FileExistsError). Returns the format written."""
+        format = "html" if path.suffix.lower() in (".html", ".htm") else "md"
+        write_atomically(path, document(briefing, format), overwrite=overwrite)
+        return format

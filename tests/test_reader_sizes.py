@@ -1,0 +1,155 @@
+"""The reader where analysts work: 80, 120 and 200 columns. The article list keeps the
+keyboard, panels leave panes readable, the status line fits, and indexing progress
+counts up."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from accord.tui.article_list import ArticleList
+from accord.tui.claims_panel import ClaimsPanel
+from accord.tui.pane_deck import MIN_PANE_WIDTH
+from accord.tui.status_line import StatusLine
+
+from conftest import write
+from tui_helpers import make_app, ready, type_text, until
+
+
+@pytest.fixture
+def app(seeds_dir: Path, tmp_path: Path):
+    return make_app([seeds_dir], tmp_path / "ws")
+
+
+def readable_panes(app) -> list:
+    return [p for p in app.main.deck.panes if p.region.width >= MIN_PANE_WIDTH]
+
+
+@pytest.mark.parametrize("size", [(120, 40), (200, 50)], ids=["120x40", "200x50"])
+async def test_the_list_keeps_the_keyboard_and_shows_the_last_article(app, size) -> None:
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        deck = app.main.deck
+        before = {p.slot: p.article_id for p in deck.panes}
+        focused = deck.focused_slot()
+        await pilot.press("b")
+        article_list = app.main.query_one(ArticleList)
+        await until(pilot, lambda: article_list.has_focus, "the list to take the focus")
+        await pilot.pause(0.2)  # a layout after the list opened must not take the focus back
+        assert article_list.has_focus
+        await pilot.press("G")
+        assert article_list.cursor == article_list.option_count - 1
+        await pilot.press("enter")
+        last = deck.ids[-1]
+        await until(pilot, lambda: deck.panes[min(focused, len(deck.panes) - 1)].article_id == last,
+                    "the last article in the focused pane")
+        # The other panes still show what they showed; a pane the list pushed out comes back.
+        await pilot.press("b")
+        await until(pilot, lambda: len(deck.panes) == len(before), "the panes back")
+        await until(pilot, lambda: all(p.article_id for p in deck.panes), "every pane filled")
+        for pane in deck.panes:
+            if pane.slot != focused and before[pane.slot] != last:
+                assert pane.article_id == before[pane.slot]
+
+
+async def test_the_list_filters_as_you_type_and_sorts(app) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("b")
+        article_list = app.main.query_one(ArticleList)
+        await until(pilot, lambda: article_list.has_focus, "the list")
+        await pilot.press("slash")
+        await type_text(pilot, "unn")  # j and k would move the cursor: while filtering they are text
+        assert article_list.filter_text == "unn"
+        assert [s.source for s in article_list.summaries] == ["UNN"]
+        await pilot.press("enter")
+        assert not article_list.filtering and article_list.option_count == 1
+        await pilot.press("escape")
+        assert article_list.option_count == 5
+        await pilot.press("o")  # by date: the one dated article first... undated ones last
+        assert article_list.sort == "date"
+        dates = [s.date for s in article_list.summaries]
+        assert dates[0] is not None and all(d is None for d in dates[1:])
+        await pilot.press("o")
+        assert article_list.sort == "outlet"
+        sources = [s.source.casefold() for s in article_list.summaries]
+        assert sources == sorted(sources)
+        assert app.main.deck.ids == sorted(app.main.deck.ids, key=app.main.deck.ids.index)  # reading order untouched
+
+
+@pytest.mark.parametrize("size", [(120, 40), (200, 50)], ids=["120x40", "200x50"])
+async def test_the_claims_panel_leaves_two_readable_panes(app, size) -> None:
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await until(pilot, lambda: app.main.claims.ready, "claims")
+        await pilot.press("c")
+        panel = app.main.query_one(ClaimsPanel)
+        await until(pilot, lambda: panel.options.has_focus, "the claims panel")
+        await pilot.pause(0.2)
+        assert len(readable_panes(app)) >= 2
+        await pilot.press("enter")  # aligning on the first claim is visible in both panes
+        await until(pilot, lambda: sum(1 for p in readable_panes(app) if p.view.article) >= 2, "two panes aligned")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_no_pane_is_squeezed_with_both_side_panels_open(app, size) -> None:
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("b")
+        await pilot.press("c")
+        await pilot.pause(0.3)
+        assert app.main.deck.panes and all(p.region.width >= MIN_PANE_WIDTH for p in app.main.deck.panes)
+
+
+async def test_the_status_line_fits_80_columns(app) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await until(pilot, lambda: app.main.claims.ready, "claims")
+        await pilot.press("slash")
+        await type_text(pilot, "patriot missiles")
+        status = app.main.query_one(StatusLine)
+        await until(pilot, lambda: "'patriot missiles'" in status.text, "the search in the status line")
+        width = status.content_region.width
+        assert 0 < len(status.text) <= width
+        assert status.text.startswith("5 articles · search 'patriot missiles'")
+        assert "…" not in status.text  # whole parts, none cut off
+        assert len(status.parts()) > len(status.text.split(" · "))  # the least important went
+
+
+async def test_indexing_progress_counts_up_on_a_big_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "big"
+    for n in range(2000):
+        write(folder / f"{n:04}.txt", f"Report {n} on the harbour\n\nThe harbour opened berth {n} on Monday.\n")
+    app = make_app([folder], tmp_path / "ws")
+    seen: list[int] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        status = app.main.query_one(StatusLine)
+
+        def sample() -> bool:
+            if found := re.match(r"indexing (\d+)/2000 files", status.message):
+                if not seen or int(found.group(1)) != seen[-1]:
+                    seen.append(int(found.group(1)))
+            return "added" in status.message
+
+        await until(pilot, sample, "indexing to finish", timeout=120)
+        assert len(seen) >= 3 and seen == sorted(seen), seen
+        assert status.articles == 2000
+
+
+async def test_the_grid_scrolls_sideways_to_the_last_outlet_keeping_the_claim_in_view(app) -> None:
+    from accord.tui.claim_screens import TEXT_COLUMNS, ClaimGridScreen
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await until(pilot, lambda: app.main.claims.ready, "claims")
+        await pilot.press("m")
+        await until(pilot, lambda: isinstance(app.screen, ClaimGridScreen), "the grid")
+        table = app.screen.query_one("DataTable")
+        last = len(table.columns) - 1
+        await pilot.press(*["right"] * (last - TEXT_COLUMNS))
+        assert table.cursor_coordinate.column == last
+        await pilot.pause(0.2)
+        assert table.scroll_x > 0, "the outlets scrolled sideways"
+        assert table.fixed_columns == TEXT_COLUMNS  # claim and wording stay on screen
