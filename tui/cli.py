@@ -193,7 +193,8 @@ def _run(args: argparse.Namespace, err: Console) -> int:
         return run_reader(workspace, args.paths or [str(bundled_seeds())], config)  # the reader shows problems itself
     for problem in config.problems:
         err.print(Text(f"accord: warning: {printable_line(problem)}"))
-    with Desk(workspace, config) as desk:
+    notice = lambda message: err.print(Text(f"accord: warning: {printable_line(message)}"))  # noqa: E731
+    with Desk(workspace, config, on_notice=notice) as desk:
         if args.command == "claims":
             return _claims(desk, args, err)
         if args.command in ("note", "export"):
