@@ -108,6 +108,10 @@ def _many_lowercase_lines(folder: Path) -> list[str]:
     return _write(folder / "lines.txt", b"A headline of many lines\n\n" + b"and then more\n\n" * 100_000)
 
 
+def _punctuation_run(folder: Path) -> list[str]:
+    return _write(folder / "shout.txt", b"A headline that shouts\n\nIt happened" + b"!" * 300_000 + b" Then more.\n")
+
+
 CASES = [
     Case("file name not UTF-8", _non_utf8_name),
     Case("escapes in a file name", _escape_in_name),
@@ -124,6 +128,7 @@ CASES = [
     Case("HTML: 400 KB of unclosed comments", _html_unclosed_comments, warns=False),
     Case("HTML nested 100,000 deep", _html_deep, warns=False),
     Case("100,000 lines rejoined into one", _many_lowercase_lines, warns=False),
+    Case("300 KB of exclamation marks", _punctuation_run, warns=False),
     Case("not UTF-8 text", _not_utf8),
 ]
 
