@@ -252,7 +252,7 @@ def test_a_full_disk_is_one_line_wipes_nothing_and_work_resumes(small_disk: Path
 async def test_the_reader_starts_on_a_damaged_workspace(damage: str, sources: Path, tmp_path: Path) -> None:
     from accord.index.library import Library
     from accord.index.workspace import Workspace
-    from tui_helpers import make_app, ready
+    from tui_helpers import make_app, panes, ready
 
     root = tmp_path / "ws"
     with Library(Workspace(root)) as library:
@@ -274,8 +274,8 @@ async def test_the_reader_starts_on_a_damaged_workspace(damage: str, sources: Pa
     app = make_app([sources], root)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        assert len(app.ids) == 12  # the analyst's own articles, not the seeds
-        assert app.panes[0].view.article is not None
+        assert len(app.main.deck.ids) == 12  # the analyst's own articles, not the seeds
+        assert panes(app)[0].view.article is not None
         if "store" in damage:
             assert any(n.severity == "error" and "annotation store" in n.message for n in app._notifications)
     if store_before is not None:
