@@ -183,14 +183,18 @@ def _repair(blocks: list[Block]) -> tuple[list[str], list[tuple[int, int, str, s
 
     Returns paragraph texts and (paragraph, offset in paragraph, kind, original, replacement).
     """
-    joined: list[str] = []
+    pieces: list[list[str]] = []  # each paragraph's blocks, joined once at the end (not block by block)
+    lengths: list[int] = []
     repairs: list[tuple[int, int, str, str, str]] = []
     for block in blocks:
-        if joined and not _ENDS_SENTENCE.search(joined[-1]) and block.text[:1].islower():
-            repairs.append((len(joined) - 1, len(joined[-1]), "rejoined-sentence", "\n\n", " "))
-            joined[-1] = f"{joined[-1]} {block.text}"
+        if pieces and not _ENDS_SENTENCE.search(pieces[-1][-1]) and block.text[:1].islower():
+            repairs.append((len(pieces) - 1, lengths[-1], "rejoined-sentence", "\n\n", " "))
+            pieces[-1].append(block.text)
+            lengths[-1] += 1 + len(block.text)
         else:
-            joined.append(block.text)
+            pieces.append([block.text])
+            lengths.append(len(block.text))
+    joined = [" ".join(paragraph) for paragraph in pieces]
     rejoin_events = repairs
     paragraphs: list[str] = []
     repairs = []

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .regular_file import read_regular
 from .rules import DEFAULT_RULES, Rule, compile_rules
 from .workspace import config_dir, config_path
 
@@ -31,6 +33,9 @@ EXAMPLE = """\
 """
 
 
+MAX_CONFIG_BYTES = 1024 * 1024  # a config file is a few lines; more is not one
+
+
 @dataclass(slots=True)
 class Config:
     keys: dict[str, str] = field(default_factory=dict)
@@ -47,16 +52,30 @@ def load_config(path: Path | None = None) -> Config:
     if not path.exists():
         return config
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        config.problems.append(f"cannot read {path}: {error}")
+        data = tomllib.loads(read_regular(path, MAX_CONFIG_BYTES).data.decode("utf-8"))
+    except OSError as error:
+        config.problems.append(f"cannot read {path}: {error.strerror or error}; using the defaults")
+        return config
+    except UnicodeDecodeError as error:
+        config.problems.append(f"cannot read {path}: not UTF-8 (byte {error.start}); using the defaults")
         return config
     except tomllib.TOMLDecodeError as error:
-        config.problems.append(f"{path} is not valid TOML ({error}); using the defaults")
+        config.problems.append(f"{path} is not valid TOML ({' '.join(str(error).split())}); using the defaults")
+        return config
+    except RecursionError:
+        config.problems.append(f"{path} is not readable TOML (nested too deeply); using the defaults")
         return config
     keys = data.get("keys", {})
     if isinstance(keys, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in keys.items()):
-        config.keys = dict(keys)
+        for binding, keys_text in keys.items():
+            bogus = [key for key in keys_text.split(",") if not is_key_name(key.strip())]
+            if bogus:
+                config.problems.append(
+                    f"{path}: [keys] {binding}: {' '.join(repr(k) for k in bogus)[:120]} is not a key name "
+                    "(like j, ctrl+f, shift+tab, f5, pageup, slash); that binding keeps its keys"
+                )
+            else:
+                config.keys[binding] = keys_text
     else:
         config.problems.append(f"{path}: [keys] must map binding ids to strings of keys; ignored")
     entries = data.get("boilerplate", [])
@@ -68,6 +87,35 @@ def load_config(path: Path | None = None) -> Config:
         config.problems.append(f"{path}: {error}; using the default rules")
     _read_claims(data.get("claims", {}), config, path)
     return config
+
+
+_MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
+_NAMED_KEYS = {
+    "backspace", "delete", "down", "end", "enter", "escape", "home", "insert", "left", "pagedown", "pageup",
+    "return", "right", "space", "tab", "up", "newline", *(f"f{n}" for n in range(1, 25)),
+    # Textual's short names for some characters (its KEY_NAME_REPLACEMENTS)
+    "slash", "backslash", "at", "minus", "plus", "underscore",
+}
+
+
+def is_key_name(key: str) -> bool:
+    """Whether `key` names a key as the reader's keymap takes it: modifiers joined by `+`
+    to one character, a named key (`pageup`, `f5`) or a character's Unicode name with
+    underscores (`slash`, `question_mark`, `hyphen_minus`), as Textual names keys."""
+    *modifiers, base = key.split("+") if key != "+" else ["+"]
+    if not base or any(modifier not in _MODIFIERS for modifier in modifiers):
+        return False
+    if len(base) == 1:
+        return base.isprintable() and not base.isspace()
+    if base in _NAMED_KEYS:
+        return True
+    for spelling in (base.replace("_", " "), base.replace("_", "-")):
+        try:
+            unicodedata.lookup(spelling)
+            return True
+        except KeyError:
+            continue
+    return False
 
 
 def _read_claims(section: object, config: Config, path: Path) -> None:

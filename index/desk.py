@@ -78,9 +78,14 @@ Change = AnnotationChange | DecisionChange
 
 
 class Desk:
-    def __init__(self, workspace: Workspace, config: Config | None = None) -> None:
+    def __init__(
+        self, workspace: Workspace, config: Config | None = None, on_notice: Callable[[str], None] | None = None
+    ) -> None:
+        """`on_notice` hears what the library tells the analyst outside any error: the index
+        was found damaged and rebuilt from the workspace's sources."""
         # Nothing touches the disk here: a reader builds its desk on the UI thread.
         self.workspace = workspace
+        self.on_notice = on_notice
         self.config = config if config is not None else load_config()
         self.threshold = self.config.claim_threshold or DEFAULT_THRESHOLD
         self.min_sources = self.config.min_sources
@@ -117,7 +122,7 @@ class Desk:
         """The reading library, opened on first use (from a worker: it touches the disk)."""
         with self._lock:
             if self._library is None:
-                self._library = Library(self.workspace, self.config.rules)
+                self._library = Library(self.workspace, self.config.rules, on_notice=self.on_notice)
             return self._library
 
     @property
@@ -144,7 +149,7 @@ class Desk:
         own, so reads and searches go on meanwhile; `on_commit` receives the ids of
         each committed batch, readable from then on. Exceptions from `progress`
         (a front end cancelling) propagate."""
-        writer = Library(self.workspace, self.config.rules)
+        writer = Library(self.workspace, self.config.rules, on_notice=self.on_notice)
         try:
             def committed(files: list[str]) -> None:
                 ids = writer.article_ids(files)

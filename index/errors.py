@@ -33,3 +33,16 @@ class AnnotationNotFound(StoreError):
     """An annotation id that is not in the store (deleted, perhaps by another Accord)."""
 
     exit_code = 2
+
+
+class IndexDamaged(AccordError):
+    """The rebuildable index (catalog or Whoosh) is damaged; a Library rebuilds it from
+    the workspace's sources, so front ends see this only when that fails too."""
+
+    exit_code = 1
+
+
+class DiskFull(AccordError):
+    """No space left: nothing is wiped or half-written, and work resumes when space returns."""
+
+    exit_code = 6

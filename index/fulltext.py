@@ -966,10 +966,24 @@ class IndexWriter:
         return self
 
     def __exit__(self, kind, value, traceback) -> None:
-        if kind is None:
+        if kind is not None:
+            self._abandon()
+            return
+        try:
             self._writer.commit(merge=self.merge)
-        else:
+        except BaseException:
+            self._abandon()  # a commit that failed (a full disk) must not keep the index locked
+            raise
+
+    def _abandon(self) -> None:
+        """Cancel, and release the write lock even when cancelling fails too (a full disk):
+        Whoosh releases it only at the end of a cancel or commit that succeeds."""
+        try:
             self._writer.cancel()
+        except Exception:  # noqa: BLE001  the lock matters more than the cancel's own failure
+            lock = getattr(self._writer, "writelock", None)
+            if lock is not None:
+                lock.release()
 
     def remove_file(self, file: str) -> None:
         self._writer.delete_by_term("file", file)

@@ -18,8 +18,10 @@ from .cleaning import clean
 from .errors import InputNotFound
 from .model import Article, Removed, Repair
 from .readers import SUFFIXES, Document, ReadError, read_documents
+from .regular_file import NotReadable, read_regular
 from .repairs import strip_controls
 from .rules import DEFAULT_RULES, Rule
+from .safe_text import printable
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # larger files are almost never one news article
 
@@ -30,7 +32,8 @@ class IngestWarning:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
+        """One printable line: a file name may hold escapes or bytes that are not UTF-8."""
+        return printable(f"{self.path}: {self.message}").replace("\n", " ")
 
 
 WarningSink = Callable[[IngestWarning], None]
@@ -103,21 +106,41 @@ class FileLoad:
 
 
 def load_file(file: str, known_digest: str | None, rules: tuple[Rule, ...] | list[Rule] = DEFAULT_RULES) -> FileLoad:
-    """Read one file into articles, unless its digest is `known_digest`; never raises for bad files."""
+    """Read one file into articles, unless its digest is `known_digest`; never raises for bad files.
+
+    Only regular files are opened (a FIFO or a device is skipped, never waited on);
+    a file name that is not valid UTF-8 is skipped (it could not be stored or shown).
+    """
     path = Path(file)
+    if not _encodable(file):
+        return FileLoad(None, None, [IngestWarning(file, "skipped: the file name is not valid UTF-8; rename it")])
     try:
-        stat = path.stat()
-        if stat.st_size > MAX_FILE_BYTES:
-            warning = IngestWarning(file, f"skipped: too large ({stat.st_size // 2**20} MiB)")
-            return FileLoad(FileState(stat.st_mtime_ns, stat.st_size, ""), [], [warning])
-        data = path.read_bytes()
+        read = read_regular(file, MAX_FILE_BYTES)
+    except NotReadable as error:
+        if error.too_large is not None:
+            info = error.too_large
+            return FileLoad(FileState(info.st_mtime_ns, info.st_size, ""), [], [IngestWarning(file, f"skipped: {error}")])
+        return FileLoad(None, None, [IngestWarning(file, f"skipped: {error}")])
     except OSError as error:
         return FileLoad(None, None, [IngestWarning(file, f"skipped: cannot read ({error.strerror or error})")])
-    state = FileState(stat.st_mtime_ns, stat.st_size, file_digest(data))
+    state = FileState(read.mtime_ns, read.size, file_digest(read.data))
     if state.digest == known_digest:
         return FileLoad(state, None)
-    articles, warnings = articles_from_bytes(data, path, rules)
+    try:
+        articles, warnings = articles_from_bytes(read.data, path, rules)
+    except RecursionError:
+        articles, warnings = [], [IngestWarning(file, "skipped: nested too deeply to read")]
+    except Exception as error:  # noqa: BLE001  one hostile file must never stop the rest loading
+        articles, warnings = [], [IngestWarning(file, f"skipped: cannot read ({type(error).__name__}: {error})"[:300])]
     return FileLoad(state, articles, warnings)
+
+
+def _encodable(file: str) -> bool:
+    try:
+        file.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def read_file(path: Path, rules: tuple[Rule, ...] | list[Rule] = DEFAULT_RULES) -> tuple[list[Article], list[IngestWarning]]:
@@ -130,12 +153,15 @@ def articles_from_bytes(data: bytes, path: Path, rules=DEFAULT_RULES) -> tuple[l
     name = str(path)
     if not data.strip():
         return [], [IngestWarning(name, "skipped: empty file")]
-    if _looks_binary(data[:8192]):
-        return [], [IngestWarning(name, "skipped: binary file")]
     try:
-        text = data.decode("utf-8-sig")
+        text = decode_text(data)
     except UnicodeDecodeError as error:
-        return [], [IngestWarning(name, f"skipped: not UTF-8 text (byte {error.start})")]
+        encoding = "UTF-16" if data.startswith(_UTF16_BOMS) else "UTF-8"
+        return [], [IngestWarning(name, f"skipped: not {encoding} text (byte {error.start})")]
+    except ValueError:
+        return [], [IngestWarning(name, "skipped: binary file")]
+    if not text.strip():
+        return [], [IngestWarning(name, "skipped: empty file")]
     digest = file_digest(data)
     warnings: list[IngestWarning] = []
     articles: list[Article] = []
@@ -157,6 +183,20 @@ def articles_from_bytes(data: bytes, path: Path, rules=DEFAULT_RULES) -> tuple[l
 
 
 _TEXT_CONTROLS = frozenset(b"\t\n\r\f\x1b")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without a BOM), or UTF-16 or UTF-32 announced by their BOM
+    (as Windows tools save text). Raises ValueError for binary data and
+    UnicodeDecodeError for text in no encoding Accord reads."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return data.decode("utf-32")
+    if data.startswith(_UTF16_BOMS):
+        return data.decode("utf-16")
+    if _looks_binary(data[:8192]):
+        raise ValueError("binary")
+    return data.decode("utf-8-sig")
 
 
 def _looks_binary(head: bytes) -> bool:

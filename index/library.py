@@ -7,16 +7,20 @@ none of them touches Whoosh or SQLite directly.
 from __future__ import annotations
 
 import bisect
+import errno
+import json
 import os
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from .catalog import ArticleSummary, Catalog, FileState
-from .errors import NoArticles
+from .atomic_write import write_atomically
+from .catalog import ArticleSummary, Catalog, FileState, sqlite_failure
+from .errors import AccordError, IndexDamaged, NoArticles
 from .ingest import FileLoad, IngestWarning, discover
 from .loading import load_in_order, worker_count
 from .model import Article, SearchHit, SearchResult, Sentence
@@ -28,6 +32,8 @@ if TYPE_CHECKING:
     from .fulltext import FullTextIndex, RawHit
 
 Progress = Callable[[int, int, str], None]  # (files done, files total, current file)
+R = TypeVar("R")
+Notice = Callable[[str], None]  # one line for the analyst ("the index was damaged; rebuilt ...")
 
 # A long import commits its first batch after a few seconds, so the analyst can
 # start reading, then at doubling intervals: each Whoosh commit writes a new
@@ -37,6 +43,7 @@ COMMIT_MAX_SECONDS = 48.0
 COMMIT_EVERY_FILES = 2000  # bounds the articles held in memory between commits
 MERGE_AFTER_SEGMENTS = 12
 SNIPPET_CHARS = 240
+_REBUILT = "the index was missing, out of date or damaged, so it was rebuilt"
 
 
 @dataclass(slots=True)
@@ -57,14 +64,23 @@ class SyncReport:
 
 
 class Library:
-    def __init__(self, workspace: Workspace, rules: tuple[Rule, ...] | list[Rule] = DEFAULT_RULES) -> None:
+    def __init__(
+        self, workspace: Workspace, rules: tuple[Rule, ...] | list[Rule] = DEFAULT_RULES,
+        on_notice: Notice | None = None,
+    ) -> None:
+        """`on_notice` hears what the analyst should know and no error says: the index was
+        found damaged and rebuilt from the workspace's sources."""
         self.workspace = workspace.ensure()
         self.rules = rules
+        self.on_notice = on_notice
         self.catalog = Catalog(workspace.catalog_path)
         self._fulltext: FullTextIndex | None = None
         self._articles: OrderedDict[str, Article] = OrderedDict()
+        self._rebuilding = self._refilled = False
         if self.catalog.rebuilt or not index_looks_current(workspace.whoosh_dir):
-            self.fulltext  # noqa: B018  open now: the rebuild empties the catalog before anything reads it
+            fulltext = self.fulltext  # open now: the rebuild empties the catalog before anything reads it
+            if self.catalog.rebuilt and fulltext.rebuilt and not self._refilled:
+                self._refill(_REBUILT)
 
     @property
     def fulltext(self) -> FullTextIndex:
@@ -75,10 +91,13 @@ class Library:
 
             self._fulltext = FullTextIndex(self.workspace.whoosh_dir)
             if self.catalog.rebuilt != self._fulltext.rebuilt:
-                # One cache was rebuilt without the other: start both afresh so they agree.
+                # One cache was rebuilt without the other: start both afresh so they agree,
+                # then index again what the workspace had.
+                files = self._catalog_files()
                 self.catalog.reset()
                 self._fulltext.reset()
                 self._articles.clear()
+                self._refill(_REBUILT, files)
         return self._fulltext
 
     def close(self) -> None:
@@ -91,6 +110,96 @@ class Library:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+    # Rebuilding a damaged index --------------------------------------------------------------
+
+    def sources(self) -> list[str]:
+        """The files and folders synced into this workspace (that still exist)."""
+        try:
+            listed = json.loads(self.workspace.sources_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []
+        if not isinstance(listed, list):
+            return []
+        return [p for p in listed if isinstance(p, str) and os.path.exists(p)]
+
+    def _remember_sources(self, paths: list[Path]) -> None:
+        """Add `paths` to the workspace's sources; a failure (a full disk) costs only the
+        ability to rebuild from them, so it is not an error."""
+        try:
+            listed = json.loads(self.workspace.sources_path.read_text(encoding="utf-8"))
+            known = [p for p in listed if isinstance(p, str)] if isinstance(listed, list) else []
+        except (OSError, ValueError):
+            known = []
+        folders = tuple(p.rstrip(os.sep) + os.sep for p in known if os.path.isdir(p))
+        fresh = [p for p in dict.fromkeys(os.path.realpath(path) for path in paths)
+                 if p not in known and not p.startswith(folders)]  # a file inside a known folder adds nothing
+        if not fresh:
+            return
+        try:
+            write_atomically(self.workspace.sources_path, json.dumps(known + fresh, indent=1), overwrite=True)
+        except (AccordError, OSError, UnicodeEncodeError):
+            pass
+
+    def _rebuild(self, reason: str) -> None:
+        """Throw both caches away and index the workspace's own sources again, so no article
+        the analyst had is lost to a damaged page (never the bundled seeds in their place)."""
+        if self._rebuilding:
+            raise IndexDamaged(f"the index in {self.workspace.index_dir} is damaged ({reason}) and rebuilding it failed")
+        files = self._catalog_files()
+        self.catalog.reset()
+        if self._fulltext is not None:
+            self._fulltext.reset()
+        else:
+            self.fulltext  # noqa: B018  opens it; a damaged one is created afresh
+        self._articles.clear()
+        self._refill(f"the index was damaged ({reason})", files)
+
+    def _catalog_files(self) -> list[str]:
+        """The files the catalog knows (it may be fine when Whoosh is not)."""
+        try:
+            return [f for f in self.catalog.file_states() if os.path.isfile(f)]
+        except AccordError:
+            return []
+
+    def _refill(self, why: str, extra: list[str] | None = None) -> None:
+        self._refilled = True
+        roots = self.sources()
+        covered = tuple(root.rstrip(os.sep) + os.sep for root in roots)
+        paths = roots + [f for f in extra or () if f not in roots and not f.startswith(covered)]
+        if not paths:
+            return
+        self._rebuilding = True
+        try:
+            report = self.sync(paths)
+        except AccordError as error:
+            self._notice(f"{why}; re-indexing its sources failed: {error}")
+            return
+        finally:
+            self._rebuilding = False
+        self._notice(f"{why}; re-indexed {report.added} articles from {len(paths)} sources")
+
+    def _notice(self, message: str) -> None:
+        if self.on_notice:
+            self.on_notice(message)
+
+    def _recovering(self, action: Callable[[], R]) -> R:
+        """Run `action`; if it finds the index damaged, rebuild it and run it once more."""
+        try:
+            return action()
+        except IndexDamaged as error:
+            if self._rebuilding:
+                raise
+            self._rebuild(str(error))
+            return action()
+
+    def article_count(self) -> int:
+        """How many articles the workspace holds."""
+        return self._recovering(self.catalog.count)
+
+    def all_ids(self) -> list[str]:
+        """Every article, in file order."""
+        return self._recovering(self.catalog.all_ids)
 
     # Syncing ---------------------------------------------------------------------------
 
@@ -111,8 +220,19 @@ class Library:
         IndexBusy when another process holds the index for too long.
         """
         paths = [Path(p) for p in paths]
-        files = [str(f) for f in discover(paths)]
-        report = SyncReport(files=files)
+        found = [str(f) for f in discover(paths)]
+        files = [f for f in found if _utf8(f)]  # a name with non-UTF-8 bytes cannot be stored: warned of, skipped
+        unnamed = [IngestWarning(f, "skipped: the file name is not valid UTF-8; rename it") for f in found if not _utf8(f)]
+        if not self._rebuilding:
+            self._remember_sources([p for p in paths if _utf8(str(p))])
+        report = self._recovering(lambda: self._sync(paths, files, progress, on_commit, unnamed))
+        return report
+
+    def _sync(
+        self, paths: list[Path], files: list[str], progress: Progress | None,
+        on_commit: Callable[[list[str]], None] | None, unnamed: list[IngestWarning],
+    ) -> SyncReport:
+        report = SyncReport(files=files, skipped=len(unnamed), warnings=list(unnamed))
         gone = self._deleted_files(paths, set(files))
         todo = self._files_to_read(files, report)
         jobs = ((position, (file, known.digest if known else None)) for position, file, known in todo)
@@ -145,7 +265,7 @@ class Library:
     def _deleted_files(self, paths: list[Path], present: set[str]) -> list[str]:
         gone: list[str] = []
         for path in paths:
-            if path.is_dir():
+            if path.is_dir() and _utf8(str(path)):
                 gone.extend(f for f in self.catalog.files_under(str(path.resolve())) if f not in present)
         return gone
 
@@ -200,13 +320,14 @@ class Library:
         """
         if not batch and not gone:
             return
-        with self.fulltext.writer() as writer:
-            for file in gone:
-                writer.remove_file(file)
-            for file, _, articles in batch:
-                writer.remove_file(file)
-                for article in articles:
-                    writer.add(article, file)
+        with self._whoosh_failures():
+            with self.fulltext.writer() as writer:
+                for file in gone:
+                    writer.remove_file(file)
+                for file, _, articles in batch:
+                    writer.remove_file(file)
+                    for article in articles:
+                        writer.add(article, file)
         for file in gone:
             report.removed += len(self.catalog.article_ids([file]))
             self.catalog.remove_file(file)
@@ -220,17 +341,19 @@ class Library:
     # Reading -----------------------------------------------------------------------------
 
     def article_ids(self, files: Iterable[str]) -> list[str]:
-        return self.catalog.article_ids(files)
+        files = list(files)
+        return self._recovering(lambda: self.catalog.article_ids(files))
 
     def summaries(self, ids: Iterable[str]) -> list[ArticleSummary]:
-        return self.catalog.summaries(ids)
+        ids = list(ids)
+        return self._recovering(lambda: self.catalog.summaries(ids))
 
     def article(self, article_id: str) -> Article:
         """Load one article (a small LRU keeps the ones being read)."""
         if article_id in self._articles:
             self._articles.move_to_end(article_id)
             return self._articles[article_id]
-        article = self.catalog.article(article_id)
+        article = self._recovering(lambda: self.catalog.article(article_id))
         if article is None:
             raise KeyError(article_id)
         self._articles[article_id] = article
@@ -266,21 +389,54 @@ class Library:
 
         Raises QueryError with a one-line explanation for a malformed query.
         """
-        raw = self.fulltext.search(text, limit=limit, files=list(files) if files is not None else None, count=count)
-        hits = [self._passage_hit(hit) for hit in raw.hits]
-        return SearchResult(text, raw.total, [h for h in hits if h is not None], counted=raw.counted)
+        scope = list(files) if files is not None else None
+
+        def run() -> SearchResult:
+            with self._whoosh_failures():
+                raw = self.fulltext.search(text, limit=limit, files=scope, count=count)
+            hits = [self._passage_hit(hit) for hit in raw.hits]
+            return SearchResult(text, raw.total, [h for h in hits if h is not None], counted=raw.counted)
+
+        return self._recovering(run)
 
     def count(
         self, text: str, files: Iterable[str] | None = None, cancelled: Callable[[], bool] | None = None
     ) -> int | None:
         """How many articles match `text` (as `search(...).total` when counted);
         None if `cancelled()` turned true first. Raises QueryError like `search`."""
-        return self.fulltext.count(text, files=list(files) if files is not None else None, cancelled=cancelled)
+        scope = list(files) if files is not None else None
+
+        def run() -> int | None:
+            with self._whoosh_failures():
+                return self.fulltext.count(text, files=scope, cancelled=cancelled)
+
+        return self._recovering(run)
 
     def match_spans(self, text: str, article_ids: Iterable[str]) -> dict[str, tuple[tuple[int, int], ...]]:
         """Character spans of the query's matched words in each given article's text,
         so a reader can keep them highlighted. Raises QueryError like `search`."""
-        return self.fulltext.spans(text, article_ids)
+        ids = list(article_ids)
+
+        def run() -> dict[str, tuple[tuple[int, int], ...]]:
+            with self._whoosh_failures():
+                return self.fulltext.spans(text, ids)
+
+        return self._recovering(run)
+
+    @contextmanager
+    def _whoosh_failures(self) -> Iterator[None]:
+        """Whoosh's own failures as one-line errors: a full disk as DiskFull, anything else
+        (a damaged segment raises assorted errors) as IndexDamaged, which is rebuilt."""
+        try:
+            yield
+        except AccordError:
+            raise
+        except OSError as error:
+            if error.errno == errno.ENOSPC:
+                raise sqlite_failure(error, f"the index in {self.workspace.index_dir}") from None
+            raise IndexDamaged(f"the full-text index cannot be read ({error.strerror or error})") from None
+        except Exception as error:  # noqa: BLE001  Whoosh has no one exception type for a damaged file
+            raise IndexDamaged(f"the full-text index is damaged ({type(error).__name__}: {error})"[:300]) from None
 
     def _passage_hit(self, raw: RawHit) -> SearchHit | None:
         try:
@@ -304,6 +460,14 @@ class Library:
             date=article.date, path=article.path, start=start, end=end, snippet=snippet,
             highlights=highlights, score=raw.score, kind=kind, sentence=sentence.index if sentence else None,
         )
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def best_sentence(

@@ -178,6 +178,8 @@ class _MainText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.skip_depth = 0
         self.stack: list[str] = []
+        self.open: dict[str, int] = {}  # how many of each tag the stack holds: a deeply nested
+        # page made every `in self.stack` a scan of thousands of tags (quadratic)
         self.blocks: dict[str, list[str]] = {"article": [], "main": [], "body": []}
         self.current: list[str] = []
         self.meta: dict[str, str] = {}
@@ -201,6 +203,7 @@ class _MainText(HTMLParser):
                 self.current.append("\n")
             return
         self.stack.append(tag)
+        self.open[tag] = self.open.get(tag, 0) + 1
         if tag in _SKIP or "hidden" in attributes:
             self.skip_depth += 1
         if tag in _BLOCK:
@@ -209,10 +212,11 @@ class _MainText(HTMLParser):
         self.in_h1 = tag == "h1" or self.in_h1
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _VOID or tag not in self.stack:
+        if tag in _VOID or not self.open.get(tag):
             return
         while self.stack:
             closed = self.stack.pop()
+            self.open[closed] -= 1
             if closed in _SKIP:
                 self.skip_depth -= 1
             if closed in _BLOCK:
@@ -244,9 +248,9 @@ class _MainText(HTMLParser):
             if not line:
                 continue
             self.blocks["body"].append(line)
-            if "article" in self.stack:
+            if self.open.get("article"):
                 self.blocks["article"].append(line)
-            if "main" in self.stack:
+            if self.open.get("main"):
                 self.blocks["main"].append(line)
 
     def close(self) -> None:
@@ -254,9 +258,47 @@ class _MainText(HTMLParser):
         self._flush()
 
 
+def defuse_markup(html: str) -> str:
+    """`html` with every `<` that cannot open a complete construct written as `&lt;`.
+
+    Python's HTMLParser rescans to the end of the document for each construct it
+    cannot close: 60 KB of `<a ` took 28 s, 320 KB of `<!--` 41 s. Here a `<` stays
+    markup only if a `>` comes before the next `<` (a comment: if a `-->` follows);
+    `<!` other than a comment or a doctype (marked sections, which Accord does not
+    read) is always text. One left-to-right pass: each search starts where the
+    previous one stopped, or is bounded by the next `>`.
+    """
+    last_gt = html.rfind(">")
+    last_comment_end = html.rfind("-->")
+    parts: list[str] = []
+    position = 0
+    next_gt = -1
+    while (at := html.find("<", position)) >= 0:
+        parts.append(html[position:at])
+        if html.startswith("<!--", at) and last_comment_end >= at + 4:
+            end = html.find("-->", at + 4) + 3
+            parts.append(html[at:end])
+            position = end
+            continue
+        if at > last_gt:  # no `>` anywhere after: every remaining `<` is text
+            parts.append(html[at:].replace("<", "&lt;"))
+            return "".join(parts)
+        if next_gt <= at:
+            next_gt = html.find(">", at + 1)
+        declaration = html.startswith("<!", at) and not html[at + 2 : at + 9].lower() == "doctype"
+        if declaration or html.startswith("<!--", at) or html.find("<", at + 1, next_gt) >= 0:
+            parts.append("&lt;")
+            position = at + 1
+            continue
+        parts.append(html[at : next_gt + 1])
+        position = next_gt + 1
+    parts.append(html[position:])
+    return "".join(parts)
+
+
 def _read_html(text: str) -> Document:
     parser = _MainText()
-    parser.feed(text)
+    parser.feed(defuse_markup(text))
     parser.close()
     lines = parser.blocks["article"] or parser.blocks["main"] or parser.blocks["body"]
     meta = parser.meta
@@ -297,11 +339,25 @@ def _records(records, positions) -> Iterator[Document | ReadError]:
             yield error
 
 
-def _read_json(text: str) -> Iterator[Document | ReadError]:
+def _parse_json(text: str) -> object:
+    """json.loads, with hostile input as a ReadError: nesting deeper than Python's
+    recursion limit, and integers longer than its digit limit (4,300)."""
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as error:
         raise ReadError(f"not valid JSON (line {error.lineno}: {error.msg})") from None
+    except (RecursionError, ValueError) as error:
+        raise ReadError(_unreadable_json(error)) from None
+
+
+def _unreadable_json(error: Exception) -> str:
+    if isinstance(error, RecursionError):
+        return "not readable JSON (nested too deeply)"
+    return f"not readable JSON ({str(error).split(';')[0]})"  # "Exceeds the limit (4300 digits) ..."
+
+
+def _read_json(text: str) -> Iterator[Document | ReadError]:
+    data = _parse_json(text)
     if isinstance(data, dict) and isinstance(data.get("articles"), list):
         data = data["articles"]
     records = data if isinstance(data, list) else [data]
@@ -316,5 +372,8 @@ def _read_jsonl(text: str) -> Iterator[Document | ReadError]:
             record = json.loads(line)
         except json.JSONDecodeError as error:
             yield ReadError(f"line {position} is not valid JSON ({error.msg})")
+            continue
+        except (RecursionError, ValueError) as error:
+            yield ReadError(f"line {position} is {_unreadable_json(error)}")
             continue
         yield from _records([record], [position])

@@ -14,7 +14,8 @@ import gzip
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from itertools import compress, count
+from bisect import bisect_left
+from itertools import accumulate, compress, count
 from importlib import resources
 
 # ANSI CSI/OSC/other escape sequences, then any remaining C0/C1 controls
@@ -59,12 +60,17 @@ _AFFIXES = {
     "ing", "ed", "er", "ers", "est", "ful", "able", "ible", "ment", "ments", "tion",
 }
 _COMMON_RANK = 30_000  # both halves of a split must be reasonably common words
+# Two glued common words are rarely over 30 letters; a longer run of letters is
+# never split (trying every cut of it is quadratic: 200 KB took 9 s).
+_LONGEST_GLUED = 40
 _ALPHA_RUN = re.compile(r"(?<![\w'’-])[A-Za-z]{7,}(?![\w'’-])")
 
 
 @lru_cache(maxsize=100_000)  # the same rare words and names recur across a corpus
 def split_glued(word: str) -> str | None:
     """`USAafter` -> `USA after`; `missilesspecific` -> `missiles specific`; else None."""
+    if len(word) > _LONGEST_GLUED:
+        return None
     vocab = english_words()
     lower = word.lower()
     if lower in vocab:
@@ -112,9 +118,13 @@ def repair_paragraph(text: str) -> tuple[str, list[RepairEvent]]:
     """
     glued, glue_events = _split_glued_words(text)
     repaired, dropped, drop_events = _drop_repeats(glued)
+    # characters dropped before each drop point, so shifting one event is a bisect, not a sum
+    # over every drop (thousands of repairs in one paragraph made that quadratic)
+    drop_starts = [at for at, _ in dropped]
+    dropped_before = list(accumulate((length for _, length in dropped), initial=0))
 
     def shifted(offset: int) -> int:
-        return offset - sum(length for at, length in dropped if at < offset)
+        return offset - dropped_before[bisect_left(drop_starts, offset)]
 
     events = [(shifted(offset), kind, old, new) for offset, kind, old, new in glue_events]
     return repaired, sorted(events + drop_events)

@@ -4,6 +4,11 @@ Each rule has a name (shown as the reason a line was removed) and a regular
 expression matched against the whole stripped line. The defaults describe
 kinds of clutter, not the seeds' exact strings; users add their own in the
 config file (see `accord.index.config`).
+
+Users' rules run on RE2 (google-re2), whose matching time is linear in the
+line: a pattern such as `(a+)+$` cannot hang Accord on a hostile line as it
+would Python's backtracking engine, and huge repetitions are refused when the
+rule is compiled, with its name. The defaults, written here, use `re`.
 """
 
 from __future__ import annotations
@@ -58,23 +63,40 @@ DEFAULT_RULES: tuple[Rule, ...] = (
 )
 
 
+MAX_PATTERN_CHARS = 10_000  # a boilerplate rule describes a line, not a document
+
+
 def compile_rules(entries: list[dict[str, str]]) -> list[Rule]:
-    """Build user rules from config entries `{name = "...", pattern = "..."}`.
+    """Build user rules from config entries `{name = "...", pattern = "..."}`, on RE2.
 
     Raises ValueError with a one-line message naming the bad entry.
     """
     rules: list[Rule] = []
     for position, entry in enumerate(entries, 1):
-        name = str(entry.get("name") or f"user-rule-{position}")
+        name = " ".join(str(entry.get("name") or f"user-rule-{position}").split())[:80]
         pattern = entry.get("pattern")
         if not isinstance(pattern, str) or not pattern:
             raise ValueError(f"boilerplate rule {name!r} has no pattern")
-        flags = re.IGNORECASE if entry.get("ignore_case", True) else 0
-        try:
-            rules.append(Rule(name, re.compile(pattern, flags)))
-        except re.error as error:
-            raise ValueError(f"boilerplate rule {name!r}: bad pattern ({error})") from None
+        if len(pattern) > MAX_PATTERN_CHARS:
+            raise ValueError(f"boilerplate rule {name!r}: pattern longer than {MAX_PATTERN_CHARS} characters")
+        rules.append(Rule(name, _safe_pattern(name, pattern, ignore_case=entry.get("ignore_case", True) is not False)))
     return rules
+
+
+def _safe_pattern(name: str, pattern: str, ignore_case: bool):
+    import re2  # only when the config has rules of its own
+
+    options = re2.Options()
+    options.log_errors = False  # RE2 would print its own line on stderr
+    options.case_sensitive = not ignore_case
+    try:
+        return re2.compile(pattern, options)
+    except Exception as error:  # noqa: BLE001  re2.error, and whatever else a hostile pattern raises
+        reason = error.args[0].decode(errors="replace") if error.args and isinstance(error.args[0], bytes) else error
+        raise ValueError(
+            f"boilerplate rule {name!r}: bad pattern ({reason}; rules use RE2 syntax: no look-arounds, "
+            "no back-references, repetitions up to {1000})"
+        ) from None
 
 
 def first_match(rules: tuple[Rule, ...] | list[Rule], line: str) -> Rule | None:

@@ -10,16 +10,19 @@ changes (writers queue on the database lock).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from .anchoring import Anchor
 from .annotations import Annotation
 from .decisions import VERDICTS, LinkDecision, SentenceRef, Verdict
 from .errors import AnnotationNotFound, StoreError
+from .catalog import disk_is_full
 from .sqlite_tx import immediate
 
 # Each step brings the schema from version N to N+1; never edit a shipped step.
@@ -59,31 +62,67 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()  # one connection, shared by the UI's worker threads
+        self.damage: str | None = None  # why the file is damaged; writes are then refused
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, check_same_thread=False, isolation_level=None)
+            if not path.exists():
+                _create(path)
+            elif path.stat().st_size == 0:
+                raise StoreError(
+                    f"the annotation store {path} is empty (0 bytes), so it is damaged or not Accord's; "
+                    "Accord will not start a new store over it: move it away to start afresh"
+                )
+            # mode=rw: never create the file here (a store that vanished is not silently replaced)
+            self._db = sqlite3.connect(
+                f"file:{quote(str(path))}?mode=rw", uri=True, timeout=BUSY_TIMEOUT, check_same_thread=False,
+                isolation_level=None,
+            )
         except (sqlite3.DatabaseError, OSError) as error:
-            raise StoreError(f"cannot open the annotation store {path}: {error}") from None
+            raise StoreError(f"cannot open the annotation store {path}: {_reason(error, path)}") from None
         try:
-            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA journal_mode=WAL")  # a no-op, writing nothing, once the file is in WAL mode
             self._db.execute("PRAGMA synchronous=FULL")
+            self.damage = self._check()
             self._migrate()
         except sqlite3.DatabaseError as error:
             self._db.close()
-            raise StoreError(f"cannot open the annotation store {path}: {error}") from None
+            raise StoreError(f"cannot open the annotation store {path}: {_reason(error, path)}") from None
         except StoreError:
             self._db.close()
             raise
 
+    def _check(self) -> str | None:
+        """What SQLite's quick check finds wrong with the file (None if nothing): a damaged
+        page must not be written into, or the damage spreads. Reading only; milliseconds
+        for a store of thousands of annotations."""
+        try:
+            rows = [row[0] for row in self._db.execute("PRAGMA quick_check(3)")]
+        except sqlite3.DatabaseError as error:
+            return _reason(error)
+        return None if rows == ["ok"] else "; ".join(" ".join(str(r).split()) for r in rows)[:200]
+
     def _migrate(self) -> None:
+        """Bring an older store's schema forward. A current store is only read: opening it
+        (even `note list`) must not change the analyst's file."""
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(_MIGRATIONS):
+            raise StoreError(f"{self.path} was written by a newer Accord (store version {version}); upgrade Accord")
+        if version == len(_MIGRATIONS):
+            return
+        self._refuse_if_damaged("the schema upgrade")
         with self._transaction():
-            version = self._db.execute("PRAGMA user_version").fetchone()[0]
-            if version > len(_MIGRATIONS):
-                raise StoreError(f"{self.path} was written by a newer Accord (store version {version}); upgrade Accord")
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]  # another process may have done it
             for step in _MIGRATIONS[version:]:
                 for statement in filter(str.strip, step.split(";")):
                     self._db.execute(statement)
             self._db.execute(f"PRAGMA user_version = {len(_MIGRATIONS)}")
+
+    def _refuse_if_damaged(self, what: str) -> None:
+        if self.damage:
+            raise StoreError(
+                f"the annotation store {self.path} is damaged ({self.damage}); {what} was not saved, and nothing "
+                "is written into it: keep a copy of the file, then `sqlite3 FILE .recover` may save what it holds"
+            )
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -93,11 +132,12 @@ class Store:
     @contextmanager
     def _writing(self, what: str) -> Iterator[None]:
         """A write transaction whose failure is a StoreError naming what was not saved."""
+        self._refuse_if_damaged(what)
         try:
             with self._transaction():
                 yield
         except sqlite3.DatabaseError as error:
-            raise StoreError(f"cannot save {what} in {self.path}: {error}") from None
+            raise StoreError(f"cannot save {what} in {self.path}: {_reason(error, self.path)}") from None
 
     @contextmanager
     def _reading(self) -> Iterator[None]:
@@ -106,7 +146,7 @@ class Store:
             with self._lock:
                 yield
         except sqlite3.DatabaseError as error:
-            raise StoreError(f"cannot read the annotation store {self.path}: {error}") from None
+            raise StoreError(f"cannot read the annotation store {self.path}: {_reason(error, self.path)}") from None
 
     def data_version(self) -> int:
         """Changes when another connection (another Accord process) commits to the store."""
@@ -259,3 +299,55 @@ class Store:
 def _annotation_of(row: tuple, tags: tuple[str, ...]) -> Annotation:
     annotation_id, article, start, end, quote, prefix, suffix, note, created, updated = row
     return Annotation(annotation_id, Anchor(article, start, end, quote, prefix, suffix), tags, note, created, updated)
+
+
+def _reason(error: BaseException, path: Path | None = None) -> str:
+    """SQLite's message, with what it means for a full disk."""
+    text = " ".join(str(getattr(error, "strerror", None) or error).split())
+    if disk_is_full(error, path):
+        return f"{text} (no space left on the disk; free some and try again, nothing was lost)"
+    return text
+
+
+def _create(path: Path) -> None:
+    """Make a new, migrated store beside `path` and link it into place, so `path`
+    never exists half-made: a 0-byte or schema-less store is never Accord's own
+    (a kill during creation leaves only a stray temporary file)."""
+    temporary = path.with_name(f".{path.name}.new-{os.getpid()}-{threading.get_ident()}")
+    temporary.unlink(missing_ok=True)
+    db = sqlite3.connect(temporary, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        with immediate(db):
+            for step in _MIGRATIONS:
+                for statement in filter(str.strip, step.split(";")):
+                    db.execute(statement)
+            db.execute(f"PRAGMA user_version = {len(_MIGRATIONS)}")
+    finally:
+        db.close()  # the last connection checkpoints the WAL into the file and removes it
+    try:
+        fd = os.open(temporary, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(temporary, path)  # fails if another process created the store meanwhile: use theirs
+        except FileExistsError:
+            pass
+        _fsync_folder(path.parent)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -44,6 +44,12 @@ class Workspace:
         return self.index_dir / "catalog.sqlite"
 
     @property
+    def sources_path(self) -> Path:
+        """The files and folders synced into the workspace, so a damaged index is
+        rebuilt from them (outside index/, which may be deleted to force a rebuild)."""
+        return self.root / "sources.json"
+
+    @property
     def annotations_path(self) -> Path:
         """The analyst's work: never inside the rebuildable index folder."""
         return self.root / "annotations.sqlite"

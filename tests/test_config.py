@@ -141,3 +141,23 @@ def test_a_bad_claims_setting_is_one_problem_and_the_default_stands(section: str
     config = load_config()
     assert len(config.problems) == 1 and problem in config.problems[0]
     assert (config.claim_threshold, config.min_sources) == (None, 2)
+
+
+def test_a_bogus_key_name_is_one_problem_and_the_good_bindings_stand() -> None:
+    write(config_path(), '[keys]\nnext_sentence = "j,ctrl+nope"\nsearch = "ctrl+f,slash"\nhelp = "question_mark,f1"\n')
+    config = load_config()
+    assert config.keys == {"search": "ctrl+f,slash", "help": "question_mark,f1"}
+    [problem] = config.problems
+    assert "[keys] next_sentence: 'ctrl+nope' is not a key name" in problem
+
+
+def test_hostile_toml_and_a_fifo_config_are_one_problem_each() -> None:
+    import os
+
+    write(config_path(), "a = " + "[" * 3000 + "]" * 3000 + "\n")
+    [problem] = load_config().problems
+    assert "nested too deeply" in problem
+    config_path().unlink()
+    os.mkfifo(config_path())
+    [problem] = load_config().problems  # returns at once: a FIFO is never opened for a blocking read
+    assert "not a regular file (a FIFO)" in problem

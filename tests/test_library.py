@@ -174,10 +174,13 @@ def test_corrupt_index_is_rebuilt_from_the_sources(workspace: Workspace, corpus:
         library.sync([corpus])
     for segment in workspace.whoosh_dir.glob("*.seg"):
         segment.write_bytes(b"garbage")
-    with Library(workspace) as library:
+    notices: list[str] = []
+    with Library(workspace, on_notice=notices.append) as library:
         assert library.fulltext.rebuilt
-        assert library.sync([corpus]).added == 5
-        assert len(_ids_for(library, "patriot")) == 5
+        # re-indexed from the workspace's own sources on opening, before any sync
+        assert library.catalog.count() == 5 and len(_ids_for(library, "patriot")) == 5
+        assert library.sync([corpus]).unchanged == 5
+    assert len(notices) == 1 and "re-indexed 5 articles from 1 sources" in notices[0]
 
 
 def test_schema_version_change_rebuilds(workspace: Workspace, corpus: Path) -> None:
@@ -185,8 +188,9 @@ def test_schema_version_change_rebuilds(workspace: Workspace, corpus: Path) -> N
         library.sync([corpus])
     (workspace.whoosh_dir / "schema-version").write_text("0\n")
     with Library(workspace) as library:
-        assert library.catalog.count() == 0  # the catalog is rebuilt with it
-        assert library.sync([corpus]).added == 5
+        # the catalog is rebuilt with it, from the sources the workspace had
+        assert library.catalog.count() == 5
+        assert library.sync([corpus]).unchanged == 5
 
 
 def test_another_writer_makes_sync_wait_then_fail_clearly(workspace: Workspace, corpus: Path, monkeypatch) -> None:

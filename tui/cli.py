@@ -8,7 +8,7 @@ Every failure the user can cause ends as one line on stderr and a non-zero exit.
 from __future__ import annotations
 
 import argparse
-import json
+import re
 import sys
 from collections.abc import Sequence
 
@@ -23,6 +23,7 @@ from accord.index.config import load_config
 from accord.index.desk import Desk
 from accord.index.errors import AccordError
 from accord.index.ingest import bundled_seeds
+from accord.index.safe_text import json_text, printable, printable_line, printable_same_length
 from accord.index.workspace import Workspace, config_path
 from accord.tui import serve
 
@@ -127,7 +128,7 @@ def _positive(text: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = _attach_dash_values(list(sys.argv[1:] if argv is None else argv))
     if _first_word(argv) not in COMMANDS and not any(a in ("-h", "--help", "--version") for a in argv):
         argv = ["read", *argv]  # `accord PATH...` opens the reader
     args = build_parser().parse_args(argv)
@@ -135,11 +136,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(args, err)
     except AccordError as error:
-        err.print(Text(f"accord: error: {error}"))
+        err.print(Text(f"accord: error: {printable_line(error)}"))
         return error.exit_code
     except KeyboardInterrupt:
         err.print(Text("accord: interrupted"))
         return 130
+
+
+TEXT_OPTIONS = ("--note", "--quote", "--title", "--tag")
+_LOOKS_LIKE_OPTION = re.compile(r"--?[A-Za-z]")
+
+
+def _attach_dash_values(argv: list[str]) -> list[str]:
+    """`--note "---"` as `--note=---`: argparse takes a value that starts with a dash
+    for an option and refuses it. One that looks like a real option (`--json`) is left
+    to argparse, which then says the value is missing."""
+    joined: list[str] = []
+    position = 0
+    while position < len(argv):
+        word = argv[position]
+        following = argv[position + 1] if position + 1 < len(argv) else None
+        if word in TEXT_OPTIONS and following is not None and following.startswith("-") and not (
+            _LOOKS_LIKE_OPTION.match(following)
+        ):
+            joined.append(f"{word}={following}")
+            position += 2
+        else:
+            joined.append(word)
+            position += 1
+    return joined
 
 
 def _first_word(argv: list[str]) -> str | None:
@@ -167,8 +192,9 @@ def _run(args: argparse.Namespace, err: Console) -> int:
 
         return run_reader(workspace, args.paths or [str(bundled_seeds())], config)  # the reader shows problems itself
     for problem in config.problems:
-        err.print(Text(f"accord: warning: {problem}"))
-    with Desk(workspace, config) as desk:
+        err.print(Text(f"accord: warning: {printable_line(problem)}"))
+    notice = lambda message: err.print(Text(f"accord: warning: {printable_line(message)}"))  # noqa: E731
+    with Desk(workspace, config, on_notice=notice) as desk:
         if args.command == "claims":
             return _claims(desk, args, err)
         if args.command in ("note", "export"):
@@ -180,7 +206,7 @@ def _run(args: argparse.Namespace, err: Console) -> int:
         if args.command == "index":
             report = sync(desk, args.paths or [str(bundled_seeds())], err, show_progress=not args.quiet)
             if not args.quiet:
-                print(f"{report.summary()} ({len(report.files)} files) in {workspace.root}")
+                print(printable(f"{report.summary()} ({len(report.files)} files) in {workspace.root}"))
             return 0
         return _search(desk, args, err)
 
@@ -193,23 +219,24 @@ def _search(desk: Desk, args: argparse.Namespace, err: Console) -> int:
         sync(desk, [str(bundled_seeds())], err)
     result = desk.search(args.query, limit=args.limit, files=files)
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        print(json_text(result.to_json()))
         return 0
     out = Console(highlight=False, soft_wrap=False)
     if not result.hits:
-        out.print(Text(f"no hits for {args.query}"))
+        out.print(Text(f"no hits for {printable_line(args.query)}"))
         return 0
     unit = "sentences" if claim_query.has_filters(args.query) else "articles"  # filters pick sentences
-    out.print(Text(f"{result.total} {unit} match {args.query}; best {len(result.hits)}:", style="bold"))
+    out.print(Text(f"{result.total} {unit} match {printable_line(args.query)}; best {len(result.hits)}:", style="bold"))
     for number, hit in enumerate(result.hits, 1):
         date = hit.date.isoformat() if hit.date else "undated"
-        header = Text.assemble((f"{number}. ", "bold"), (hit.source, "cyan"), f" · {hit.title} · {date}")
-        snippet = Text(" ".join(hit.snippet.split("\n")))
+        header = Text.assemble((f"{number}. ", "bold"), (printable_line(hit.source), "cyan"),
+                               f" · {printable_line(hit.title)} · {date}")
+        snippet = Text(printable_same_length(" ".join(hit.snippet.split("\n"))))
         for start, end in hit.highlights:
             snippet.stylize("bold reverse", start, end)
         out.print(header)
         out.print(Text("   ") + snippet)
-        out.print(Text(f"   {hit.path} @ {hit.start}-{hit.end}", style="dim"))
+        out.print(Text(f"   {printable_line(hit.path)} @ {hit.start}-{hit.end}", style="dim"))
     return 0
 
 
@@ -218,22 +245,22 @@ def _claims(desk: Desk, args: argparse.Namespace, err: Console) -> int:
     report = desk.claims(desk.article_ids(files), args.threshold, args.min_sources)
     min_sources = args.min_sources or desk.min_sources
     if args.json:
-        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        print(json_text(report.to_json()))
         return 0
     out = Console(highlight=False, soft_wrap=False)
     out.print(Text(f"{len(report.claims)} claims shared by {min_sources}+ of {report.sources} sources", style="bold"))
     for claim in report.claims:
         out.print(Text.assemble((f"{claim.id} ", "bold"), f"{claim.support} sources, {claim.independent} independent"))
         for member in claim.members:
-            out.print(Text.assemble("   ", (member.source, "cyan"), ": ", " ".join(member.text.split())))
+            out.print(Text.assemble("   ", (printable_line(member.source), "cyan"), ": ", printable_line(member.text)))
     out.print(Text(f"\n{len(report.single_source)} single-source sentences", style="bold"))
     for member in report.single_source:
-        out.print(Text.assemble("   ", (member.source, "cyan"), ": ", " ".join(member.text.split())))
+        out.print(Text.assemble("   ", (printable_line(member.source), "cyan"), ": ", printable_line(member.text)))
     out.print(Text(f"\n{len(report.discrepancies)} discrepancies", style="bold"))
     for discrepancy in report.discrepancies:
-        out.print(Text(f"   {discrepancy.kind}: {' vs '.join(discrepancy.variants)}"))
+        out.print(Text(printable_line(f"   {discrepancy.kind}: {' vs '.join(discrepancy.variants)}")))
         for member in discrepancy.members:
-            out.print(Text.assemble("      ", (member.source, "cyan"), ": ", " ".join(member.text.split())))
+            out.print(Text.assemble("      ", (printable_line(member.source), "cyan"), ": ", printable_line(member.text)))
     return 0
 
 
@@ -251,7 +278,7 @@ def _info(workspace: Workspace) -> int:
             rows.append(("articles", str(desk.count())))
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
-        print(f"{key.ljust(width)}  {value}")
+        print(f"{key.ljust(width)}  {printable(value)}")
     return 0
 
 

@@ -10,7 +10,6 @@ overwrite, 5 when the store itself fails (StoreError).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import sys
@@ -27,6 +26,7 @@ from accord.index.desk import Desk
 from accord.index.errors import AccordError, AnnotationNotFound, InputNotFound
 from accord.index.ingest import bundled_seeds
 from accord.index.model import Article
+from accord.index.safe_text import json_text, printable, printable_line
 from accord.index.short_text import shorten
 
 from .cli_sync import sync
@@ -55,17 +55,17 @@ def _note_add(desk: Desk, args: argparse.Namespace, err: Console) -> int:
     anchor = desk.anchor_quote(article, args.quote)
     times = _occurrences(article.text, args.quote)
     if times > 1:
-        err.print(Text(f"accord: warning: the quote occurs {times} times in {article.source}; annotated the first "
-                       "(quote more of the passage to pick another)"))
+        err.print(Text(f"accord: warning: the quote occurs {times} times in {printable_line(article.source)}; "
+                       "annotated the first (quote more of the passage to pick another)"))
     annotation = desk.annotate(anchor, tags, args.note)
     if args.json:
         placed = Placed(annotation, anchor.start, anchor.end, "offsets")
-        print(json.dumps(annotation_json(placed, article), ensure_ascii=False, indent=2))
+        print(json_text(annotation_json(placed, article)))
         return 0
     line = f"added annotation {annotation.id} on {article.source}: “{shorten(anchor.quote, 40)}”"
     if tags:
         line += " [" + ", ".join(tags) + "]"
-    _out().print(Text(line))
+    _out().print(Text(printable_line(line)))
     return 0
 
 
@@ -77,23 +77,23 @@ def _note_list(desk: Desk, args: argparse.Namespace) -> int:
     articles = desk.articles({a.article for a in annotations})
     if args.json:
         rows = [annotation_json(found[a.id], articles.get(a.article)) for a in annotations]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(json_text(rows))
         return 0
     out = _out()
     if not annotations:
-        out.print(Text("no annotations" + (f" tagged {', '.join(tags)}" if tags else "")))
+        out.print(Text(printable_line("no annotations" + (f" tagged {', '.join(tags)}" if tags else ""))))
         return 0
     for annotation in annotations:
         where = found[annotation.id]
         article = articles.get(annotation.article)
         line = Text.assemble((f"{annotation.id}", "bold"), "  ",
-                             (article.source if article else annotation.article, "cyan"))
+                             (printable_line(article.source if article else annotation.article), "cyan"))
         if annotation.tags:
-            line.append(f"  [{', '.join(annotation.tags)}]", "green")
-        line.append(f"  “{shorten(annotation.anchor.quote, 60)}”")
+            line.append(printable(f"  [{', '.join(annotation.tags)}]"), "green")
+        line.append(printable(f"  “{shorten(annotation.anchor.quote, 60)}”"))
         note = next((row.strip() for row in annotation.note.splitlines() if row.strip()), "")
         if note:
-            line.append(f"  — {shorten(note, 60)}", "dim")
+            line.append(printable(f"  — {shorten(note, 60)}"), "dim")
         if isinstance(where, Orphan):
             line.append("  UNANCHORED", "bold red")
         out.print(line)
@@ -107,7 +107,7 @@ def _note_rm(desk: Desk, args: argparse.Namespace) -> int:
         raise InputNotFound(f"no annotation {args.id} in {desk.workspace.root}; see `accord note list`") from None
     article = desk.find(gone.article)
     source = article.source if article else f"article {gone.article}"
-    _out().print(Text(f"deleted annotation {gone.id} on {source}: “{shorten(gone.anchor.quote, 40)}”"))
+    _out().print(Text(printable_line(f"deleted annotation {gone.id} on {source}: “{shorten(gone.anchor.quote, 40)}”")))
     return 0
 
 
@@ -175,24 +175,26 @@ def _occurrences(text: str, quote: str, most: int = 99) -> int:
 
 def run_export(desk: Desk, args: argparse.Namespace, err: Console) -> int:
     tags = _tags(args.tag)
+    if args.output is not None and not args.output.strip():
+        raise AccordError("-o needs a file name (or - for standard output)")
     target = None if args.output in (None, "-") else Path(args.output).expanduser()
     if target is not None and not args.force and os.path.lexists(target):
         raise AccordError(f"{args.output} exists; use --force to overwrite it")
     in_use = set(desk.tags())
     for tag in tags:
         if tag not in in_use:
-            err.print(Text(f"accord: warning: no annotation is tagged {tag}"))
+            err.print(Text(f"accord: warning: no annotation is tagged {printable_line(tag)}"))
     briefing = desk.briefing(title=args.title, tags=tags, with_claims=not args.no_claims)
     text = document(briefing, args.format)
     if target is None:
-        _write_stdout(text)
+        _write_stdout(printable(text))  # a note's escape sequence must not drive the terminal
         return 0
     try:
         write_atomically(target, text, overwrite=args.force)
     except FileExistsError:
         raise AccordError(f"{target} exists; use --force to overwrite it") from None
     findings = f"{briefing.findings} finding{'' if briefing.findings == 1 else 's'}"
-    err.print(Text(f"wrote briefing to {args.output} ({findings}, {briefing.orphans} unanchored)"))
+    err.print(Text(printable_line(f"wrote briefing to {args.output} ({findings}, {briefing.orphans} unanchored)")))
     return 0
 
 

@@ -8,6 +8,7 @@ from rich.text import Text
 
 from accord.index.desk import Desk
 from accord.index.library import SyncReport
+from accord.index.safe_text import printable_line
 
 PROGRESS_FROM_FILES = 50  # smaller imports finish before a bar would be readable
 
@@ -32,5 +33,5 @@ def sync(desk: Desk, paths: list[str], err: Console, show_progress: bool = False
 
         report = desk.sync(paths, progress)
     for warning in report.warnings:
-        err.print(Text(f"accord: warning: {warning}"))
+        err.print(Text(f"accord: warning: {printable_line(warning)}"))
     return report
