@@ -173,13 +173,13 @@ class Desk:
     def ensure_articles(self) -> None:
         """A workspace with no articles at all gets the bundled seeds, so commands work out of the box."""
         with self._lock:
-            empty = self.library.catalog.count() == 0
+            empty = self.library.article_count() == 0
         if empty:
             self.sync([str(bundled_seeds())])
 
     def all_ids(self) -> list[str]:
         with self._lock:
-            return self.library.catalog.all_ids()
+            return self.library.all_ids()
 
     def article_ids(self, files: Iterable[str]) -> list[str]:
         with self._lock:
@@ -187,7 +187,7 @@ class Desk:
 
     def count(self) -> int:
         with self._lock:
-            return self.library.catalog.count()
+            return self.library.article_count()
 
     def summaries(self, ids: Iterable[str]) -> list[ArticleSummary]:
         with self._lock:

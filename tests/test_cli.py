@@ -94,3 +94,19 @@ def test_article_markup_is_printed_literally(tmp_path: Path) -> None:
     out = accord("search", "committee", str(tmp_path / "m")).stdout
     assert "[bold red]committee[/]" in out
     assert "\x1b" not in out
+
+
+def test_output_cut_short_by_its_reader_is_not_an_error(tmp_path: Path) -> None:
+    """`accord claims --json | head`: the reader goes away mid-output; no traceback, exit 0."""
+    import fcntl
+    import os
+
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(write_end, 1031, 4096)  # F_SETPIPE_SZ: a small pipe, so the writer is still writing
+    process = subprocess.Popen([sys.executable, "-m", "accord", "claims", "--json"], stdout=write_end,
+                               stderr=subprocess.PIPE, text=True)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as reader:
+        assert reader.readline().strip() == b"{"
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0 and "Traceback" not in stderr and "Broken pipe" not in stderr, stderr

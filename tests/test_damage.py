@@ -277,7 +277,19 @@ async def test_the_reader_starts_on_a_damaged_workspace(damage: str, sources: Pa
         assert len(app.main.deck.ids) == 12  # the analyst's own articles, not the seeds
         assert panes(app)[0].view.article is not None
         if "store" in damage:
-            assert any(n.severity == "error" and "annotation store" in n.message for n in app._notifications)
+            def store_errors() -> list:
+                return [n for n in app._notifications if n.severity == "error" and "annotation store" in n.message]
+
+            from tui_helpers import until
+
+            await until(pilot, lambda: store_errors(), "the store's error")
+            await pilot.pause(0.5)  # every worker that met the store has spoken by now
+            assert len(store_errors()) == 1, "one broken store, one notification"
+        else:
+            from tui_helpers import until
+
+            await until(pilot, lambda: any(n.title == "Index" and "rebuilt" in n.message for n in app._notifications),
+                        "the reader told the index was rebuilt")
     if store_before is not None:
         assert (root / "annotations.sqlite").read_bytes() == store_before
 

@@ -8,10 +8,14 @@ desk, which serialises what must be.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterable
+from functools import partial
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from accord.index.config import Config, load_config, load_state, save_state
@@ -45,7 +49,8 @@ class AccordApp(App[None]):
         self.workspace = workspace
         self.paths = paths
         self.config = config or load_config()
-        self.desk = Desk(workspace, self.config)
+        self.desk = Desk(workspace, self.config, on_notice=self._notice)
+        self._notified: dict[tuple[str, str], float] = {}  # (message, severity) -> when last shown
         self._startup_problems: list[str] = list(self.config.problems)
         themes, theme_problems = load_themes()
         self._startup_problems += theme_problems
@@ -89,6 +94,26 @@ class AccordApp(App[None]):
     def _theme_changed(self, theme: object) -> None:
         save_state(theme=self.theme)
         self.main.refresh_themed()
+
+    def _notice(self, message: str) -> None:
+        """What the engine tells the analyst outside any error (an index rebuilt from the
+        workspace's sources); it speaks from worker threads."""
+        show = partial(self.notify, message, title="Index", severity="warning", markup=False, timeout=10)
+        if threading.get_ident() == getattr(self, "_thread_id", None):
+            show()
+        else:
+            self.call_from_thread(show)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """As Textual's, but a warning or error already on screen is not shown twice: several
+        workers meeting one broken store each report it."""
+        now = time.monotonic()
+        key = (message, severity)
+        if severity != "information" and now - self._notified.get(key, -1e9) < (timeout or self.NOTIFICATION_TIMEOUT):
+            return
+        self._notified[key] = now
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.key_help(), str(config_path())))

@@ -8,6 +8,7 @@ Every failure the user can cause ends as one line on stderr and a non-zero exit.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -134,13 +135,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
-        return _run(args, err)
+        code = _run(args, err)
+        sys.stdout.flush()  # a reader that went away (`| head`) is met here, not at exit
+        return code
     except AccordError as error:
         err.print(Text(f"accord: error: {printable_line(error)}"))
         return error.exit_code
     except KeyboardInterrupt:
         err.print(Text("accord: interrupted"))
         return 130
+    except BrokenPipeError:
+        # The output's reader stopped reading (`accord claims --json | head`): not an error
+        # of ours. Point stdout at nothing so the interpreter's last flush is quiet too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 TEXT_OPTIONS = ("--note", "--quote", "--title", "--tag")

@@ -13,16 +13,11 @@ from dataclasses import dataclass
 from rich.cells import cell_len
 
 from accord.index.model import Paragraph
+from accord.index.safe_text import printable_same_length
 
-# Anything a terminal could act on (C0/C1 controls, DEL, ESC) or that reorders text
-# (bidi overrides and isolates). Replaced one-for-one, so offsets stay valid.
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-REPLACEMENT = "\ufffd"
-
-
-def printable(text: str) -> str:
-    """`text` with every control or bidi character shown as U+FFFD, same length."""
-    return _UNSAFE.sub(REPLACEMENT, text)
+# Anything a terminal could act on (controls, ESC) or that reorders text (bidi) is shown as
+# U+FFFD one-for-one, so offsets stay valid: the engine's rule, shared with the command line.
+printable = printable_same_length
 
 
 @dataclass(frozen=True, slots=True)
