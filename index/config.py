@@ -44,6 +44,7 @@ class Config:
     path: Path | None = None
     claim_threshold: float | None = None  # None: the engine's default
     min_sources: int = 2
+    export_dir: Path | None = None  # None: default_export_dir()
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -65,19 +66,7 @@ def load_config(path: Path | None = None) -> Config:
     except RecursionError:
         config.problems.append(f"{path} is not readable TOML (nested too deeply); using the defaults")
         return config
-    keys = data.get("keys", {})
-    if isinstance(keys, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in keys.items()):
-        for binding, keys_text in keys.items():
-            bogus = [key for key in keys_text.split(",") if not is_key_name(key.strip())]
-            if bogus:
-                config.problems.append(
-                    f"{path}: [keys] {binding}: {' '.join(repr(k) for k in bogus)[:120]} is not a key name "
-                    "(like j, ctrl+f, shift+tab, f5, pageup, slash); that binding keeps its keys"
-                )
-            else:
-                config.keys[binding] = keys_text
-    else:
-        config.problems.append(f"{path}: [keys] must map binding ids to strings of keys; ignored")
+    _read_keys(data.get("keys", {}), config, path)
     entries = data.get("boilerplate", [])
     try:
         if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
@@ -86,7 +75,45 @@ def load_config(path: Path | None = None) -> Config:
     except ValueError as error:
         config.problems.append(f"{path}: {error}; using the default rules")
     _read_claims(data.get("claims", {}), config, path)
+    _read_export(data.get("export", {}), config, path)
     return config
+
+
+def _read_keys(section: object, config: Config, path: Path) -> None:
+    """Each remap on its own: a bad one is reported and keeps its binding's keys, the good
+    ones beside it still apply."""
+    if not isinstance(section, dict):
+        config.problems.append(f"{path}: [keys] must map binding ids to strings of keys; ignored")
+        return
+    for binding, keys_text in section.items():
+        if not isinstance(keys_text, str):
+            config.problems.append(f"{path}: [keys] {binding} must be a string of keys such as \"j,down\"; "
+                                   "that binding keeps its keys")
+            continue
+        bogus = [key for key in keys_text.split(",") if not is_key_name(key.strip())]
+        if bogus:
+            config.problems.append(
+                f"{path}: [keys] {binding}: {' '.join(repr(k) for k in bogus)[:120]} is not a key name "
+                "(like j, ctrl+f, shift+tab, f5, pageup, slash); that binding keeps its keys"
+            )
+        else:
+            config.keys[binding] = keys_text
+
+
+def _read_export(section: object, config: Config, path: Path) -> None:
+    if not isinstance(section, dict) or not isinstance(section.get("dir", ""), str):
+        config.problems.append(f"{path}: [export] dir must be a folder's path; using {default_export_dir()}")
+        return
+    if section.get("dir"):
+        config.export_dir = Path(section["dir"]).expanduser()
+
+
+def default_export_dir() -> Path:
+    """Where briefings are saved unless the config says otherwise: the user's documents
+    folder (never the folder Accord was started from, which may be a checkout)."""
+    import platformdirs
+
+    return Path(platformdirs.user_documents_dir()) / "Accord"
 
 
 _MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}

@@ -328,3 +328,35 @@ async def test_only_this_corpus_annotations_show_and_gone_articles_are_orphans(s
         assert app.main.annotations.shown.placed == []
         [orphan] = app.main.annotations.shown.orphans
         assert orphan.annotation.tags == ("gone",) and "no longer in the workspace" in orphan.reason
+
+
+@pytest.mark.parametrize("configured", [True, False], ids=["export-dir", "documents-default"])
+async def test_briefings_are_saved_in_the_export_folder_not_the_current_one(
+    seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, configured: bool,
+) -> None:
+    from accord.index.config import default_export_dir, load_config
+    from accord.index.workspace import config_path
+
+    from conftest import write
+
+    monkeypatch.chdir(tmp_path)  # launched from a checkout: nothing may land here
+    exports = tmp_path / "briefings" / "new"
+    if configured:
+        write(config_path(), f'[export]\ndir = "{exports}"\n')
+    app = make_app([seeds_dir], tmp_path / "ws", load_config())
+    async with app.run_test(size=SIZE) as pilot:
+        await annotations_ready(pilot)
+        await tag_current(pilot, app, "policy")
+        await saved_count(pilot, app, 1)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, ExportScreen), "the preview")
+        folder = exports if configured else default_export_dir()
+        assert str(folder) in str(app.screen.query_one("#export-heading").render())  # shown before saving
+        await pilot.press("s")
+        await dialog(pilot, app, SaveAsScreen, "the file name prompt")
+        suggested = Path(app.screen.query_one(Input).value)
+        assert suggested.parent == folder and suggested.name.startswith("briefing-")
+        if configured:  # save there: the folder is made on first use
+            await pilot.press("enter")
+            await until(pilot, suggested.exists, "the briefing in the export folder")
+    assert not list(tmp_path.glob("briefing-*"))

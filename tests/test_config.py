@@ -161,3 +161,21 @@ def test_hostile_toml_and_a_fifo_config_are_one_problem_each() -> None:
     os.mkfifo(config_path())
     [problem] = load_config().problems  # returns at once: a FIFO is never opened for a blocking read
     assert "not a regular file (a FIFO)" in problem
+
+
+def test_a_bad_key_value_is_reported_and_the_good_remaps_still_apply(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[keys]\nnext_sentence = "x"\nsearch = 3\nprevious_sentence = "no such key!"\n', encoding="utf-8")
+    config = load_config(path)
+    assert config.keys == {"next_sentence": "x"}
+    assert any("search must be a string" in p for p in config.problems)
+    assert any("previous_sentence" in p for p in config.problems)
+
+
+def test_the_export_folder_comes_from_the_config(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[export]\ndir = "~/briefings"\n', encoding="utf-8")
+    assert load_config(path).export_dir == Path("~/briefings").expanduser()
+    path.write_text('[export]\ndir = 7\n', encoding="utf-8")
+    config = load_config(path)
+    assert config.export_dir is None and any("[export] dir" in p for p in config.problems)

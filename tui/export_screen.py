@@ -17,6 +17,8 @@ from accord.index.briefing import Briefing, with_plain_citations
 from accord.index.desk import Desk
 from accord.index.errors import AccordError
 
+from .layout import printable
+
 
 class ExportScreen(ModalScreen[None]):
     BINDINGS = [
@@ -32,7 +34,8 @@ class ExportScreen(ModalScreen[None]):
         with Vertical(id="export-dialog"):
             yield Static(Text(
                 f"Briefing preview: {self.briefing.findings} findings, {self.briefing.orphans} unanchored · "
-                "s saves (.md, or .html for a web page) · Esc closes"), id="export-heading")
+                f"s saves in {printable(str(Path(self.default_path).parent))} (.md, or .html for a web page) · "
+                "Esc closes"), id="export-heading")
             from textual.widgets import Markdown  # markdown-it: loaded when a preview is opened, not at start
 
             with VerticalScroll(id="export-body"):
@@ -62,9 +65,14 @@ class ExportScreen(ModalScreen[None]):
         """Markdown, or the HTML page when the name ends in .html; never over a file unasked."""
         target = Path(path).expanduser()
         try:
+            target.parent.mkdir(parents=True, exist_ok=True)  # the export folder, on first use
             Desk.write_briefing(self.briefing, target, overwrite=overwrite)
-        except FileExistsError:
+        except FileExistsError:  # before OSError, of which it is one
             self.app.call_from_thread(self.ask_overwrite, path)
+            return
+        except OSError as error:
+            self.app.call_from_thread(self.notify, f"cannot save to {target.parent}: {error.strerror or error}",
+                                      title="Not saved", severity="error", markup=False, timeout=15)
             return
         except AccordError as error:
             self.app.call_from_thread(self.notify, str(error), title="Not saved", severity="error", markup=False,

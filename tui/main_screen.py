@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
 
 from accord.index.catalog import ArticleSummary
+from accord.index.config import default_export_dir
 from accord.index.desk import DecisionChange, Desk
 from accord.index.errors import AccordError
 
@@ -372,7 +373,7 @@ class MainScreen(Screen):
         self.annotations.reattach()
 
     def action_export(self) -> None:
-        self.annotations.export(Path.cwd())
+        self.annotations.export(self.desk.config.export_dir or default_export_dir())
 
     # Undo, shared by claim decisions and annotation changes ----------------------------------
 
