@@ -31,6 +31,9 @@ FIXED_HOME = Path("/tmp/accord-snapshot-home")
 def snapshot_app(seeds_dir: Path, monkeypatch: pytest.MonkeyPatch):
     shutil.rmtree(FIXED_HOME, ignore_errors=True)
     monkeypatch.setenv("ACCORD_CONFIG_DIR", str(FIXED_HOME / "config"))
+    # The preview names the export folder: a fixed one, not this machine's documents folder.
+    (FIXED_HOME / "config").mkdir(parents=True)
+    (FIXED_HOME / "config" / "config.toml").write_text(f'[export]\ndir = "{FIXED_HOME / "briefings"}"\n')
 
     def build(theme: str):
         app = make_app([seeds_dir], FIXED_HOME / "workspace")
@@ -179,6 +182,9 @@ def test_export_preview(snap_compare, snapshot_app, monkeypatch: pytest.MonkeyPa
         await annotated(pilot)
         await pilot.press("e")
         await until(pilot, lambda: isinstance(pilot.app.screen, ExportScreen), "the preview")
+        from textual.widgets import Markdown
+
+        await until(pilot, lambda: pilot.app.screen.query_one(Markdown).children, "the rendered briefing")
         await pilot.pause(0.3)
 
     assert snap_compare(snapshot_app("accord-dark"), terminal_size=SIZE, run_before=run_before)
