@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from .safe_text import printable_same_length
+
 _INLINE = re.compile(r"([\\`*_\[\]<>#|!~&$])")
 _OBSIDIAN_COMMENT = re.compile(r"%(?=%)|(?<=%)%")  # %% hides text in Obsidian: escape both, so no %% is left
 _BULLET = re.compile(r"^([-+=])")  # a list item or a setext heading underline
@@ -19,8 +21,9 @@ _SAFE_URL = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.IGNORECASE)
 
 
 def inline(text: str) -> str:
-    """One line of literal text (line breaks become spaces)."""
-    escaped = _OBSIDIAN_COMMENT.sub(r"\\%", _INLINE.sub(r"\\\1", " ".join(text.split())))
+    """One line of literal text (line breaks become spaces). Controls and bidi characters
+    become U+FFFD: a briefing shown with `cat` must not drive the terminal either."""
+    escaped = _OBSIDIAN_COMMENT.sub(r"\\%", _INLINE.sub(r"\\\1", printable_same_length(" ".join(text.split()))))
     return _ORDERED.sub(r"\1\\\2", _BULLET.sub(r"\\\1", escaped))
 
 

@@ -527,3 +527,16 @@ def test_also_reported_by_names_only_other_outlets() -> None:
     below = finding_text(parse(build_briefing(placed, [], articles, report, today=TODAY).markdown), texts["a1"])
     assert "Also reported by Herald B (2 of 2 outlets)" in below
     assert "Daily A" not in below.split("Also reported by", 1)[1].split(")", 1)[0]
+
+
+def test_no_control_or_bidi_character_reaches_the_briefing_file() -> None:
+    """A briefing is opened with `cat` as often as in a viewer: a note's OSC or bidi override
+    must not drive the terminal there either."""
+    import re as re_module
+
+    from accord.index.markdown_text import inline, lines
+
+    hostile = "Seen \x1b]0;pwned\x07 here, \x9b31m red, \u202ereversed\u202c, a NUL\x00."
+    for text in [inline(hostile), *lines(hostile + "\n\nsecond paragraph \x1b[2J")]:
+        assert not re_module.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text), repr(text)
+        assert "pwned" in text or "second" in text or text == ""
