@@ -62,7 +62,7 @@ def test_a_user_rule_removes_lines_from_articles(tmp_path: Path) -> None:
     [
         ("[keys\n", "is not valid TOML"),
         ("keys = 3\n", "[keys] must map binding ids to strings of keys; ignored"),
-        ('[keys]\nsearch = 1\n', "[keys] must map binding ids to strings of keys; ignored"),
+        ('[keys]\nsearch = 1\n', "[keys] search must be a string of keys"),
         ('[[boilerplate]]\nname = "x"\npattern = "(unclosed"\n', "boilerplate rule 'x': bad pattern"),
         ('[[boilerplate]]\nname = "y"\n', "boilerplate rule 'y' has no pattern"),
         ('boilerplate = "nope"\n', "[[boilerplate]] entries need a name and a pattern"),
