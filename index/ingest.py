@@ -112,7 +112,7 @@ def load_file(file: str, known_digest: str | None, rules: tuple[Rule, ...] | lis
     a file name that is not valid UTF-8 is skipped (it could not be stored or shown).
     """
     path = Path(file)
-    if not _encodable(file):
+    if not utf8_name(file):
         return FileLoad(None, None, [IngestWarning(file, "skipped: the file name is not valid UTF-8; rename it")])
     try:
         read = read_regular(file, MAX_FILE_BYTES)
@@ -135,7 +135,8 @@ def load_file(file: str, known_digest: str | None, rules: tuple[Rule, ...] | lis
     return FileLoad(state, articles, warnings)
 
 
-def _encodable(file: str) -> bool:
+def utf8_name(file: str) -> bool:
+    """Whether a file name can be stored and printed (not a name of undecodable bytes)."""
     try:
         file.encode("utf-8")
     except UnicodeEncodeError:

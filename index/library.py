@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, TypeVar
 from .atomic_write import write_atomically
 from .catalog import ArticleSummary, Catalog, FileState, sqlite_failure
 from .errors import AccordError, IndexDamaged, NoArticles
-from .ingest import FileLoad, IngestWarning, discover
+from .ingest import FileLoad, IngestWarning, discover, utf8_name
 from .loading import load_in_order, worker_count
 from .model import Article, SearchHit, SearchResult, Sentence
 from .rules import DEFAULT_RULES, Rule
@@ -221,10 +221,10 @@ class Library:
         """
         paths = [Path(p) for p in paths]
         found = [str(f) for f in discover(paths)]
-        files = [f for f in found if _utf8(f)]  # a name with non-UTF-8 bytes cannot be stored: warned of, skipped
-        unnamed = [IngestWarning(f, "skipped: the file name is not valid UTF-8; rename it") for f in found if not _utf8(f)]
+        files = [f for f in found if utf8_name(f)]  # a name with non-UTF-8 bytes cannot be stored: warned of, skipped
+        unnamed = [IngestWarning(f, "skipped: the file name is not valid UTF-8; rename it") for f in found if not utf8_name(f)]
         if not self._rebuilding:
-            self._remember_sources([p for p in paths if _utf8(str(p))])
+            self._remember_sources([p for p in paths if utf8_name(str(p))])
         report = self._recovering(lambda: self._sync(paths, files, progress, on_commit, unnamed))
         return report
 
@@ -265,7 +265,7 @@ class Library:
     def _deleted_files(self, paths: list[Path], present: set[str]) -> list[str]:
         gone: list[str] = []
         for path in paths:
-            if path.is_dir() and _utf8(str(path)):
+            if path.is_dir() and utf8_name(str(path)):
                 gone.extend(f for f in self.catalog.files_under(str(path.resolve())) if f not in present)
         return gone
 
@@ -460,14 +460,6 @@ class Library:
             date=article.date, path=article.path, start=start, end=end, snippet=snippet,
             highlights=highlights, score=raw.score, kind=kind, sentence=sentence.index if sentence else None,
         )
-
-
-def _utf8(name: str) -> bool:
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def best_sentence(
