@@ -8,7 +8,6 @@ straight onto the engine's offsets.
 
 from __future__ import annotations
 
-import bisect
 
 from rich.segment import Segment
 from rich.style import Style
