@@ -479,3 +479,16 @@ async def test_a_key_typed_right_after_switching_pane_acts_on_the_new_pane(app: 
             app.post_message(events.Key(key, key))
         await until(pilot, lambda: right.cursor == len(right.article.sentences) - 1, "the right pane at its end")
         assert left.cursor == 0 and right.has_focus
+
+
+async def test_deleting_keys_in_the_search_bar_act_in_typing_order(app: AccordApp) -> None:
+    """A letter typed right after ctrl+u or backspace, before either was acted on, stays."""
+    from textual import events
+
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "japan")
+        for key, char in (("ctrl+u", None), ("m", "m"), ("i", "i"), ("x", "x"), ("backspace", None), ("s", "s")):
+            app.post_message(events.Key(key, char))  # queued together, as under load
+        await until(pilot, lambda: app.main.search_panel.input.value == "mis", "the edits in order")

@@ -34,6 +34,24 @@ FIRST_OPTIONS = 12  # hits painted at once; the rest follow on the next frame
 PLACEHOLDER = 'words, "a phrase", outlet:UNN, mis*, hayashi~, date:2023-12, sources:>=3, single:yes, conflict:yes, tag:policy, note:word'
 
 
+class SearchInput(Input):
+    """The query field, whose deleting keys act in typing order. Textual runs an Input's
+    key bindings only once the key has bubbled up to the app, while a letter is typed at
+    once: under load, a letter typed right after backspace or ctrl+u went in first and was
+    then deleted with the rest."""
+
+    _IN_ORDER = {"backspace": "delete_left", "ctrl+w": "delete_left_word", "ctrl+u": "delete_left_all"}
+
+    async def _on_key(self, event: events.Key) -> None:
+        action = self._IN_ORDER.get(event.key)
+        if action is None:
+            await super()._on_key(event)
+            return
+        event.stop()
+        event.prevent_default()
+        getattr(self, f"action_{action}")()
+
+
 class SearchPanel(Vertical):
     COMPONENT_CLASSES = {"search-panel--hit", "search-panel--source"}
 
@@ -67,7 +85,7 @@ class SearchPanel(Vertical):
         self._pending_jump: int | None = None  # Enter pressed before its search finished
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=PLACEHOLDER, id="search-input")
+        yield SearchInput(placeholder=PLACEHOLDER, id="search-input")
         yield Static(id="search-status")
         yield OptionList(id="search-results")
 
