@@ -296,6 +296,29 @@ async def test_export_preview_renders_and_saves_without_overwriting(app: AccordA
         assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
+async def test_the_save_prompt_applies_a_fast_typists_keys_in_order(app: AccordApp, tmp_path: Path) -> None:
+    """ctrl+u, a path and Enter arriving together (a loaded machine, a fast typist) save
+    under that path: the prompt's own keys once ran after the letters, which emptied the
+    field and cancelled the save (seen in a real terminal under CI load)."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    async with app.run_test(size=SIZE) as pilot:
+        await annotations_ready(pilot)
+        await tag_current(pilot, app, "policy")
+        await saved_count(pilot, app, 1)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, ExportScreen), "the preview")
+        await pilot.press("s")
+        await dialog(pilot, app, SaveAsScreen, "the file name prompt")
+        target = tmp_path / "fast.md"
+        keys = [("ctrl+u", None), *((_character_to_key(char), char) for char in str(target)),
+                ("left", None), ("end", None), ("enter", None)]
+        for key, char in keys:
+            app.post_message(events.Key(key, char))  # queued together, as under load
+        await until(pilot, target.exists, "the briefing saved under the typed path")
+
+
 async def test_search_finds_tagged_and_noted_passages(app: AccordApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await annotations_ready(pilot)

@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 from accord.index.annotations import Annotation, Orphan, Placed, parse_tags
 from accord.index.errors import AccordError
 
+from .in_order_input import InOrderInput
 from .layout import printable
 
 RECENT_TAG_KEYS = 9
@@ -61,7 +62,7 @@ class TagScreen(ModalScreen[tuple[str, ...] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="tag-dialog", classes="annotation-dialog"):
             yield Static(Text(f"Tags for “{shorten(self.quote, 120)}”"), classes="dialog-heading")
-            yield Input(", ".join(self.current) + (", " if self.current else ""), placeholder="policy, deterrence",
+            yield InOrderInput(", ".join(self.current) + (", " if self.current else ""), placeholder="policy, deterrence",
                         id="tag-input", select_on_focus=False,
                         suggester=TagSuggester(self.known))
             recent = "  ".join(f"{n} {tag}" for n, tag in enumerate(self.known[:RECENT_TAG_KEYS], 1))
@@ -148,7 +149,7 @@ class AnnotationsScreen(ModalScreen[Placed | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="annotations-dialog", classes="annotation-dialog"):
             yield Static(id="annotations-heading", classes="dialog-heading")
-            yield Input(placeholder="filter: words, tag:policy, outlet:UNN (/ to edit, Enter back to the list)",
+            yield InOrderInput(placeholder="filter: words, tag:policy, outlet:UNN (/ to edit, Enter back to the list)",
                         id="annotations-filter")
             yield OptionList(id="annotation-list")
             yield Static(Text("Enter jumps · t tags · a note · x deletes · u undoes · o sorts · "

@@ -17,6 +17,7 @@ from accord.index.briefing import Briefing, with_plain_citations
 from accord.index.desk import Desk
 from accord.index.errors import AccordError
 
+from .in_order_input import InOrderInput
 from .layout import printable
 
 
@@ -94,7 +95,7 @@ class SaveAsScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="save-dialog", classes="annotation-dialog"):
             yield Static(Text("Save the briefing as (Enter saves, Esc cancels)"), classes="dialog-heading")
-            yield Input(self.default_path, id="save-path")
+            yield InOrderInput(self.default_path, id="save-path")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import DirectoryTree, Input, Static
 
+from .in_order_input import InOrderInput
 from .layout import printable
 
 COMPLETIONS_LISTED = 2000  # entries of one folder looked at when completing
@@ -143,7 +144,7 @@ class OpenScreen(ModalScreen[list[str] | None]):
             yield Static(Text("Open files or folders: several separated by spaces, \"quote\" one with spaces. "
                               "→ completes, Tab moves to the tree (Enter there adds), Enter opens, Esc cancels"),
                          id="open-help")
-            yield Input(placeholder="~/news/patriot \"~/news/my folder\"", id="open-input", suggester=PathSuggester())
+            yield InOrderInput(placeholder="~/news/patriot \"~/news/my folder\"", id="open-input", suggester=PathSuggester())
             yield Static(id="open-error")
             yield VisibleTree(self.start, id="open-tree")
 
