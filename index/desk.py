@@ -28,6 +28,8 @@ from .atomic_write import write_atomically
 from .briefing import DEFAULT_TITLE, Briefing, build_briefing, document
 from .catalog import ArticleSummary
 from .claims import DEFAULT_THRESHOLD, ClaimReport, find_claims
+from .claims_apart import find_claims_apart
+from .claims_parallel import PARALLEL_MIN_ARTICLES
 from .config import Config, load_config
 from .decisions import SentenceRef, Verdict
 from .errors import AccordError, InputNotFound, QueryError
@@ -41,6 +43,7 @@ from .workspace import Workspace
 
 Spans = dict[str, tuple[tuple[int, int], ...]]
 LOAD_BATCH = 32  # articles loaded per hold of the library lock
+APART_MIN_ARTICLES = PARALLEL_MIN_ARTICLES  # from here on claims are found in a process of their own
 PARTIAL_EVERY = 2.0  # seconds between the partial claim reports made current during a long run
 
 
@@ -286,8 +289,10 @@ class Desk:
             run = self._claims_run
         wanted = list(ids)
         decisions = self.store.decisions()
-        articles = list(self.articles(wanted).values())
-        covered = frozenset(a.id for a in articles)
+        threshold, min_sources = threshold or self.threshold, min_sources or self.min_sources
+        apart = len(wanted) >= APART_MIN_ARTICLES
+        articles = [] if apart else list(self.articles(wanted).values())
+        covered = frozenset(wanted) if apart else frozenset(a.id for a in articles)  # read by publish
 
         def publish(report: ClaimReport, complete: bool) -> None:
             support = SupportMap(report)
@@ -307,13 +312,14 @@ class Desk:
             if progress is not None:
                 progress(done, total)
 
-        report = find_claims(  # outside the locks: searches go on while claims are found
-            articles,
-            threshold=threshold or self.threshold,
-            min_sources=min_sources or self.min_sources,
-            decisions=decisions,
-            progress=story_done,
-        )
+        # Outside the locks: searches go on while claims are found. A big corpus is
+        # loaded and cut into stories by a process of its own (see claims_apart).
+        if apart:
+            report, covered = find_claims_apart(self.workspace.root, wanted, threshold, min_sources,
+                                                decisions, progress=story_done)
+        else:
+            report = find_claims(articles, threshold=threshold, min_sources=min_sources,
+                                 decisions=decisions, progress=story_done)
         publish(report, complete=True)
         return report
 

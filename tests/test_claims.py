@@ -550,3 +550,15 @@ def test_the_held_out_story_reaches_its_floors() -> None:
     assert result.single_recall >= 0.8
     assert result.discrepancies_found == result.discrepancies_true  # Halvorsen vs Halvorson
     assert result.false_names == [] and result.self_conflicts == 0
+
+
+def test_the_coordinators_own_error_reaches_the_caller_as_one_line(tmp_path: Path) -> None:
+    from accord.index.claims_apart import find_claims_apart
+    from accord.index.errors import AccordError
+    from accord.index.worker_pipes import WorkerFailed
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(AccordError, match="cannot create the workspace") as raised:
+        find_claims_apart(blocker / "ws", ["x"], 0.27, 2)
+    assert not isinstance(raised.value, WorkerFailed) and "\n" not in str(raised.value)

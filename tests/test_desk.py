@@ -96,6 +96,44 @@ def test_only_the_latest_claims_call_becomes_current(desk: Desk, monkeypatch) ->
     assert desk.report is later
 
 
+def test_a_big_corpus_is_solved_by_a_coordinator_process_with_the_same_report(
+    tmp_path: Path, seeds_dir: Path, monkeypatch
+) -> None:
+    """From APART_MIN_ARTICLES on, the desk's process only merges what a coordinator
+    process finds (it loads the articles and cuts the stories itself): the report, the
+    decisions applied and the progress are those of the in-process run. The size at which
+    that path is taken is lowered here, so that a few stories take it."""
+    import accord.index.claims.engine as claims_module
+    import accord.index.desk as desk_module
+
+    data = Path(__file__).parent / "data" / "claims"
+    with Desk(Workspace(tmp_path / "ws")) as desk:
+        desk.sync([str(seeds_dir), str(data / "quake"), str(data / "fire"), str(data / "wire")])
+        ids = desk.all_ids()
+        report = desk.claims(ids)
+        claim = report.claims[0]
+        a, b = claim.members[0], next(m for m in claim.members if m.article != claim.members[0].article)
+        desk.decide([(SentenceRef(a.article, a.start, a.text), SentenceRef(b.article, b.start, b.text))], "reject")
+        assert len(ids) > claims_module.SINGLE_BLOCK  # cut into stories, as a large corpus is
+        in_process = desk.claims(ids)
+        started: list[str] = []
+        real_start = desk_module.find_claims_apart
+
+        def counted(*args, **options):
+            started.append("coordinator")
+            return real_start(*args, **options)
+
+        monkeypatch.setattr(desk_module, "find_claims_apart", counted)
+        monkeypatch.setattr(desk_module, "APART_MIN_ARTICLES", 2)
+        progress: list[tuple[int, int]] = []
+        apart = desk.claims(ids, progress=lambda done, total: progress.append((done, total)))
+    assert started == ["coordinator"]
+    assert apart == in_process and [c.id for c in apart.claims] == [c.id for c in in_process.claims]
+    assert not any({(a.article, a.sentence), (b.article, b.sentence)} <= {(m.article, m.sentence) for m in c.members}
+                   for c in apart.claims)  # the rejection travelled with the request
+    assert progress[-1][0] == progress[-1][1] > 1 and desk.report is apart and desk.report_complete
+
+
 def test_annotations_add_edit_delete_and_undo_in_order(desk: Desk) -> None:
     article = desk.find(seed_id(desk, "002"))
     anchor = desk.anchor_quote(article, "This marks a historic   shift in Japan's defense policy.")

@@ -22,6 +22,7 @@ from accord.index.config import Config, load_config, load_state, save_state
 from accord.index.desk import Desk
 from accord.index.workspace import Workspace, config_path
 
+from . import runtime_tuning
 from .annotation_screens import AnnotationsScreen, NoteScreen, OrphansScreen, TagScreen
 from .article_list import ArticleList
 from .article_view import ArticleView
@@ -84,6 +85,7 @@ class AccordApp(App[None]):
         self.set_keymap({k: v for k, v in keys.items() if k in known})
 
     def on_mount(self) -> None:
+        runtime_tuning.favour_ui_thread()
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         for problem in self._startup_problems:
             self.notify(problem, title="Config", severity="warning", markup=False, timeout=10)

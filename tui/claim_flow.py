@@ -20,6 +20,7 @@ from accord.index.desk import Desk
 from accord.index.errors import AccordError
 from accord.index.support import SupportMap
 
+from . import runtime_tuning
 from .claim_screens import ClaimGridScreen, OthersScreen
 from .claims_panel import ClaimsPanel
 from .pane_deck import PaneDeck
@@ -117,6 +118,7 @@ class ClaimFlow:
         if stories is None:
             self._show_summary()
         self.screen.query_one(SearchPanel).refresh_answer()  # the filters' answer changed
+        runtime_tuning.settle_heap()
 
     def _failed(self, error: str, run: int) -> None:
         if run == self.run:

@@ -25,6 +25,7 @@ from accord.index.config import default_export_dir
 from accord.index.desk import DecisionChange, Desk
 from accord.index.errors import AccordError
 
+from . import runtime_tuning
 from .annotation_flow import ANNOTATION_BINDINGS, AnnotationFlow
 from .article_list import ArticleList
 from .claim_flow import CLAIM_BINDINGS, ClaimFlow
@@ -217,6 +218,7 @@ class MainScreen(Screen):
                         severity="warning", markup=False)
         self.deck.empty_message = "No more articles"
         self.status.message = report.summary()
+        runtime_tuning.settle_heap()  # the articles' summaries are in
         self.claims.find()
         self.annotations.load()  # the articles' text may have changed: place the passages again
 

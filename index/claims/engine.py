@@ -56,12 +56,37 @@ def find_claims(
     then at most every PARTIAL_EVERY_S seconds, and always with the last call (then
     equal to the report returned); otherwise None.
     """
+    articles = list(articles)
+    with Workers(worker_count(len(articles))) as workers:
+        plan = plan_stories(articles, threshold, decisions, workers)
+        gathered = Gathered(plan.stories, plan.sources, plan.stale, min_sources, progress)
+        solve_stories(plan, workers, gathered.add)
+    return gathered.report()
+
+
+@dataclass
+class StoryPlan:
+    """A corpus cut into story jobs, ready to be solved anywhere."""
+
+    jobs: list[_StoryJob]
+    sources: int  # outlets in the whole corpus
+    stale: list[LinkDecision]  # decisions naming sentences that are gone
+    covered: list[str]  # the articles planned (those with sentences)
+
+    @property
+    def stories(self) -> int:
+        return len(self.jobs)
+
+
+def plan_stories(
+    articles: Iterable[Article], threshold: float, decisions: Iterable[LinkDecision], workers: Workers,
+) -> StoryPlan:
+    """Cut `articles` into stories (counting their words in `workers`) and make each a job."""
     articles = [_slim(a) for a in articles if a.sentences]
     source_of = {a.id: (a.outlet or a.path.rsplit("/", 1)[-1]) for a in articles}
     starts = list(accumulate((len(a.sentences) for a in articles), initial=0))  # sentences numbered over the corpus
     number = {a.id: n for n, a in enumerate(articles)}
     article_of = [a.id for a in articles for _ in a.sentences]
-    sources = len(set(source_of.values()))
 
     def locate(ref: SentenceRef) -> int | None:
         n = number.get(ref.article)
@@ -76,28 +101,43 @@ def find_claims(
         return _StoryJob([articles[n] for n in story], [source_of[articles[n].id] for n in story],
                          [starts[n] for n in story], constraints.among(inside), threshold)
 
-    with Workers(worker_count(len(articles))) as workers:
-        jobs = [job(story) for story in _blocks(articles, joins, workers)]
-        for n, one in enumerate(jobs):
-            one.story = n
-        done_so_far: dict[int, _StoryFound] = {}
-        last = [time.monotonic()]
+    jobs = [job(story) for story in _blocks(articles, joins, workers)]
+    for n, one in enumerate(jobs):
+        one.story = n
+    return StoryPlan(jobs, len(set(source_of.values())), constraints.stale, [a.id for a in articles])
 
-        def finished(number: int, found: _StoryFound) -> None:
-            done_so_far[number] = found
-            if progress is None:
-                return
-            final = len(done_so_far) == len(jobs)
-            partial = None
-            if final or len(done_so_far) == 1 or time.monotonic() - last[0] >= PARTIAL_EVERY_S:
-                partial = _report([done_so_far[k] for k in sorted(done_so_far)], min_sources, sources, constraints.stale)
-                last[0] = time.monotonic()
-            progress(len(done_so_far), len(jobs), partial)
 
-        found = workers.map(_solve_story, jobs, costs=[_cost(j) for j in jobs], done=finished)
-    if progress is not None and not jobs:
-        progress(0, 0, _report([], min_sources, sources, constraints.stale))
-    return _report(found, min_sources, sources, constraints.stale)
+def solve_stories(plan: StoryPlan, workers: Workers, done: Callable[[int, _StoryFound], None]) -> None:
+    """Solve every story of `plan`; `done(story number, found)` hears each as it finishes."""
+    workers.map(_solve_story, plan.jobs, costs=[_cost(j) for j in plan.jobs], done=done)
+
+
+class Gathered:
+    """The stories found so far, merged into reports: the final one, and partial ones
+    for `progress` (see `find_claims`) as stories come in, in any order."""
+
+    def __init__(self, stories: int, sources: int, stale: list[LinkDecision], min_sources: int,
+                 progress: Progress | None = None) -> None:
+        self.stories, self.sources, self.stale, self.min_sources = stories, sources, stale, min_sources
+        self.progress = progress
+        self._found: dict[int, _StoryFound] = {}
+        self._last_partial = time.monotonic()
+        if progress is not None and not stories:
+            progress(0, 0, self.report())
+
+    def add(self, number: int, found: _StoryFound) -> None:
+        self._found[number] = found
+        if self.progress is None:
+            return
+        done = len(self._found)
+        partial = None
+        if done == self.stories or done == 1 or time.monotonic() - self._last_partial >= PARTIAL_EVERY_S:
+            partial = self.report()
+            self._last_partial = time.monotonic()
+        self.progress(done, self.stories, partial)
+
+    def report(self) -> ClaimReport:
+        return _report([self._found[k] for k in sorted(self._found)], self.min_sources, self.sources, self.stale)
 
 
 def _cost(job: _StoryJob) -> int:
