@@ -75,10 +75,11 @@ def serve_worker() -> None:
     try:
         root, ids, threshold, decisions = receive(source)
         articles = _load(Path(root), ids)
+        covered = [a.id for a in articles]  # every article found, with sentences or not, as the desk counts them
         with Workers(worker_count(len(articles))) as workers:
             plan = plan_stories(articles, threshold, decisions, workers)
             del articles  # the jobs hold what the stories need
-            send(sink, ("plan", plan.stories, plan.sources, plan.stale, plan.covered))
+            send(sink, ("plan", plan.stories, plan.sources, plan.stale, covered))
             solve_stories(plan, workers, lambda number, found: send(sink, ("found", number, found)))
         send(sink, ("end",))
     except AccordError as error:  # the workspace's own problem: a one-line message for the analyst

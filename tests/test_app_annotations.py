@@ -54,6 +54,15 @@ async def saved_count(pilot, app: AccordApp, count: int) -> None:
     await until(pilot, lambda: len(app.main.annotations.shown.placed) == count, f"{count} annotations shown")
 
 
+async def tagged_and_previewed(pilot, app: AccordApp) -> None:
+    """One sentence tagged "policy", then the briefing preview opened with `e`."""
+    await annotations_ready(pilot)
+    await tag_current(pilot, app, "policy")
+    await saved_count(pilot, app, 1)
+    await pilot.press("e")
+    await until(pilot, lambda: isinstance(app.screen, ExportScreen), "the preview")
+
+
 async def test_tagging_the_cursor_sentence_saves_and_marks_it(app: AccordApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await annotations_ready(pilot)
@@ -252,11 +261,7 @@ async def test_export_preview_renders_and_saves_without_overwriting(app: AccordA
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await annotations_ready(pilot)
-        await tag_current(pilot, app, "policy")
-        await saved_count(pilot, app, 1)
-        await pilot.press("e")
-        await until(pilot, lambda: isinstance(app.screen, ExportScreen), "the preview")
+        await tagged_and_previewed(pilot, app)
         preview = app.screen
         markdown = preview.query_one(Markdown)
         await until(pilot, lambda: "## policy" in preview.briefing.markdown and markdown.children, "the rendered briefing")
@@ -304,11 +309,7 @@ async def test_the_save_prompt_applies_a_fast_typists_keys_in_order(app: AccordA
     from textual.keys import _character_to_key
 
     async with app.run_test(size=SIZE) as pilot:
-        await annotations_ready(pilot)
-        await tag_current(pilot, app, "policy")
-        await saved_count(pilot, app, 1)
-        await pilot.press("e")
-        await until(pilot, lambda: isinstance(app.screen, ExportScreen), "the preview")
+        await tagged_and_previewed(pilot, app)
         await pilot.press("s")
         await dialog(pilot, app, SaveAsScreen, "the file name prompt")
         target = tmp_path / "fast.md"
@@ -368,11 +369,7 @@ async def test_briefings_are_saved_in_the_export_folder_not_the_current_one(
         write(config_path(), f'[export]\ndir = "{exports}"\n')
     app = make_app([seeds_dir], tmp_path / "ws", load_config())
     async with app.run_test(size=SIZE) as pilot:
-        await annotations_ready(pilot)
-        await tag_current(pilot, app, "policy")
-        await saved_count(pilot, app, 1)
-        await pilot.press("e")
-        await until(pilot, lambda: isinstance(app.screen, ExportScreen), "the preview")
+        await tagged_and_previewed(pilot, app)
         folder = exports if configured else default_export_dir()
         assert str(folder) in str(app.screen.query_one("#export-heading").render())  # shown before saving
         await pilot.press("s")

@@ -71,7 +71,6 @@ class StoryPlan:
     jobs: list[_StoryJob]
     sources: int  # outlets in the whole corpus
     stale: list[LinkDecision]  # decisions naming sentences that are gone
-    covered: list[str]  # the articles planned (those with sentences)
 
     @property
     def stories(self) -> int:
@@ -104,7 +103,7 @@ def plan_stories(
     jobs = [job(story) for story in _blocks(articles, joins, workers)]
     for n, one in enumerate(jobs):
         one.story = n
-    return StoryPlan(jobs, len(set(source_of.values())), constraints.stale, [a.id for a in articles])
+    return StoryPlan(jobs, len(set(source_of.values())), constraints.stale)
 
 
 def solve_stories(plan: StoryPlan, workers: Workers, done: Callable[[int, _StoryFound], None]) -> None:
