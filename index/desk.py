@@ -80,6 +80,16 @@ class DecisionChange:
 Change = AnnotationChange | DecisionChange
 
 
+@dataclass(frozen=True, slots=True)
+class KnownArticles:
+    """What the workspace already holds for some paths, read before any sync: enough
+    for a front end to show its first screen at once."""
+
+    ids: list[str]  # every known article of the paths, in reading order
+    summaries: list[ArticleSummary]  # of the first ids
+    articles: dict[str, Article]  # the first few, loaded
+
+
 class Desk:
     def __init__(
         self, workspace: Workspace, config: Config | None = None, on_notice: Callable[[str], None] | None = None
@@ -143,6 +153,14 @@ class Desk:
         files = [str(f) for f in discover(paths)]
         with self._lock:
             return self.library.article_ids(files)
+
+    def known(self, paths: Iterable[str], summaries: int, articles: int) -> KnownArticles:
+        """The known articles of `paths` (see `known_ids`), the summaries of the first
+        `summaries` and the first `articles` loaded."""
+        ids = self.known_ids(paths)
+        with self._lock:
+            loaded = {i: a for i in ids[:articles] if (a := self.library.find(i)) is not None}
+            return KnownArticles(ids, self.library.summaries(ids[:summaries]), loaded)
 
     def sync(
         self, paths: Iterable[str], progress: Progress | None = None,

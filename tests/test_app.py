@@ -40,6 +40,26 @@ async def test_articles_side_by_side_with_headers(app: AccordApp) -> None:
         assert len(app.main.deck.ids) == 5
 
 
+async def test_a_known_workspace_opens_with_its_articles_in_the_first_frame(seeds_dir: Path, tmp_path: Path) -> None:
+    """Articles the workspace already holds are read while Textual starts, so the panes
+    mount showing them: no pane ever asks a worker for its article, the first pane has
+    the focus, and the sync then runs as usual."""
+    async with make_app([seeds_dir], tmp_path / "ws").run_test(size=SIZE) as pilot:
+        await ready(pilot)  # the first launch indexes the seeds
+    app = make_app([seeds_dir], tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        panes = app.main.deck.panes
+        assert [p.request for p in panes] == [0, 0]  # shown from the early read, never loaded
+        assert [p.article_id for p in panes] == app.main.deck.ids[:2]
+        assert panes[0].view.has_focus
+        first = panes[0].view.article
+        assert first.text[:30] in visible_text(panes[0]).replace("\n", " ")
+        assert "unchanged" in str(app.main.status.render())
+        await pilot.press("l", "j")
+        assert panes[1].view.has_focus and panes[1].view.cursor == 1
+
+
 @pytest.mark.parametrize(("width", "expected"), [(80, 1), (130, 2), (150, 3), (220, 4)])
 async def test_pane_count_follows_terminal_width(seeds_dir: Path, tmp_path: Path, width: int, expected: int) -> None:
     app = make_app([seeds_dir], tmp_path / "ws")

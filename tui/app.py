@@ -29,8 +29,10 @@ from .article_view import ArticleView
 from .claim_screens import ClaimGridScreen, OthersScreen
 from .claims_panel import ClaimsPanel
 from .export_screen import ConfirmScreen, ExportScreen
-from .main_screen import MainScreen
+from .early_read import EarlyRead
+from .main_screen import FIRST_SUMMARIES, MainScreen
 from .open_screen import OpenScreen
+from .pane_deck import MAX_PANES
 from .screens import HelpScreen, KeyHelp
 from .search_panel import SearchPanel
 from .themes import DEFAULT_THEME, load_themes, with_derived_variables
@@ -52,9 +54,14 @@ class AccordApp(App[None]):
         self.config = config or load_config()
         self.desk = Desk(workspace, self.config, on_notice=self._notice)
         self._notified: dict[tuple[str, str], float] = {}  # (message, severity) -> when last shown
-        self._startup_problems: list[str] = list(self.config.problems)
+        self._startup_problems: list[tuple[str, str]] = [("Config", p) for p in self.config.problems]
+        self._notices_lock = threading.Lock()  # engine notices before mount wait in _startup_problems
+        self._mounted = False
+        # Read what the workspace knows of the paths while Textual starts; the screen's
+        # first frame shows it.
+        self._known = EarlyRead(partial(self.desk.known, paths, FIRST_SUMMARIES, MAX_PANES))
         themes, theme_problems = load_themes()
-        self._startup_problems += theme_problems
+        self._startup_problems += [("Config", p) for p in theme_problems]
         for theme in themes:
             self.register_theme(theme)
         saved = load_state().get("theme")
@@ -69,7 +76,7 @@ class AccordApp(App[None]):
         return screen
 
     def get_default_screen(self) -> Screen:
-        return MainScreen(self.desk, self.paths)
+        return MainScreen(self.desk, self.paths, self._known)
 
     def get_css_variables(self) -> dict[str, str]:
         self.theme_variables = with_derived_variables(super().get_css_variables())
@@ -80,15 +87,17 @@ class AccordApp(App[None]):
         unknown = sorted(set(keys) - known)
         if unknown:
             self._startup_problems.append(
-                f"config [keys]: unknown binding id {', '.join(unknown)}; press ? to see the ids"
+                ("Config", f"config [keys]: unknown binding id {', '.join(unknown)}; press ? to see the ids")
             )
         self.set_keymap({k: v for k, v in keys.items() if k in known})
 
     def on_mount(self) -> None:
         runtime_tuning.favour_ui_thread()
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        for problem in self._startup_problems:
-            self.notify(problem, title="Config", severity="warning", markup=False, timeout=10)
+        with self._notices_lock:
+            self._mounted = True
+        for title, problem in self._startup_problems:
+            self.notify(problem, title=title, severity="warning", markup=False, timeout=10)
 
     def on_unmount(self) -> None:
         self.desk.close()
@@ -99,7 +108,11 @@ class AccordApp(App[None]):
 
     def _notice(self, message: str) -> None:
         """What the engine tells the analyst outside any error (an index rebuilt from the
-        workspace's sources); it speaks from worker threads."""
+        workspace's sources); it speaks from worker threads, and may before the app runs."""
+        with self._notices_lock:
+            if not self._mounted:
+                self._startup_problems.append(("Index", message))
+                return
         show = partial(self.notify, message, title="Index", severity="warning", markup=False, timeout=10)
         if threading.get_ident() == getattr(self, "_thread_id", None):
             show()

@@ -16,16 +16,24 @@ from .layout import printable
 class ArticlePane(Vertical):
     """Shows one article; the app decides which."""
 
-    def __init__(self, slot: int) -> None:
+    def __init__(self, slot: int, article: Article | None = None, position: str = "") -> None:
+        """`article`: one to show from the first frame on (`position` as `show` takes it)."""
         super().__init__(classes="article-pane")
         self.slot = slot
-        self.article_id: str | None = None
+        self.article_id: str | None = article.id if article is not None else None
         self.request = 0  # the latest load asked of this pane; older answers are dropped
+        self._first = (article, position) if article is not None else None
 
     def compose(self) -> ComposeResult:
         yield Static(classes="pane-title")
         yield Static(classes="pane-meta")
         yield ArticleView()
+
+    def on_mount(self) -> None:
+        if self._first is not None:
+            article, position = self._first
+            self._first = None
+            self.show(article, position=position)
 
     @property
     def view(self) -> ArticleView:

@@ -382,6 +382,8 @@ class ArticleView(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
+        if self.article is not None and width - GUTTER != self._wrapped_width:
+            self._rewrap()  # a pane's first frame comes before the Resize that wraps its text
         base = self.rich_style
         if not self._lines:
             if y != 0:

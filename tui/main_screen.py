@@ -22,7 +22,7 @@ from textual.widgets import Footer, ProgressBar, Static
 
 from accord.index.catalog import ArticleSummary
 from accord.index.config import default_export_dir
-from accord.index.desk import DecisionChange, Desk
+from accord.index.desk import DecisionChange, Desk, KnownArticles
 from accord.index.errors import AccordError
 
 from . import runtime_tuning
@@ -30,6 +30,7 @@ from .annotation_flow import ANNOTATION_BINDINGS, AnnotationFlow
 from .article_list import ArticleList
 from .claim_flow import CLAIM_BINDINGS, ClaimFlow
 from .claims_panel import ClaimsPanel
+from .early_read import EarlyRead
 from .marks import CONFLICT_GLYPH, SUPPORT_GLYPHS
 from .pane_deck import MIN_PANE_WIDTH, PaneDeck
 from .open_screen import OpenScreen
@@ -44,6 +45,7 @@ SIDE_PANELS = {"article-list": (38, 26), "claims": (56, 30)}
 TWO_PANES_FROM = 120
 LEGEND_KEYS_FROM = 120
 FIRST_SUMMARIES = 50  # article summaries sent before the first paint
+KNOWN_WAIT = 0.5  # seconds compose waits for the early read of the known articles
 FIRST_PAINT_GRACE = 1.0  # seconds a sync waits for the first article to be painted
 PROGRESS_INTERVAL = 0.1  # seconds between progress updates from the sync worker
 
@@ -67,10 +69,12 @@ class MainScreen(Screen):
         *ANNOTATION_BINDINGS,
     ]
 
-    def __init__(self, desk: Desk, paths: list[str]) -> None:
+    def __init__(self, desk: Desk, paths: list[str], known: EarlyRead[KnownArticles] | None = None) -> None:
         super().__init__()
         self.desk = desk
         self.paths = paths
+        self._early_known = known
+        self._known: KnownArticles | None = None  # what the first frame shows, if read in time
         self.summaries: dict[str, ArticleSummary] = {}
         self.deck = PaneDeck(desk, id="panes")
         self.claims = ClaimFlow(self, desk, self.outlets)
@@ -82,6 +86,11 @@ class MainScreen(Screen):
         self._annotations_started = False
 
     def compose(self) -> ComposeResult:
+        if self._early_known is not None:
+            self._known = self._early_known.result(KNOWN_WAIT)
+            if self._known is not None:
+                self.summaries.update((s.id, s) for s in self._known.summaries)
+                self.deck.preload(self._known.ids, self._known.articles, self.app.size.width)
         with Horizontal(id="main"):
             yield ArticleList(id="article-list")
             yield self.deck
@@ -102,7 +111,8 @@ class MainScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#progress").display = False
         self.status.message = "opening…"
-        self.open(self.paths)
+        self._opening += 1
+        self._sync(self.paths, self._opening, self._known)
 
     def on_resize(self) -> None:
         self.fit_side_panels()
@@ -142,17 +152,18 @@ class MainScreen(Screen):
         self._sync(paths, self._opening)
 
     @work(thread=True, group="sync")
-    def _sync(self, paths: list[str], opening: int) -> None:
-        """Show what the workspace already knows, then index what changed, batch by batch."""
+    def _sync(self, paths: list[str], opening: int, early: KnownArticles | None = None) -> None:
+        """Show what the workspace already knows (unless `early` already has), then index
+        what changed, batch by batch."""
 
         def send(message: SyncMessage) -> None:
             message.opening = opening
             self.post_message(message)
 
         try:
-            known = self.desk.known_ids(paths)
+            known = early.ids if early is not None else self.desk.known_ids(paths)
             first = known[:FIRST_SUMMARIES]  # enough to fill the panes; the rest follow the first paint
-            send(ArticlesCommitted(known, self.desk.summaries(first)))
+            send(ArticlesCommitted(known, early.summaries if early is not None else self.desk.summaries(first)))
             if known:
                 self.first_article_shown.wait(FIRST_PAINT_GRACE)
             if len(known) > len(first):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from textual import work
+from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 
@@ -47,6 +48,31 @@ class PaneDeck(Horizontal):
         self._pending_align: dict[int, int] | None = None  # pane slot -> sentence, until the panes have loaded
         self._keep_focus = False  # an alignment leaves the focus where it is (in the claims panel)
         self._leaving: set[ArticlePane] = set()  # removed by a layout, still in the DOM a moment
+        self._preloaded: dict[str, Article] = {}  # articles the first panes show as they mount
+
+    def preload(self, ids: list[str], articles: dict[str, Article], width: int) -> None:
+        """Before mounting: the articles in view and the first ones, loaded, so the
+        deck mounts with its panes showing them (one frame, no worker). Without
+        articles the deck lays its panes out once it has a size, as it would anyway."""
+        if not articles:
+            return
+        self.ids = list(ids)
+        count = self.pane_count(width)
+        self.slots = [i if i in articles else None for i in (self.ids + [None] * count)[:count]]
+        self._preloaded = articles
+
+    def compose(self) -> ComposeResult:
+        for slot, article_id in enumerate(self.slots):
+            article = self._preloaded.get(article_id) if article_id else None
+            yield ArticlePane(slot, article, self._position(article_id) if article else "")
+        self._preloaded = {}
+
+    def on_mount(self) -> None:
+        preloaded = [pane for pane in self.query(ArticlePane) if pane.article_id is not None]
+        if preloaded:
+            self.call_after_refresh(self._refocus, 0)
+        for pane in preloaded:
+            self.post_message(self.ArticleShown(pane))
 
     # Layout ------------------------------------------------------------------------------------
 
@@ -56,8 +82,8 @@ class PaneDeck(Horizontal):
         yet), nor one a narrower layout is removing."""
         return [pane for pane in self.query(ArticlePane) if pane.children and pane not in self._leaving]
 
-    def pane_count(self) -> int:
-        width = self.size.width
+    def pane_count(self, width: int | None = None) -> int:
+        width = self.size.width if width is None else width
         return max(1, min(MAX_PANES, width // MIN_PANE_WIDTH, len(self.ids) or MAX_PANES))
 
     def on_resize(self) -> None:
@@ -191,8 +217,7 @@ class PaneDeck(Horizontal):
                spans: Spans) -> None:
         if request != pane.request or not pane.is_attached:
             return  # a newer request for this pane won
-        position = f"{self.ids.index(article.id) + 1}/{len(self.ids)}" if article.id in self.ids else ""
-        pane.show(article, sentence, position=position)
+        pane.show(article, sentence, position=self._position(article.id))
         if center:
             pane.view.move_to(sentence, center=True)
         pane.view.set_hits(spans)
@@ -200,6 +225,9 @@ class PaneDeck(Horizontal):
         self.highlight(pane)
         self._align_when_loaded()
         self.post_message(self.ArticleShown(pane))
+
+    def _position(self, article_id: str) -> str:
+        return f"{self.ids.index(article_id) + 1}/{len(self.ids)}" if article_id in self.ids else ""
 
     def reload(self, ids: Iterable[str]) -> None:
         """Articles re-indexed meanwhile: panes showing one show its new text."""

@@ -1,0 +1,35 @@
+"""A read started before the screen exists, so the first frame can show its result.
+
+The reader starts reading what the workspace already knows while Textual starts up;
+the screen's compose waits a moment for it. One frame with the articles in it is
+faster than an empty frame, a worker and a second frame.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class EarlyRead(Generic[T]):
+    """`read()` run in a thread of its own from construction."""
+
+    def __init__(self, read: Callable[[], T]) -> None:
+        self._read = read
+        self._value: T | None = None
+        self._thread = threading.Thread(target=self._run, name="accord-early-read", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._read()
+        except Exception:  # noqa: BLE001 - the regular path reads again and reports what went wrong
+            pass
+
+    def result(self, timeout: float) -> T | None:
+        """The value, or None if the read failed or is not done within `timeout` seconds."""
+        self._thread.join(timeout)
+        return None if self._thread.is_alive() else self._value
