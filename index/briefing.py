@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from . import markdown_text as md
 from .annotations import Annotation, Orphan, Placed, sentences_covered
-from .claims import Claim, ClaimReport, Discrepancy
+from .claims.model import Claim, ClaimReport, Discrepancy
 from .model import Article
 from .support import SINGLE, SupportMap, story_sources
 

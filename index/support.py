@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .claims import Claim, ClaimReport, Discrepancy, Member
+from .claims.model import Claim, ClaimReport, Discrepancy, Member
 
 ALL, SEVERAL, SINGLE = "all", "several", "single"
 KINDS = (ALL, SEVERAL, SINGLE)

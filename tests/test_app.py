@@ -314,6 +314,8 @@ async def test_bad_config_notifies_and_falls_back(seeds_dir: Path, tmp_path: Pat
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         assert any(n.severity == "warning" for n in app._notifications)
+        if "no_such_binding" in config_text:  # reported after the first frame, by its id
+            await until(pilot, lambda: any("no_such_binding" in n.message for n in app._notifications), "the id")
         await pilot.press("j")
         assert app.main.deck.panes[0].view.cursor == 1  # the default keys still work
 

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -83,13 +84,15 @@ class AccordApp(App[None]):
         return self.theme_variables
 
     def _apply_keymap(self, keys: dict[str, str]) -> None:
-        known = {row.id for row in self.key_help()}
-        unknown = sorted(set(keys) - known)
+        # Textual passes over ids no binding has; they are reported after the first frame,
+        # as knowing every binding means importing every screen.
+        self.set_keymap(keys)
+
+    def _report_unknown_bindings(self) -> None:
+        unknown = sorted(set(self.config.keys) - {row.id for row in self.key_help()})
         if unknown:
-            self._startup_problems.append(
-                ("Config", f"config [keys]: unknown binding id {', '.join(unknown)}; press ? to see the ids")
-            )
-        self.set_keymap({k: v for k, v in keys.items() if k in known})
+            self.notify(f"config [keys]: unknown binding id {', '.join(unknown)}; press ? to see the ids",
+                        title="Config", severity="warning", markup=False, timeout=10)
 
     def on_mount(self) -> None:
         runtime_tuning.favour_ui_thread()
@@ -98,6 +101,8 @@ class AccordApp(App[None]):
             self._mounted = True
         for title, problem in self._startup_problems:
             self.notify(problem, title=title, severity="warning", markup=False, timeout=10)
+        if self.config.keys:
+            self.call_after_refresh(self._report_unknown_bindings)
 
     def on_unmount(self) -> None:
         self.desk.close()
@@ -131,6 +136,8 @@ class AccordApp(App[None]):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def action_help(self) -> None:
+        from .screens import HelpScreen
+
         self.push_screen(HelpScreen(self.key_help(), str(config_path())))
 
     def copy_to_clipboard(self, text: str) -> None:
@@ -145,6 +152,16 @@ class AccordApp(App[None]):
 
     def key_help(self) -> list[KeyHelp]:
         """Every binding with its current keys (after the user's keymap)."""
+        from .annotation_screens import AnnotationsScreen, NoteScreen, OrphansScreen, TagScreen
+        from .article_list import ArticleList
+        from .article_view import ArticleView
+        from .claim_screens import ClaimGridScreen, OthersScreen
+        from .claims_panel import ClaimsPanel
+        from .export_screen import ConfirmScreen, ExportScreen
+        from .open_screen import OpenScreen
+        from .screens import HelpScreen, KeyHelp
+        from .search_panel import SearchPanel
+
         keymap = getattr(self, "_keymap", {})
         groups = [
             ("Reader", ArticleView.BINDINGS), ("Main", MainScreen.BINDINGS), ("App", AccordApp.BINDINGS),

@@ -11,7 +11,23 @@ only one makes, and where sources disagree on a name, a number, a date or a time
 - `engine`: `find_claims`, stories as independent jobs, the report.
 """
 
-from .engine import DEFAULT_THRESHOLD, Progress, find_claims
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
 from .model import Claim, ClaimReport, Discrepancy, Member
 
+if TYPE_CHECKING:
+    from .engine import DEFAULT_THRESHOLD, Progress, find_claims
+
 __all__ = ["DEFAULT_THRESHOLD", "Claim", "ClaimReport", "Discrepancy", "Member", "Progress", "find_claims"]
+_FROM_ENGINE = {"DEFAULT_THRESHOLD", "Progress", "find_claims"}
+
+
+def __getattr__(name: str) -> object:
+    """The engine is imported on first use: a front end that only shows claims (the
+    reader's first frame) needs the model, not the engine and its lexicon."""
+    if name in _FROM_ENGINE:
+        return getattr(importlib.import_module(".engine", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
