@@ -483,6 +483,28 @@ def test_one_outlet_writing_two_lookalike_names_is_no_discrepancy(tmp_path: Path
     assert all(len({m.source for m in d.members}) >= 2 for d in report.discrepancies)
 
 
+def test_a_surname_one_letter_longer_is_a_misspelling_when_the_first_name_is_the_same(tmp_path: Path) -> None:
+    """Five outlets write Arvid Lund, one Arvid Lunde: a misspelt surname, though one
+    spelling begins the other (a longer name, "Park" and "Parker", usually is another)."""
+    names = ["Arvid Lund"] * 5 + ["Arvid Lunde"]
+    texts = [CRANE.format(outlet=f"Outlet {n}", name=name, time=time, extra="")
+             for n, (name, time) in enumerate(zip(names, CRANE_TIMES))]
+    found = [set(d.variants) for d in find_claims(_articles(tmp_path, *texts)).discrepancies if d.kind == "name"]
+    assert found == [{"Lund", "Lunde"}]
+
+
+def test_lookalike_names_one_outlet_writes_both_of_are_two_names(tmp_path: Path) -> None:
+    """Outlet 0 names the ferry Nordvind and its operator Nordline; other outlets name only
+    one of them. Nordvind and Nordline are two letters apart, but an outlet that writes both
+    tells them apart: no discrepancy."""
+    extras = ["The ferry Nordvind belongs to Nordline, which suspended the route."] + [
+        "The ferry Nordvind was damaged." if n % 2 else "Nordline suspended the route." for n in range(1, 6)]
+    texts = [CRANE.format(outlet=f"Outlet {n}", name="Teodor Marsh", time=time, extra=extra)
+             for n, (time, extra) in enumerate(zip(CRANE_TIMES, extras))]
+    report = find_claims(_articles(tmp_path, *texts))
+    assert not [d.variants for d in report.discrepancies if d.kind == "name"]
+
+
 def test_at_around_a_time_joins_the_claim_of_that_time(tmp_path: Path) -> None:
     report = find_claims(_crane_story(tmp_path))
     around = next(m for c in report.claims for m in c.members if "around 4:12" in m.text)
