@@ -20,6 +20,7 @@ from . import markdown_text as md
 from .annotations import Annotation, Orphan, Placed, sentences_covered
 from .claims.model import Claim, ClaimReport, Discrepancy
 from .model import Article
+from .short_text import shorten
 from .support import SINGLE, SupportMap, story_sources
 
 DEFAULT_TITLE = "Briefing"
@@ -190,12 +191,22 @@ class _Writer:
             others = sorted({m.source for m in claim.members if m.source != article.source})  # its outlet's other articles too
             total = story_sources(claim, self.support.report)
             independent = f", {claim.independent} independent" if claim.independent < claim.support else ""
-            out.append(md.inline(f"Also reported by {', '.join(others)} ({claim.support} of {total} outlets{independent})."))
+            # a passage stating two facts: each line says which fact the others report
+            fact = f", as “{shorten(_wording_elsewhere(claim, article), 100)}”" if len(claims) > 1 else ""
+            out.append(md.inline(f"Also reported by {', '.join(others)} ({claim.support} of {total} outlets{independent}){fact}."))
         if entries and not claims and all(e.kind == SINGLE for e in entries):
             out.append("**⚠ Single source:** " + md.inline(f"no other outlet in this briefing reports this ({article.source} only)."))
         for discrepancy in discrepancies:
             out.append("**Sources disagree** " + md.inline(f"({discrepancy.kind}): {' vs '.join(discrepancy.variants)}."))
         return [line + ("\\" if n < len(out) - 1 else "") for n, line in enumerate(out)] + ([""] if out else [])
+
+
+def _wording_elsewhere(claim: Claim, article: Article) -> str:
+    """The claim as another outlet words it (the annotated sentence states every fact it is in)."""
+    own = {m.text for m in claim.members if m.article == article.id}
+    if claim.wording and claim.wording not in own:
+        return claim.wording
+    return next((m.text for m in claim.members if m.source != article.source), claim.wording)
 
 
 _FOOTNOTE_REF = re.compile(r"(?<!\\)((?:\\\\)*)\[\^(\d+)\](?!:)")  # after an even run of backslashes: not escaped

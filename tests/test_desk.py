@@ -261,3 +261,7 @@ def test_a_sentence_stating_two_facts_is_corroborated_by_both_claims_in_the_brie
     desk.place_annotations(ids)
     briefing = desk.briefing(ids)
     assert briefing.markdown.count("Also reported by") == len(support.get(article_id, index).claims)
+    # each line says which of the facts the other outlets report, in another outlet's words
+    lines = [line for line in briefing.markdown.splitlines() if line.startswith("Also reported by")]
+    facts = [line.split(", as “", 1)[1] for line in lines if ", as “" in line]
+    assert len(facts) == len(lines) and len(set(facts)) == len(facts)
