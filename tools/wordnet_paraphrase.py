@@ -1,0 +1,161 @@
+"""Derive the claims engine's paraphrase table from WordNet 3.0 (not run at run time).
+
+    apt-get install wordnet-base
+    .venv/bin/python tools/wordnet_paraphrase.py [/usr/share/wordnet] > index/data/wordnet_paraphrase.txt
+
+(tests/test_claims.py checks that the committed table is what this script makes, when WordNet is
+installed.)
+
+The table is general English, not the labelled stories: for every common English word (the
+ranked list accord already ships, index/data/english_words.txt.gz) it takes the word's MOST
+FREQUENT sense, counted over WordNet's sense-tagged corpus (cntlist.rev), across its nouns, verbs
+and adjectives (inflections found with WordNet's own exception lists and suffix rules). A word
+gets a sense only if that sense has real support: tagged at least MIN_COUNT times and at least
+DOMINANCE of all the word's tagged uses, so a word with many everyday senses ("charge", "fire",
+"cut", "arm") gets none rather than the wrong one. Words whose chosen sense is the same synset
+are one concept: one line of the table, its label first (the member that is the most common
+word), then the other words. So every word has one concept, the relation is an equivalence
+(no chains through a word's second sense), and it is deterministic.
+
+A concept is written only if it joins words the stemmer would keep apart: two synonyms
+("prohibit", "forbid"), or an irregular form and its base ("sold", "sell").
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+COMMON_RANK = 30_000  # a common word ranks above this in english_words.txt.gz (as repairs._COMMON_RANK)
+MIN_COUNT = 10  # tagged uses a sense needs
+DOMINANCE = 0.7  # ... and its share of the word's tagged uses (all senses, all parts of speech)
+POS = {"n": ("noun", 1), "v": ("verb", 2), "a": ("adj", 3), "r": ("adv", 4)}  # satellites ("s", 5): with adj
+WRITTEN = ("n", "v", "a")  # adverbs only compete for a word's uses ("further"): no adverb concepts
+MORPH = {  # WordNet's detachment rules (morph.c)
+    "n": [("s", ""), ("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"), ("men", "man"),
+          ("ies", "y")],
+    "v": [("s", ""), ("ies", "y"), ("es", "e"), ("es", ""), ("ed", "e"), ("ed", ""), ("ing", "e"), ("ing", "")],
+    "a": [("er", ""), ("est", ""), ("er", "e"), ("est", "e")],
+    "r": [],
+}
+
+
+def read_wordnet(folder: Path):
+    """index: (lemma, pos) -> synset offsets in sense order; counts: (lemma, pos, offset) -> tag
+    count; members: (pos, offset) -> lemmas; exceptions: (inflected, pos) -> bases."""
+    tagged = {}
+    for line in (folder / "cntlist.rev").read_text().splitlines():
+        key, _, count = line.split()
+        tagged[key] = int(count)
+    index, counts, members, exceptions = {}, {}, {}, defaultdict(list)
+    for pos, (name, _) in POS.items():
+        for line in (folder / f"index.{name}").read_text(encoding="latin-1").splitlines():
+            if line.startswith("  "):
+                continue  # the licence at the top
+            fields = line.split()
+            lemma, synsets, pointers = fields[0], int(fields[2]), int(fields[3])
+            index[lemma, pos] = fields[6 + pointers :][:synsets]
+        for line in (folder / f"{name}.exc").read_text(encoding="latin-1").splitlines():
+            inflected, *bases = line.split()
+            exceptions[inflected, pos].extend(bases)
+        lines = {}
+        for line in (folder / f"data.{name}").read_text(encoding="latin-1").splitlines():
+            if not line.startswith("  "):
+                lines[line[:8]] = line
+        for offset, line in lines.items():
+            fields = line.split(" | ", 1)[0].split()
+            filenum, ss_type, n = fields[1], fields[2], int(fields[3], 16)
+            words = [(re.sub(r"\(.*\)$", "", fields[4 + 2 * k]).lower(), int(fields[5 + 2 * k], 16)) for k in range(n)]
+            head = ":"
+            if ss_type == "s":  # a satellite's sense key names its cluster's head adjective
+                rest = fields[4 + 2 * n :]
+                for k in range(int(rest[0])):
+                    symbol, target = rest[1 + 4 * k], rest[2 + 4 * k]
+                    if symbol == "&":
+                        target_fields = lines[target].split()
+                        head = f"{re.sub(r'[(].*[)]$', '', target_fields[4]).lower()}:{int(target_fields[5], 16):02d}"
+                        break
+            number = 5 if ss_type == "s" else POS[pos][1]
+            members[pos, offset] = [w for w, _ in words]
+            for word, lex_id in words:
+                key = f"{word}%{number}:{filenum}:{lex_id:02d}:{head}"  # "weapon%1:06:00::"
+                counts[word, pos, offset] = tagged.get(key, 0)
+    return index, counts, members, exceptions
+
+
+def bases(word: str, pos: str, index, exceptions, lemma: bool) -> list[str]:
+    """WordNet's base forms of `word` as part of speech `pos` (its morphy). A word that is a
+    lemma itself (of any part of speech: `lemma`) is not also taken apart by the suffix rules
+    ("owner" is not "own" + "er", "used" is the adjective, and the stemmer joins it to "use")."""
+    found = [word] if (word, pos) in index else []
+    found += [b for b in exceptions.get((word, pos), []) if (b, pos) in index]
+    for suffix, ending in [] if lemma else MORPH[pos]:
+        if word.endswith(suffix) and len(word) > len(suffix) + 1:
+            base = word[: len(word) - len(suffix)] + ending
+            if suffix == "es" and not ending and not base.endswith(("s", "x", "z", "ch", "sh", "o")):
+                continue  # "pushes" is "push" + "es", "aides" is not "aid" + "es"
+            if (base, pos) in index:
+                found.append(base)
+    return list(dict.fromkeys(found))
+
+
+def sense_of(word: str, index, counts, exceptions) -> tuple[tuple[str, str], str] | None:
+    """The word's most frequent sense, as ((pos, synset offset), the base form), or None if no
+    sense has enough support."""
+    senses = []  # (count, order, pos, offset, base)
+    lemma = any((word, pos) in index for pos in POS)
+    for order, pos in enumerate(POS):
+        for base in bases(word, pos, index, exceptions, lemma):
+            for rank, offset in enumerate(index[base, pos]):
+                senses.append((counts.get((base, pos, offset), 0), -order, -rank, pos, offset, base))
+    total = sum(s[0] for s in senses)
+    if not senses or not total:
+        return None
+    count, _, _, pos, offset, base = max(senses)
+    if count < MIN_COUNT or count < DOMINANCE * total or pos not in WRITTEN:
+        return None
+    return (pos, offset), base
+
+
+def table(folder: Path) -> list[list[str]]:
+    from accord.index.repairs import english_words
+
+    index, counts, members, exceptions = read_wordnet(folder)
+    rank = english_words()
+    concept = defaultdict(list)  # (pos, offset) -> [(word, base)]
+    for word, at in sorted(rank.items(), key=lambda item: item[1]):
+        if at >= COMMON_RANK or not word.isalpha() or len(word) < 3:
+            continue
+        found = sense_of(word, index, counts, exceptions)
+        if found:
+            concept[found[0]].append((word, found[1]))
+    from accord.index.fulltext import stem
+
+    sense = {word: key for key, words in concept.items() for word, _ in words}
+    lines = []
+    for key, words in concept.items():
+        if len({stem(b) for _, b in words} | {stem(w) for w, _ in words}) < 2:
+            continue  # the stemmer already joins them
+        # the label is a base form that means this concept as a word of its own, or means
+        # nothing in the table (else "stated" -> "state" would join the noun "state")
+        labels = sorted({b for _, b in words}, key=lambda b: (sense.get(b) != key, rank.get(b, len(rank)), b))
+        label = next((b for b in labels if sense.get(b) in (key, None)), None)
+        if label is None or len(label) < 3:
+            continue  # no label of its own ("ma" for "mas": too short to be a word to trust)
+        rest = sorted({w for w, _ in words} - {label}, key=lambda w: (rank[w], w))
+        lines.append([label, *rest])
+    return sorted(lines, key=lambda line: (rank.get(line[0], len(rank)), line[0]))
+
+
+def main() -> None:
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/usr/share/wordnet")
+    print("# Generated by tools/wordnet_paraphrase.py from WordNet 3.0 (see WORDNET_LICENSE next to this file).")
+    print("# One concept a line: its label, then the words that mean it in their most frequent sense.")
+    for line in table(folder):
+        print(" ".join(line))
+
+
+if __name__ == "__main__":
+    main()
