@@ -12,7 +12,7 @@ FREQUENT sense, counted over WordNet's sense-tagged corpus (cntlist.rev), across
 and adjectives (inflections found with WordNet's own exception lists and suffix rules). A word
 gets a sense only if that sense has real support: tagged at least MIN_COUNT times and at least
 DOMINANCE of all the word's tagged uses, so a word with many everyday senses ("charge", "fire",
-"cut", "arm") gets none rather than the wrong one. Words whose chosen sense is the same synset
+"cut", "arm") gets none rather than the wrong one; a word with one sense only has that one. Words whose chosen sense is the same synset
 are one concept: one line of the table, its label first (the member that is the most common
 word), then the other words. So every word has one concept, the relation is an equivalence
 (no chains through a word's second sense), and it is deterministic.
@@ -44,12 +44,13 @@ MORPH = {  # WordNet's detachment rules (morph.c)
 
 def read_wordnet(folder: Path):
     """index: (lemma, pos) -> synset offsets in sense order; counts: (lemma, pos, offset) -> tag
-    count; members: (pos, offset) -> lemmas; exceptions: (inflected, pos) -> bases."""
+    count; members: (pos, offset) -> lemmas; exceptions: (inflected, pos) -> bases; proper:
+    (lemma, pos, offset) of names ("Carlos", "Salisbury"), never a word's sense here."""
     tagged = {}
     for line in (folder / "cntlist.rev").read_text().splitlines():
         key, _, count = line.split()
         tagged[key] = int(count)
-    index, counts, members, exceptions = {}, {}, {}, defaultdict(list)
+    index, counts, members, exceptions, proper = {}, {}, {}, defaultdict(list), set()
     for pos, (name, _) in POS.items():
         for line in (folder / f"index.{name}").read_text(encoding="latin-1").splitlines():
             if line.startswith("  "):
@@ -67,7 +68,9 @@ def read_wordnet(folder: Path):
         for offset, line in lines.items():
             fields = line.split(" | ", 1)[0].split()
             filenum, ss_type, n = fields[1], fields[2], int(fields[3], 16)
-            words = [(re.sub(r"\(.*\)$", "", fields[4 + 2 * k]).lower(), int(fields[5 + 2 * k], 16)) for k in range(n)]
+            written = [re.sub(r"\(.*\)$", "", fields[4 + 2 * k]) for k in range(n)]
+            words = [(w.lower(), int(fields[5 + 2 * k], 16)) for k, w in enumerate(written)]
+            proper.update((w.lower(), pos, offset) for w in written if w != w.lower())
             head = ":"
             if ss_type == "s":  # a satellite's sense key names its cluster's head adjective
                 rest = fields[4 + 2 * n :]
@@ -82,39 +85,46 @@ def read_wordnet(folder: Path):
             for word, lex_id in words:
                 key = f"{word}%{number}:{filenum}:{lex_id:02d}:{head}"  # "weapon%1:06:00::"
                 counts[word, pos, offset] = tagged.get(key, 0)
-    return index, counts, members, exceptions
+    return index, counts, members, exceptions, proper
 
 
-def bases(word: str, pos: str, index, exceptions, lemma: bool) -> list[str]:
+def bases(word: str, pos: str, index, exceptions, lemma: bool, common: set[str]) -> list[str]:
     """WordNet's base forms of `word` as part of speech `pos` (its morphy). A word that is a
-    lemma itself (of any part of speech: `lemma`) is not also taken apart by the suffix rules
-    ("owner" is not "own" + "er", "used" is the adjective, and the stemmer joins it to "use")."""
+    lemma itself (of any part of speech: `lemma`) is taken apart only as a noun's plural
+    ("scores" is "score" + "s", but "owner" is not "own" + "er"), and only into a `common` word
+    ("spicer" is not "spic" + "er")."""
     found = [word] if (word, pos) in index else []
     found += [b for b in exceptions.get((word, pos), []) if (b, pos) in index]
-    for suffix, ending in [] if lemma else MORPH[pos]:
+    for suffix, ending in MORPH[pos] if not lemma or pos == "n" else []:
         if word.endswith(suffix) and len(word) > len(suffix) + 1:
             base = word[: len(word) - len(suffix)] + ending
             if suffix == "es" and not ending and not base.endswith(("s", "x", "z", "ch", "sh", "o")):
                 continue  # "pushes" is "push" + "es", "aides" is not "aid" + "es"
-            if (base, pos) in index:
+            if (base, pos) in index and base in common:
                 found.append(base)
     return list(dict.fromkeys(found))
 
 
-def sense_of(word: str, index, counts, exceptions) -> tuple[tuple[str, str], str] | None:
+def sense_of(word: str, index, counts, exceptions, proper, common) -> tuple[tuple[str, str], str] | None:
     """The word's most frequent sense, as ((pos, synset offset), the base form), or None if no
-    sense has enough support."""
-    senses = []  # (count, order, pos, offset, base)
+    sense has enough support. A word with one sense, however it is read (as a lemma or an
+    inflection: "fired" is an adjective and "fire" + "ed"), has that one."""
+    readings = {(pos, offset, base) for pos in POS for base in bases(word, pos, index, exceptions, False, common)
+                for offset in index[base, pos]}
+    if len(readings) == 1:
+        (pos, offset, base), = readings
+        return ((pos, offset), base) if pos in WRITTEN and (base, pos, offset) not in proper else None
+    senses = []  # (count, order, sense order, pos, offset, base)
     lemma = any((word, pos) in index for pos in POS)
     for order, pos in enumerate(POS):
-        for base in bases(word, pos, index, exceptions, lemma):
+        for base in bases(word, pos, index, exceptions, lemma, common):
             for rank, offset in enumerate(index[base, pos]):
                 senses.append((counts.get((base, pos, offset), 0), -order, -rank, pos, offset, base))
     total = sum(s[0] for s in senses)
     if not senses or not total:
         return None
     count, _, _, pos, offset, base = max(senses)
-    if count < MIN_COUNT or count < DOMINANCE * total or pos not in WRITTEN:
+    if count < MIN_COUNT or count < DOMINANCE * total or pos not in WRITTEN or (base, pos, offset) in proper:
         return None
     return (pos, offset), base
 
@@ -122,30 +132,32 @@ def sense_of(word: str, index, counts, exceptions) -> tuple[tuple[str, str], str
 def table(folder: Path) -> list[list[str]]:
     from accord.index.repairs import english_words
 
-    index, counts, members, exceptions = read_wordnet(folder)
+    index, counts, members, exceptions, proper = read_wordnet(folder)
     rank = english_words()
+    common = {word for word, at in rank.items() if at < COMMON_RANK}
     concept = defaultdict(list)  # (pos, offset) -> [(word, base)]
     for word, at in sorted(rank.items(), key=lambda item: item[1]):
         if at >= COMMON_RANK or not word.isalpha() or len(word) < 3:
             continue
-        found = sense_of(word, index, counts, exceptions)
+        found = sense_of(word, index, counts, exceptions, proper, common)
         if found:
             concept[found[0]].append((word, found[1]))
     from accord.index.fulltext import stem
 
-    sense = {word: key for key, words in concept.items() for word, _ in words}
     lines = []
-    for key, words in concept.items():
-        if len({stem(b) for _, b in words} | {stem(w) for w, _ in words}) < 2:
+    for words in concept.values():
+        # an inflected form joins a concept only with its base ("sold" with "sell"): else it
+        # would leave the words the stemmer joins it to ("thousands" is not "thousand" here)
+        inside = {w for w, _ in words}
+        kept = {w for w, b in words if b in inside}
+        if len({stem(w) for w in kept}) < 2:
             continue  # the stemmer already joins them
-        # the label is a base form that means this concept as a word of its own, or means
-        # nothing in the table (else "stated" -> "state" would join the noun "state")
-        labels = sorted({b for _, b in words}, key=lambda b: (sense.get(b) != key, rank.get(b, len(rank)), b))
-        label = next((b for b in labels if sense.get(b) in (key, None)), None)
-        if label is None or len(label) < 3:
-            continue  # no label of its own ("ma" for "mas": too short to be a word to trust)
-        rest = sorted({w for w, _ in words} - {label}, key=lambda w: (rank[w], w))
-        lines.append([label, *rest])
+        # the label: the most common word of the concept that is a base form itself
+        lemmas = [w for w, b in words if w == b and w in kept]
+        if not lemmas:
+            continue
+        label = min(lemmas, key=lambda w: (rank[w], w))
+        lines.append([label, *sorted(kept - {label}, key=lambda w: (rank[w], w))])
     return sorted(lines, key=lambda line: (rank.get(line[0], len(rank)), line[0]))
 
 
