@@ -7,18 +7,22 @@
 installed.)
 
 The table is general English, not the labelled stories: for every common English word (the
-ranked list accord already ships, index/data/english_words.txt.gz) it takes the word's MOST
-FREQUENT sense, counted over WordNet's sense-tagged corpus (cntlist.rev), across its nouns, verbs
-and adjectives (inflections found with WordNet's own exception lists and suffix rules). A word
+30,000 most frequent of the ranked list accord already ships, index/data/english_words.txt.gz) it
+takes the word's MOST FREQUENT sense, counted over WordNet's sense-tagged corpus (cntlist.rev),
+across its nouns, verbs, adjectives and adverbs (inflections found with WordNet's exception lists
+and suffix rules; adverbs only compete for a word's uses, no adverb concept is written). A word
 gets a sense only if that sense has real support: tagged at least MIN_COUNT times and at least
 DOMINANCE of all the word's tagged uses, so a word with many everyday senses ("charge", "fire",
-"cut", "arm") gets none rather than the wrong one; a word with one sense only has that one. Words whose chosen sense is the same synset
-are one concept: one line of the table, its label first (the member that is the most common
-word), then the other words. So every word has one concept, the relation is an equivalence
-(no chains through a word's second sense), and it is deterministic.
+"cut", "arm", "sanctions") gets none rather than the wrong one. A word with one sense however it is
+read ("physician"; not "fired", also "fire" + "ed") has that one. A name's sense ("Carlos",
+"Salisbury") is never taken: country and organisation aliases are the hand-written lexicon's.
 
-A concept is written only if it joins words the stemmer would keep apart: two synonyms
-("prohibit", "forbid"), or an irregular form and its base ("sold", "sell").
+Words whose chosen sense is the same synset are one concept: one line of the table, its label
+first (the most common member that is a base form itself), then the other words. An inflected
+form stays only with its base ("sold" with "sell"; "thousands" is not put apart from "thousand").
+So every word has one concept, the relation is an equivalence (no chains through a word's second
+sense), and it is deterministic. A concept is written only if it joins words the stemmer would
+keep apart: synonyms ("purchase", "buy"), or an irregular form and its base ("fled", "flee").
 """
 
 from __future__ import annotations
