@@ -3,7 +3,7 @@
 The floors sit just under what the method reaches today, so any regression fails.
 A sentence stating two facts outright is labelled in both claims (the engine may put it in
 two); one given in passing is listed under `also`, which is why strict precision is lower.
-The held-out story is scored by the last test, and never tuned on.
+Every labelled set is a tuning set: `rates`, held out once, has been looked at since.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pytest
 from accord.index.claims import DEFAULT_THRESHOLD, find_claims
 from accord.index.decisions import LinkDecision, SentenceRef
 from accord.index.ingest import articles_from_bytes, load
-from claims_eval import DATA, HELD_OUT, fire_set, labelled_ref, quake_set, score, seeds_set, story_set
+from claims_eval import DATA, fire_set, labelled_ref, quake_set, score, seeds_set, story_set
 
 
 @pytest.fixture(scope="module")
@@ -37,30 +37,34 @@ def fire():
     return fire_set()
 
 
-# Figures at DEFAULT_THRESHOLD = 0.27, chosen in the sweep of `python tests/claims_eval.py` over the tuning
-# sets (seeds, quake, fire, court, recall); `pairs` are true cross-outlet pairs linked, P is linked-pair
-# precision (`also` links right; strict: not), "two-claim" counts sentences labelled in two claims found in both:
-#   seeds:  pairs 32/55 P=0.82 (strict 0.45), claims 10/12, two-claim 1/1, single-source P=0.47 R=0.58
-#   quake:  pairs 16/16 P=0.94, claims 7/7
+# Figures at DEFAULT_THRESHOLD = 0.27 (`python tests/claims_eval.py --sweep` scores 0.24..0.32 on every
+# set); `pairs` are true cross-outlet pairs linked, P is linked-pair precision (`also` links right;
+# strict: not); "two-claim" counts sentences labelled in two claims whose claims were each found by a
+# claim of its own (strict), or found linked to both in any way (lenient: one claim merging both counts):
+#   seeds:  pairs 28/55 P=0.68 (strict 0.41), claims 9/12, two-claim 1/1 (lenient 1), single-source P=0.47 R=0.58
+#   quake:  pairs 16/16 P=1.00, claims 7/7
 #   fire:   pairs 32/35 P=0.91, claims 8/8, single-source P=0.83 R=0.71
-#   court:  pairs 35/56 P=0.95 (strict 0.80), claims 8/10, two-claim 3/4, single-source P=0.40 R=1.00
-#   recall: pairs 24/33 P=0.83 (strict 0.67), claims 7/9, two-claim 3/6, single-source P=1.00 R=0.83
-# The held-out rate decision (rates) is scored by the last test of this file.
+#   court:  pairs 35/56 P=0.93 (strict 0.78), claims 8/10, two-claim 1/4 (lenient 3), single-source P=0.40 R=1.00
+#   recall: pairs 24/33 P=0.81 (strict 0.65), claims 7/9, two-claim 1/6 (lenient 3), single-source P=1.00 R=0.83
+#   rates:  pairs 14/30 P=0.93, claims 6/8, two-claim 0/3 (lenient 2), single-source P=0.45 R=0.83
+# The seeds miss issue 12's targets (32 of 55 pairs at P >= 0.8, 10 of 12 claims): those figures were
+# reached with topic synonyms (weapons/arms, manufacture/produce, stockpile/inventory) written into the
+# lexicon for them, and the lexicon now holds general paraphrase only (see the lexicon test below).
 
 
 def test_seed_claims_reach_the_quality_floors(seeds) -> None:
     result = score(seeds)
     print(result)
     assert result.pairs_true == 55 and result.claims_true == 12  # the issue's count of the seed labels
-    assert result.pairs_linked >= 32 and result.pair_precision >= 0.8 and result.strict_precision >= 0.42
-    assert result.claims_linked >= 10
+    assert result.pairs_linked >= 27 and result.pair_precision >= 0.65 and result.strict_precision >= 0.38
+    assert result.claims_linked >= 9 and result.multi_strict >= 1
     assert result.single_precision >= 0.45 and result.single_recall >= 0.55
 
 
 def test_second_story_claims_reach_the_quality_floors(quake) -> None:
     result = score(quake)
     print(result)
-    assert result.pair_precision >= 0.9 and result.pair_recall >= 0.95
+    assert result.pair_precision >= 0.97 and result.pair_recall >= 0.95
     assert result.claims_recovered >= 0.99
 
 
@@ -72,16 +76,17 @@ def test_third_story_claims_reach_the_quality_floors(fire) -> None:
     assert result.single_precision >= 0.8 and result.single_recall >= 0.7
 
 
-@pytest.mark.parametrize("name, pairs, precision, claims, two_claim", [
-    ("court", 34, 0.92, 8, 3),
-    ("recall", 23, 0.8, 7, 3),
+@pytest.mark.parametrize("name, pairs, precision, claims, two_claim, lenient", [
+    ("court", 34, 0.9, 8, 1, 3),
+    ("recall", 23, 0.78, 7, 1, 3),
 ])
-def test_new_stories_reach_the_quality_floors(name: str, pairs: int, precision: float, claims: int, two_claim: int) -> None:
+def test_new_stories_reach_the_quality_floors(name: str, pairs: int, precision: float, claims: int, two_claim: int,
+                                              lenient: int) -> None:
     labelled = story_set(name)
     result = score(labelled)
     print(result)
     assert result.pairs_linked >= pairs and result.pair_precision >= precision
-    assert result.claims_linked >= claims and result.multi_found >= two_claim
+    assert result.claims_linked >= claims and result.multi_strict >= two_claim and result.multi_found >= lenient
     assert result.single_recall >= 0.8
 
 
@@ -106,12 +111,15 @@ def test_the_fire_discrepancies_are_found_and_typed(fire) -> None:
         assert (labelled["kind"], frozenset(labelled["variants"])) in found
 
 
-def test_every_claim_several_outlets_make_in_the_seeds_is_found(seeds) -> None:
+def test_the_claims_several_outlets_make_in_the_seeds_are_found(seeds) -> None:
+    """Six of the seven claims three or more outlets make. The seventh (Japan relaxed its rules on
+    exporting weapons: "arms export rules", "restrictions on the export of weapons", "the green light")
+    was found only while the lexicon held weapons/arms as one hand-written concept."""
     report = score(seeds).report
     found = [{(m.article, m.sentence) for m in claim.members} for claim in report.claims]
-    for claim in seeds.claims:
-        if len({article for article, _ in claim}) >= 3:  # the claims several outlets make
-            assert any(len({a for a, _ in set(claim) & group}) >= 2 for group in found), claim
+    several = [claim for claim in seeds.claims if len({article for article, _ in claim}) >= 3]
+    recovered = [claim for claim in several if any(len({a for a, _ in set(claim) & group}) >= 2 for group in found)]
+    assert len(several) == 7 and len(recovered) >= 6
 
 
 def test_the_misspelt_spokesman_is_a_name_discrepancy(seeds) -> None:
@@ -235,8 +243,8 @@ def test_a_decision_naming_a_vanished_sentence_is_stale(quake) -> None:
     assert find_claims(quake.articles).stale_decisions == []
 
 
-def test_claim_of_finds_a_sentences_claim(quake) -> None:
-    report = find_claims(quake.articles)
+def test_claim_of_finds_a_sentences_claim() -> None:
+    report = find_claims(story_set("court").articles)  # ledes there state two facts at once
     for claim in report.claims:
         for m in claim.members:
             found = report.claims_of(m.article, m.sentence)
@@ -549,26 +557,83 @@ def test_progress_is_reported_per_story_with_the_claims_so_far(seeds, quake, fir
 
 
 def test_the_lexicon_is_general_news_paraphrase() -> None:
-    """Words the earlier lexicon held for the seeds alone are gone; general groups stay."""
-    from accord.index.claims.lexicon import CONCEPT
+    """Words the earlier lexicon held for the seeds alone are gone, and so are its topic groups
+    (weapons, licences, war, quakes, fires, doctors, hospitals...): the hand-written groups hold
+    general news paraphrase only (verbs of saying, supplying, allowing, forbidding, rising, harm;
+    country and organisation aliases); other synonyms come from WordNet's table."""
+    from accord.index.claims.lexicon import _GROUPS, CONCEPT, PLACES
 
     for seed_only in ("replenish", "importance", "strengthen", "replenishing", "significance", "bolster", "shore"):
         assert seed_only not in CONCEPT
+    topics = {"weapon", "licence", "license", "war", "make", "stock", "quake", "fire", "doctor", "hospital",
+              "cancel", "delete", "recall", "building", "worker", "company", "big"}
+    assert not topics & set(_GROUPS)
+    topic_words = """weapon weapons arms armaments munitions licence license licences war wars conflict hostilities
+        manufacture manufactured produce produced stockpile stockpiles inventory inventories earthquake quake tremor
+        fire fires blaze flames doctor doctors physician hospital clinic annul annulled void quash overturn erase
+        delete withdraw recall building buildings house home worker workers employee staff company companies firm
+        large huge major""".split()
+    assert [w for w in topic_words if w in CONCEPT] == []
+    assert "cancel" not in PLACES.values()
+    allowed = {"say", "ask", "warn", "send", "buy", "allow", "forbid", "rules", "relax", "tighten", "change", "rise",
+               "fall", "start", "stop", "die", "hurt", "rescue", "aid", "arrest", "accuse", "investigate", "check", "hit",
+               "nation", "usa", "uk", "eu", "japan", "china", "russia", "ukraine", "germany", "france", "india",
+               "israel", "un"}
+    assert set(_GROUPS) <= allowed, set(_GROUPS) - allowed  # a new hand group is a decision, not a tweak
     assert CONCEPT["supply"] == CONCEPT["deliver"] and CONCEPT["prohibit"] == CONCEPT["ban"]
     assert CONCEPT["tokyo"] == CONCEPT["japanese"] and CONCEPT["kremlin"] == CONCEPT["moscow"]
 
 
-# The held-out set, last: written and labelled before tuning, scored once after the last change to the
-# method (rates: pairs 14/30 P=0.93, claims 6/8, two-claim 2/3, single-source P=0.45 R=0.83, the misspelt
-# governor found). Floors just under that; never tune on this set.
+def test_wordnet_synonyms_are_one_term_and_polysemous_words_are_left_alone() -> None:
+    from accord.index.claims.features import stem, term
+    from accord.index.claims.lexicon import CONCEPT, paraphrase
+
+    assert term("purchased") == term("bought") == term("buy")  # WordNet joins the hand group "buy"
+    assert term("constructed") == term("built") == term("build") and term("physician") == term("doctor")
+    assert term("occurred") == term("happened") and term("fled") == term("flee")
+    for word in ("fire", "charge", "cut", "arm", "strike", "state", "sanction", "minute", "score"):
+        assert word in CONCEPT or paraphrase().get(word, stem(word)) == stem(word), word  # many senses: no synonym
+    assert term("thousands") == term("thousand") and term("scores") == term("score")  # inflections stay together
+    table = paraphrase()
+    assert all(word not in CONCEPT for word in table) and len(table) > 500
 
 
-def test_the_held_out_story_reaches_its_floors() -> None:
-    labelled = story_set(HELD_OUT)
+def test_british_spellings_fold_into_american_ones() -> None:
+    from accord.index.claims.features import term
+    from accord.index.claims.lexicon import us_spelling
+
+    for british, american in [("licence", "license"), ("labour", "labor"), ("organised", "organized"),
+                              ("centre", "center"), ("defence", "defense"), ("neighbouring", "neighboring"),
+                              ("analysed", "analyzed"), ("catalogue", "catalog"), ("kilometres", "kilometers"),
+                              ("judgement", "judgment"), ("fibre", "fiber")]:
+        assert us_spelling(british) == american and term(british) == term(american), british
+    for word in ("promise", "confidence", "four", "hour", "rise", "exercise", "timbre", "otherwise", "tour"):
+        assert us_spelling(word) == word  # no British spelling: left alone
+    assert term("authorised") == term("authorized") == term("allow")
+
+
+def test_the_wordnet_table_is_what_the_generator_makes() -> None:
+    """index/data/wordnet_paraphrase.txt comes from tools/wordnet_paraphrase.py and WordNet 3.0 alone."""
+    folder = Path("/usr/share/wordnet")
+    if not (folder / "cntlist.rev").exists():
+        pytest.skip("WordNet is not installed (apt-get install wordnet-base)")
+    tools = Path(__file__).resolve().parent.parent / "tools" / "wordnet_paraphrase.py"
+    made = subprocess.run([sys.executable, str(tools), str(folder)], capture_output=True, text=True, timeout=300, check=True)
+    shipped = (Path(__file__).resolve().parent.parent / "index" / "data" / "wordnet_paraphrase.txt").read_text()
+    assert made.stdout == shipped
+
+
+# The rate decision (rates) was held out once: written and labelled before tuning and scored after the
+# last change of its time (pairs 14/30 P=0.93, claims 6/8, the misspelt governor found). It has been
+# looked at since, so it is a tuning set now; its floors sit just under today's figures like the others'.
+
+
+def test_the_rate_decision_reaches_its_floors() -> None:
+    labelled = story_set("rates")
     result = score(labelled)
     print(result)
     assert result.pairs_linked >= 13 and result.pair_precision >= 0.9
-    assert result.claims_linked >= 6 and result.multi_found >= 2
+    assert result.claims_linked >= 6 and result.multi_found >= 2  # lenient; strict: 0 of 3
     assert result.single_recall >= 0.8
     assert result.discrepancies_found == result.discrepancies_true  # Halvorsen vs Halvorson
     assert result.false_names == [] and result.self_conflicts == 0

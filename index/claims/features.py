@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..model import Article
-from .lexicon import CONCEPT, FIRST_NAMES, MONTHS, NUMBER_WORDS, PLACES, STOP_WORDS, WEEKDAYS
+from .lexicon import CONCEPT, FIRST_NAMES, MONTHS, NUMBER_WORDS, PLACES, STOP_WORDS, WEEKDAYS, paraphrase, us_spelling
 from .model import Member
 
 NUMBER_WORD_TERMS = True
@@ -40,6 +40,14 @@ def stem(word: str) -> str:
     return stem_word(word)
 
 
+@lru_cache(maxsize=200_000)
+def term(low: str) -> str:
+    """The term a (lower-case) word is compared on: its concept in the lexicon, or its stem;
+    in American spelling either way."""
+    word = us_spelling(low)
+    return CONCEPT.get(word) or CONCEPT.get(word.rstrip("s")) or paraphrase().get(word) or stem(word)
+
+
 def _number(token: str) -> str | None:
     if _NUMBER.match(token):
         return token.replace(",", "")
@@ -51,7 +59,7 @@ class NameUse:
     """A capitalised word that may be a name, where it stands."""
 
     word: str  # without a possessive 's
-    common: bool  # a common English word ("Marsh", "Brooks"): a name only in a person's context
+    common: bool  # a common English word ("Marsh", "Brook"): a name only in a person's context
     person: bool  # after a first name, a title or another capitalised name: a person's surname
     first: bool  # followed by another capitalised name: a first name
     full: str  # the run of capitalised words it stands in ("Teodor Marsh")
@@ -104,12 +112,12 @@ def features(article: Article, position: int, source: str) -> Sentence:
             terms.append("#" + value)  # "seven" votes and "7-2" share a term
         if low in STOP_WORDS or low in _TIME_WORDS or len(low) < 2:
             continue
-        terms.append(CONCEPT.get(low) or CONCEPT.get(low.rstrip("s")) or stem(low))
+        terms.append(term(low))
     names = {u.word for u in uses if not u.common}
-    # who speaks is not what is said: titles and people's names ("Justice Minister Paul
-    # Ferrand said") recur across the claims one person's words make
+    # who speaks is not what is said: titles and people's names ("Interior Minister Jan
+    # Novak said") recur across the claims one person's words make
     people = {u.word.lower() for u in uses if u.person or u.first}
-    speaker = frozenset(term for low in people | (TITLES & set(lowered)) for term in (CONCEPT.get(low) or stem(low),))
+    speaker = frozenset(term(low) for low in people | (TITLES & set(lowered)))
     worthy = len(tokens) >= 6 and bool(_CHECKWORTHY.search(text) or len(names) >= 2)
     member = Member(article.id, position, sentence.start, sentence.end, text, source)
     return Sentence(member, position, frozenset(terms), tuple(terms), dict(numbers), names, tuple(uses), worthy,
@@ -135,7 +143,7 @@ def _capitalised(token: str) -> bool:
 
 def _name_uses(tokens: list[str]) -> list[NameUse]:
     """Capitalised words that may be names. A sentence's first word is kept too (the
-    story decides: "Halvorson refused ..." is a name if Halvorson is one elsewhere)."""
+    story decides: "Lindqvist refused ..." is a name if Lindqvist is one elsewhere)."""
     from ..repairs import english_words
 
     known = english_words()
@@ -217,5 +225,5 @@ def _neighbours(lowered: list[str], at: int) -> set[str]:
             parts = lowered[near].split("-")  # "6.4-magnitude": the part touching the number
             word = parts[-1] if step < 0 else parts[0]
             if word:
-                found.add(CONCEPT.get(word) or stem(word))
+                found.add(term(word))
     return found
