@@ -613,11 +613,11 @@ def test_british_spellings_fold_into_american_ones() -> None:
 
 
 def test_the_wordnet_table_is_what_the_generator_makes() -> None:
-    """index/data/wordnet_paraphrase.txt comes from tools/wordnet_paraphrase.py and WordNet 3.0 alone."""
+    """index/data/wordnet_paraphrase.txt comes from tests/wordnet_paraphrase.py and WordNet 3.0 alone."""
     folder = Path("/usr/share/wordnet")
     if not (folder / "cntlist.rev").exists():
         pytest.skip("WordNet is not installed (apt-get install wordnet-base)")
-    tools = Path(__file__).resolve().parent.parent / "tools" / "wordnet_paraphrase.py"
+    tools = Path(__file__).resolve().parent / "wordnet_paraphrase.py"
     made = subprocess.run([sys.executable, str(tools), str(folder)], capture_output=True, text=True, timeout=300, check=True)
     shipped = (Path(__file__).resolve().parent.parent / "index" / "data" / "wordnet_paraphrase.txt").read_text()
     assert made.stdout == shipped

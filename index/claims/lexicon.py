@@ -6,7 +6,7 @@ rescue; a country by its capital or its adjective. The hand-written groups below
 map such words to one concept; they are general news paraphrase, written from that
 idea and not from the labelled stories, and hold no topic nouns. Other synonyms
 ("purchase" for "buy", "construct" for "build", "sold" for "sell") come from
-WordNet 3.0 (`paraphrase()`: a table made by tools/wordnet_paraphrase.py, each
+WordNet 3.0 (`paraphrase()`: a table made by tests/wordnet_paraphrase.py, each
 common word by its most frequent sense only), and British spellings are folded
 into American ones by rule (`us_spelling`). No word is here because a labelled
 story used it (tests/test_claims.py checks that topic groups stay out).
