@@ -10,11 +10,15 @@ writes them again and a later front end needs nothing else.
 Thread safety is the desk's job: the reader calls it from worker threads, one
 verb at a time per worker but several workers at once. Library access is
 serialised by one lock, the store by its own; long computations (claims) run
-outside both.
+outside both. The undo history has a lock of its own, and the current claims report
+and the current placement are each replaced only by the latest call that computes
+one (a run counter each), so a slow older call finishing last cannot bring back
+an older answer.
 """
 
 from __future__ import annotations
 
+import bisect
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -112,7 +116,10 @@ class Desk:
         self._report_complete = False
         self._support: SupportMap | None = None
         self._placement: Placement | None = None
-        self._history: list[Change] = []
+        self._placement_run = 0  # only the latest place_annotations() call's placement becomes current
+        self._history: list[tuple[int, Change]] = []  # (sequence number, change), oldest first
+        self._history_lock = threading.Lock()
+        self._changes = 0  # sequence numbers of the history's changes
 
     def close(self) -> None:
         with self._lock:
@@ -355,7 +362,7 @@ class Desk:
     def decide(self, pairs: list[tuple[SentenceRef, SentenceRef]], verdict: Verdict) -> list[int]:
         """Confirm, reject or link sentence pairs; each saved before this returns."""
         saved = [self.store.decide(a, b, verdict).id for a, b in pairs]
-        self._history.append(DecisionChange(tuple(saved)))
+        self._record(DecisionChange(tuple(saved)))
         return saved
 
     # Annotations ------------------------------------------------------------------------------
@@ -369,8 +376,12 @@ class Desk:
 
         With `in_view` (the articles a reader shows), annotations on articles of another
         corpus in this workspace are left out; those whose article left the workspace
-        are orphans, like any passage that can no longer be found.
+        are orphans, like any passage that can no longer be found. A placement that a later
+        call started after it is not made current (it may have read an older store).
         """
+        with self._lock:
+            self._placement_run += 1
+            run = self._placement_run
         store = self.store
         version, annotations, in_use = store.data_version(), store.annotations(tags), store.tags()
         loaded: dict[str, Article | None] = {}
@@ -393,8 +404,10 @@ class Desk:
                 at = found.sentence_at(p.start) if found else None
                 sentence_of[p.id] = at.index if at else 0
             by_sentence = AnnotationMap(placed, article)
-        self._placement = Placement(placed, orphans, in_use, version, sentence_of, by_sentence)
-        return self._placement
+            placement = Placement(placed, orphans, in_use, version, sentence_of, by_sentence)
+            if run == self._placement_run:
+                self._placement = placement
+        return placement
 
     def store_changed(self) -> bool:
         """Whether the store changed (another Accord wrote to it) since the last placement."""
@@ -412,19 +425,19 @@ class Desk:
 
     def annotate(self, anchor: Anchor, tags: tuple[str, ...] = (), note: str = "") -> Annotation:
         added = self.store.add_annotation(anchor, tags, note)
-        self._history.append(AnnotationChange(None, added))
+        self._record(AnnotationChange(None, added))
         return added
 
     def edit(self, before: Annotation, *, tags: tuple[str, ...] | None = None, note: str | None = None,
              anchor: Anchor | None = None) -> Annotation:
         """New tags, note or anchor (a re-attached orphan) for an annotation."""
         after = self.store.update_annotation(before.id, tags=tags, note=note, anchor=anchor)
-        self._history.append(AnnotationChange(before, after))
+        self._record(AnnotationChange(before, after))
         return after
 
     def delete(self, annotation_id: int) -> Annotation:
         gone = self.store.delete_annotation(annotation_id)
-        self._history.append(AnnotationChange(gone, None))
+        self._record(AnnotationChange(gone, None))
         return gone
 
     def annotations(self, tags: tuple[str, ...] = ()) -> list[Annotation]:
@@ -435,13 +448,25 @@ class Desk:
 
     # Undo ------------------------------------------------------------------------------------
 
+    def _record(self, change: Change) -> None:
+        """A change committed to the store joins the history (in the order of commits)."""
+        with self._history_lock:
+            self._changes += 1
+            self._history.append((self._changes, change))
+
     @property
     def can_undo(self) -> bool:
-        return bool(self._history)
+        with self._history_lock:
+            return bool(self._history)
 
     def undo(self) -> Change:
-        """Take back this session's latest decision or annotation change; IndexError if none."""
-        change = self._history.pop()
+        """Take back this session's latest decision or annotation change; IndexError if none.
+
+        One that cannot be taken back (the store failed) stays undoable where it was in the
+        history: below any change made meanwhile, which the next undo takes back first."""
+        with self._history_lock:
+            entry = self._history.pop()
+        change = entry[1]
         try:
             if isinstance(change, DecisionChange):
                 for decision_id in change.ids:
@@ -452,7 +477,8 @@ class Desk:
             else:
                 self.store.restore_annotation(change.before)
         except AccordError:
-            self._history.append(change)  # not undone: it stays undoable
+            with self._history_lock:
+                bisect.insort(self._history, entry, key=lambda e: e[0])  # not undone: back in its place
             raise
         return change
 

@@ -261,3 +261,51 @@ def test_a_sentence_stating_two_facts_is_corroborated_by_both_claims_in_the_brie
     desk.place_annotations(ids)
     briefing = desk.briefing(ids)
     assert briefing.markdown.count("Also reported by") == len(support.get(article_id, index).claims)
+
+
+def test_a_failed_undo_keeps_its_place_below_newer_changes(desk: Desk, monkeypatch) -> None:
+    """A change whose undo failed is undoable again from where it was: a change made while
+    the undo was under way (another worker's) is still the latest, so `u` takes it back first."""
+    from accord.index.errors import StoreError
+
+    article = desk.find(seed_id(desk, "002"))
+    first = desk.annotate(desk.anchor_quote(article, article.title.split()[0]))
+    newer: list[Annotation] = []
+
+    def broken(annotation_id: int) -> Annotation:
+        newer.append(desk.annotate(desk.anchor_quote(article, "This marks a historic shift in Japan's defense policy.")))
+        raise StoreError("cannot delete: disk full")
+
+    monkeypatch.setattr(desk.store, "delete_annotation", broken)
+    with pytest.raises(StoreError):
+        desk.undo()
+    monkeypatch.undo()
+    desk.undo()  # the newer add
+    assert [a.id for a in desk.annotations()] == [first.id]
+    desk.undo()  # the first add, whose undo failed
+    assert desk.annotations() == [] and not desk.can_undo
+
+
+def test_only_the_latest_placement_becomes_current(desk: Desk, monkeypatch) -> None:
+    """An older placement (read before an annotation was added) finishing last must not
+    replace the newer one as the desk's current placement."""
+    article = desk.find(seed_id(desk, "002"))
+    real = desk.store.annotations
+    read, release = threading.Event(), threading.Event()
+
+    def slow_in_older(tags=()):
+        found = real(tags)
+        if threading.current_thread().name == "older":
+            read.set()
+            release.wait(10)
+        return found
+
+    monkeypatch.setattr(desk.store, "annotations", slow_in_older)
+    older = threading.Thread(target=desk.place_annotations, name="older")
+    older.start()
+    assert read.wait(10)  # the older placement has read the store: no annotation yet
+    desk.annotate(desk.anchor_quote(article, "This marks a historic shift in Japan's defense policy."))
+    newer = desk.place_annotations()
+    release.set()
+    older.join()
+    assert newer.count == 1 and desk.placement is newer
