@@ -114,6 +114,12 @@ class Desk:
         self._report: ClaimReport | None = None
         self._report_ids: frozenset[str] = frozenset()
         self._report_complete = False
+        # What claims are found from: bumped by a decision saved or undone and by a sync that
+        # changed an article of the report. A report found from an older basis (or with other
+        # settings) is stale: shown still, never reused by the desk's verbs.
+        self._claims_basis = 0
+        self._report_basis = -1
+        self._report_settings: tuple[float, int] | None = None
         self._support: SupportMap | None = None
         self._placement: Placement | None = None
         self._placement_run = 0  # only the latest place_annotations() call's placement becomes current
@@ -184,10 +190,16 @@ class Desk:
                 with self._lock:
                     if self._library is not None:
                         self._library.forget(ids)
+                    if self._report_ids.intersection(ids):
+                        self._claims_basis += 1  # an article of the current claims changed
                 if on_commit is not None:
                     on_commit(ids)
 
-            return writer.sync(list(paths), progress, committed)
+            report = writer.sync(list(paths), progress, committed)
+            if report.removed:
+                with self._lock:
+                    self._claims_basis += 1  # the claims may name an article that left
+            return report
         finally:
             writer.close()
             with self._lock:
@@ -263,7 +275,7 @@ class Desk:
                 return self.library.search(query, limit=limit, files=files, count=count)
         scope = self.article_ids(files) if files is not None else self.all_ids()
         support = self._support
-        if parsed.tests and compute_missing and not (self.report_complete and self._report_ids >= set(scope)):
+        if parsed.tests and compute_missing and not self._report_serves(scope):
             self.claims(scope)
             support = self._support
         notes = self._placement.by_sentence if self._placement is not None else None
@@ -293,6 +305,7 @@ class Desk:
 
     @property
     def report(self) -> ClaimReport | None:
+        """The latest claims found (see `report_current` for whether they are still true)."""
         return self._report
 
     @property
@@ -311,9 +324,9 @@ class Desk:
         `progress(stories done, stories)` is called after each story."""
         with self._lock:
             self._claims_run += 1
-            run = self._claims_run
+            run, basis = self._claims_run, self._claims_basis
         wanted = list(ids)
-        decisions = self.store.decisions()
+        decisions = self.store.decisions()  # read after the basis: a decision saved meanwhile makes this run stale
         threshold, min_sources = threshold or self.threshold, min_sources or self.min_sources
         apart = len(wanted) >= APART_MIN_ARTICLES
         articles = [] if apart else list(self.articles(wanted).values())
@@ -325,6 +338,7 @@ class Desk:
                 if run == self._claims_run:
                     self._report, self._support, self._report_ids = report, support, covered
                     self._report_complete = complete
+                    self._report_basis, self._report_settings = basis, (threshold, min_sources)
 
         last_published = time.monotonic()
 
@@ -353,6 +367,29 @@ class Desk:
         """Whether the current report covers every story (not the first stories of a run)."""
         return self._report is not None and self._report_complete
 
+    @property
+    def report_current(self) -> bool:
+        """Whether the current report is complete and still true: found with every decision
+        saved so far (none made or undone since), from today's text of its articles, with
+        today's threshold and minimum of sources."""
+        with self._lock:
+            return (self.report_complete and self._report_basis == self._claims_basis
+                    and self._report_settings == (self.threshold, self.min_sources))
+
+    def _report_serves(self, ids: Iterable[str]) -> bool:
+        return self.report_current and self._report_ids >= set(ids)
+
+    def current_claims(self, ids: Iterable[str], progress: Callable[[int, int], None] | None = None) -> ClaimReport:
+        """The current claims report when it covers `ids` and is current (`report_current`),
+        else the claims of `ids` found now (see `claims`). Every verb that needs the claims
+        asks here, so a decision, its undo or a changed article is never answered with the
+        report found before it."""
+        wanted = list(ids)
+        report = self._report
+        if report is not None and self._report_serves(wanted):
+            return report
+        return self.claims(wanted, progress=progress)
+
     def forget_claims(self) -> None:
         """Other articles were opened: the current report no longer applies."""
         with self._lock:
@@ -360,10 +397,22 @@ class Desk:
             self._report, self._support, self._report_ids = None, None, frozenset()
 
     def decide(self, pairs: list[tuple[SentenceRef, SentenceRef]], verdict: Verdict) -> list[int]:
-        """Confirm, reject or link sentence pairs; each saved before this returns."""
-        saved = [self.store.decide(a, b, verdict).id for a, b in pairs]
-        self._record(DecisionChange(tuple(saved)))
+        """Confirm, reject or link sentence pairs; each saved before this returns. The current
+        claims report is stale from then on (`report_current`): the next verb that uses the
+        claims finds them again with the decision applied."""
+        saved: list[int] = []
+        try:
+            for a, b in pairs:
+                saved.append(self.store.decide(a, b, verdict).id)
+        finally:
+            if saved:  # those saved before a failure are applied and undoable too
+                self._decisions_changed()
+                self._record(DecisionChange(tuple(saved)))
         return saved
+
+    def _decisions_changed(self) -> None:
+        with self._lock:
+            self._claims_basis += 1
 
     # Annotations ------------------------------------------------------------------------------
 
@@ -469,8 +518,11 @@ class Desk:
         change = entry[1]
         try:
             if isinstance(change, DecisionChange):
-                for decision_id in change.ids:
-                    self.store.undo_decision(decision_id)
+                try:
+                    for decision_id in change.ids:
+                        self.store.undo_decision(decision_id)
+                finally:
+                    self._decisions_changed()  # the claims no longer apply it
             elif change.before is None:
                 assert change.after is not None
                 self.store.delete_annotation(change.after.id)
@@ -489,16 +541,12 @@ class Desk:
         with_claims: bool = True,
     ) -> Briefing:
         """The briefing of the annotations on `ids` (default: the whole workspace), citing
-        those articles; with claims, who else reports each passage (the current report
-        when it covers them, else found now)."""
+        those articles; with claims, who else reports each passage (`current_claims`)."""
         articles = self.articles(self.all_ids() if ids is None else ids)
         placement = self.placement if ids is not None and self._placement is not None else None
         if placement is None:
             placement = self.place_annotations(None if ids is None else list(articles))
-        report = None
-        if with_claims and articles:
-            covered = self.report_complete and self._report_ids >= set(articles)
-            report = self._report if covered else self.claims(articles)
+        report = self.current_claims(articles) if with_claims and articles else None
         return build_briefing(placement.placed, placement.orphans, articles, report, title=title, tags=tags)
 
     @staticmethod

@@ -309,3 +309,76 @@ def test_only_the_latest_placement_becomes_current(desk: Desk, monkeypatch) -> N
     release.set()
     older.join()
     assert newer.count == 1 and desk.placement is newer
+
+
+def reject_first_pair(desk: Desk) -> tuple[tuple[str, int], tuple[str, int]]:
+    """Reject two sentences of the current report's first claim; their (article, sentence)."""
+    claim = desk.report.claims[0]
+    a, b = claim.members[0], next(m for m in claim.members if m.article != claim.members[0].article)
+    desk.decide([(SentenceRef(a.article, a.start, a.text), SentenceRef(b.article, b.start, b.text))], "reject")
+    return (a.article, a.sentence), (b.article, b.sentence)
+
+
+def together(report, pair) -> bool:
+    return any(set(pair) <= {(m.article, m.sentence) for m in c.members} for c in report.claims)
+
+
+def test_a_decision_and_its_undo_make_the_briefing_and_filters_find_claims_again(desk: Desk) -> None:
+    """The current report is the one with the analyst's decisions applied: after a decision
+    (or its undo) the desk's verbs that use it do not reuse the report found before."""
+    ids = desk.all_ids()
+    before = desk.claims(ids)
+    pair = reject_first_pair(desk)
+    assert desk.report is before  # still there to show until found again...
+    desk.briefing(ids)
+    assert not together(desk.report, pair)  # ...but the briefing found them again, the rejection applied
+    rejected = desk.report
+    desk.undo()
+    assert desk.search("sources:>=2 patriot").hits
+    assert together(desk.report, pair) and desk.report is not rejected  # so did a filtered search, after the undo
+    assert desk.report_current and desk.current_claims(ids) is desk.report  # current: not found again
+    reject_first_pair(desk)
+    assert not desk.report_current
+
+
+def test_claims_found_while_a_decision_was_saved_are_not_current(desk: Desk, monkeypatch) -> None:
+    """A run that read the decisions before the analyst's latest one may be shown, but the
+    desk knows it lacks that decision and finds the claims again when next used."""
+    import accord.index.desk as desk_module
+
+    ids = desk.all_ids()
+    desk.claims(ids)
+    real = desk_module.find_claims
+    started, release = threading.Event(), threading.Event()
+
+    def slow(articles, **options):
+        started.set()
+        release.wait(10)
+        return real(articles, **options)
+
+    monkeypatch.setattr(desk_module, "find_claims", slow)
+    running = threading.Thread(target=desk.claims, args=(ids,))
+    running.start()
+    assert started.wait(10)
+    pair = reject_first_pair(desk)
+    release.set()
+    running.join()
+    monkeypatch.undo()
+    assert together(desk.report, pair) and not desk.report_current
+    assert not together(desk.current_claims(ids), pair)
+
+
+def test_a_changed_article_makes_the_report_stale(tmp_path: Path) -> None:
+    story = tmp_path / "story"
+    write(story / "a.txt", "Floods in Valmora\n\nThe river rose two metres on Monday in Valmora.\n")
+    write(story / "b.txt", "Valmora floods\n\nThe river rose two metres on Monday in Valmora, officials said.\n")
+    with Desk(Workspace(tmp_path / "ws")) as desk:
+        desk.sync([str(story)])
+        ids = desk.all_ids()
+        report = desk.current_claims(ids)
+        desk.sync([str(story)])  # nothing changed
+        assert desk.current_claims(ids) is report
+        write(story / "b.txt", "Valmora floods\n\nThe river rose three metres on Monday in Valmora, officials said.\n")
+        desk.sync([str(story)])
+        assert not desk.report_current
+        assert desk.current_claims(ids) is not report
