@@ -19,6 +19,7 @@ an older answer.
 from __future__ import annotations
 
 import bisect
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -49,6 +50,7 @@ Spans = dict[str, tuple[tuple[int, int], ...]]
 LOAD_BATCH = 32  # articles loaded per hold of the library lock
 APART_MIN_ARTICLES = PARALLEL_MIN_ARTICLES  # from here on claims are found in a process of their own
 PARTIAL_EVERY = 2.0  # seconds between the partial claim reports made current during a long run
+BRIEFING_FORMATS = ("md", "html")
 
 
 @dataclass(frozen=True, slots=True)
@@ -550,9 +552,32 @@ class Desk:
         return build_briefing(placement.placed, placement.orphans, articles, report, title=title, tags=tags)
 
     @staticmethod
-    def write_briefing(briefing: Briefing, path: Path, overwrite: bool = False) -> str:
-        """Save as Markdown, or as an HTML page when the name ends in .html; never over a
-        file unless `overwrite` (FileExistsError). Returns the format written."""
-        format = "html" if path.suffix.lower() in (".html", ".htm") else "md"
-        write_atomically(path, document(briefing, format), overwrite=overwrite)
-        return format
+    def briefing_format(path: Path | None, format: str | None = None) -> str:
+        """The format a briefing is written in: `format` when one is asked for, else an HTML
+        page for a name ending in .html or .htm, else Markdown (standard output included)."""
+        if format is not None:
+            if format not in BRIEFING_FORMATS:
+                raise AccordError(f"unknown briefing format {format!r}: md or html")
+            return format
+        return "html" if path is not None and path.suffix.lower() in (".html", ".htm") else "md"
+
+    @staticmethod
+    def briefing_document(briefing: Briefing, format: str = "md") -> str:
+        """The briefing's text: Markdown ("md") or a standalone HTML page ("html")."""
+        return document(briefing, Desk.briefing_format(None, format))
+
+    @staticmethod
+    def check_briefing_target(path: Path, overwrite: bool = False) -> None:
+        """FileExistsError when `path` exists and `overwrite` is not set: a front end may ask
+        before building a long briefing. `write_briefing` checks again as it writes."""
+        if not overwrite and os.path.lexists(path):
+            raise FileExistsError(str(path))
+
+    @staticmethod
+    def write_briefing(briefing: Briefing, path: Path, overwrite: bool = False, format: str | None = None) -> str:
+        """Save the briefing in one step, in `briefing_format(path, format)`; never over a file
+        unless `overwrite` (FileExistsError, even for one created meanwhile). Returns the
+        format written."""
+        written = Desk.briefing_format(path, format)
+        write_atomically(path, document(briefing, written), overwrite=overwrite)
+        return written

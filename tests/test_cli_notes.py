@@ -295,7 +295,7 @@ def test_export_to_a_file_refuses_to_overwrite_without_force(tmp_path: Path, ws:
     target.parent.mkdir()
     result = accord("export", "-o", str(target), "--workspace", ws)
     assert result.stdout == ""
-    assert result.stderr.strip() == f"wrote briefing to {target} (3 findings, 0 unanchored)"
+    assert result.stderr.strip() == f"wrote the Markdown briefing to {target} (3 findings, 0 unanchored)"
     first = target.read_text(encoding="utf-8")
     assert headings(first)[0] == ("h1", "Briefing")
 
@@ -315,6 +315,48 @@ def test_export_html_escapes_notes(tmp_path: Path, ws: str, unn: str) -> None:
     assert page.startswith("<!DOCTYPE html>")
     assert "&lt;script&gt;alert(" in page and "<script" not in page
     assert "<blockquote>" in page and 'class="footnotes"' in page
+
+
+@pytest.mark.parametrize("name, given, written", [
+    ("briefing.html", None, "html"),  # as the reader saves that name
+    ("Briefing.HTM", None, "html"),
+    ("briefing.md", None, "md"),
+    ("briefing.txt", None, "md"),
+    ("briefing.md", "html", "html"),  # --format wins over the name
+    ("briefing.html", "md", "md"),
+])
+def test_export_format_comes_from_format_else_the_file_name(
+    tmp_path: Path, ws: str, unn: str, name: str, given: str | None, written: str
+) -> None:
+    accord("note", "add", unn, "--quote", HISTORIC, "--workspace", ws)
+    target = tmp_path / name
+    result = accord("export", "-o", str(target), *(["--format", given] if given else []), "--workspace", ws)
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") == (written == "html"), text[:40]
+    assert ("the HTML briefing" if written == "html" else "the Markdown briefing") in result.stderr
+    if written == "md":
+        assert headings(text)[0] == ("h1", "Briefing")
+
+
+def test_export_writes_through_the_desk_as_the_reader_does(tmp_path: Path, ws: str, unn: str, monkeypatch) -> None:
+    """One way to save a briefing: the command calls Desk.write_briefing, as the reader's
+    save does, with the format chosen by the same rule."""
+    from accord.index.desk import Desk
+    from accord.tui import cli
+
+    accord("note", "add", unn, "--quote", HISTORIC, "--workspace", ws)
+    real = Desk.write_briefing
+    calls: list[tuple[Path, bool, str | None]] = []
+
+    def recorded(briefing, path, overwrite=False, format=None):
+        calls.append((Path(path), overwrite, format))
+        return real(briefing, path, overwrite=overwrite, format=format)
+
+    monkeypatch.setattr(Desk, "write_briefing", staticmethod(recorded))
+    target = tmp_path / "page.html"
+    assert cli.main(["export", "-o", str(target), "--no-claims", "--workspace", ws]) == 0
+    assert calls == [(target, False, "html")] and target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert Desk.briefing_format(target) == "html" and Desk.briefing_format(target, "md") == "md"
 
 
 def test_export_keeps_only_the_tags_asked_for(ws: str, story: Path) -> None:
@@ -369,7 +411,7 @@ def test_a_deleted_passage_is_exported_as_an_unanchored_note(tmp_path: Path, see
 
     target = ws + "/briefing.md"
     stderr = accord("export", "-o", target, "--workspace", ws).stderr
-    assert stderr.strip() == f"wrote briefing to {target} (1 finding, 1 unanchored)"
+    assert stderr.strip() == f"wrote the Markdown briefing to {target} (1 finding, 1 unanchored)"
 
 
 def test_search_finds_annotated_sentences_by_tag_and_note(ws: str, story: Path, unn: str) -> None:

@@ -21,7 +21,7 @@ from accord.index import claim_query
 from accord.index.briefing import DEFAULT_TITLE
 from accord.index.claims import DEFAULT_THRESHOLD
 from accord.index.config import load_config
-from accord.index.desk import Desk
+from accord.index.desk import BRIEFING_FORMATS, Desk
 from accord.index.errors import AccordError
 from accord.index.ingest import bundled_seeds
 from accord.index.safe_text import json_text, printable, printable_line, printable_same_length
@@ -102,7 +102,9 @@ def _note_parsers(commands: argparse._SubParsersAction, common: argparse.Argumen
     export.add_argument("--tag", action="append", default=[], metavar="T",
                         help="only annotations carrying a tag; sections follow the order given")
     export.add_argument("--title", default=DEFAULT_TITLE, metavar="TEXT", help=f"the briefing's title (default: {DEFAULT_TITLE})")
-    export.add_argument("--format", choices=("md", "html"), default="md", help="Markdown (default) or a standalone HTML page")
+    export.add_argument("--format", choices=BRIEFING_FORMATS, default=None,
+                        help="Markdown or a standalone HTML page (default: HTML for a FILE ending in .html or .htm, "
+                             "as the reader saves it, else Markdown)")
     export.add_argument("--no-claims", action="store_true",
                         help="leave out who else reports each passage and where sources disagree; faster for big "
                              "workspaces, where claims are computed over every article")

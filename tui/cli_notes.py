@@ -10,7 +10,6 @@ overwrite, 5 when the store itself fails (StoreError).
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 from pathlib import Path
@@ -19,9 +18,7 @@ from rich.console import Console
 from rich.text import Text
 
 from accord.index.anchoring import find_quote
-from accord.index.atomic_write import write_atomically
 from accord.index.annotations import Orphan, Placed, parse_tags
-from accord.index.briefing import document
 from accord.index.desk import Desk
 from accord.index.errors import AccordError, AnnotationNotFound, InputNotFound
 from accord.index.ingest import bundled_seeds
@@ -174,27 +171,30 @@ def _occurrences(text: str, quote: str, most: int = 99) -> int:
 
 
 def run_export(desk: Desk, args: argparse.Namespace, err: Console) -> int:
+    """The briefing, saved as the reader saves it (`Desk.write_briefing`): in --format, else
+    as the file's name says (.html or .htm: an HTML page), else Markdown."""
     tags = _tags(args.tag)
     if args.output is not None and not args.output.strip():
         raise AccordError("-o needs a file name (or - for standard output)")
     target = None if args.output in (None, "-") else Path(args.output).expanduser()
-    if target is not None and not args.force and os.path.lexists(target):
-        raise AccordError(f"{args.output} exists; use --force to overwrite it")
-    in_use = set(desk.tags())
-    for tag in tags:
-        if tag not in in_use:
-            err.print(Text(f"accord: warning: no annotation is tagged {printable_line(tag)}"))
-    briefing = desk.briefing(title=args.title, tags=tags, with_claims=not args.no_claims)
-    text = document(briefing, args.format)
-    if target is None:
-        _write_stdout(printable(text))  # a note's escape sequence must not drive the terminal
-        return 0
+    format = Desk.briefing_format(target, args.format)
     try:
-        write_atomically(target, text, overwrite=args.force)
+        if target is not None:
+            Desk.check_briefing_target(target, overwrite=args.force)  # before a long briefing is built
+        in_use = set(desk.tags())
+        for tag in tags:
+            if tag not in in_use:
+                err.print(Text(f"accord: warning: no annotation is tagged {printable_line(tag)}"))
+        briefing = desk.briefing(title=args.title, tags=tags, with_claims=not args.no_claims)
+        if target is None:
+            _write_stdout(printable(Desk.briefing_document(briefing, format)))  # a note's escape sequence must not drive the terminal
+            return 0
+        Desk.write_briefing(briefing, target, overwrite=args.force, format=format)
     except FileExistsError:
-        raise AccordError(f"{target} exists; use --force to overwrite it") from None
+        raise AccordError(f"{args.output} exists; use --force to overwrite it") from None
     findings = f"{briefing.findings} finding{'' if briefing.findings == 1 else 's'}"
-    err.print(Text(printable_line(f"wrote briefing to {args.output} ({findings}, {briefing.orphans} unanchored)")))
+    kind = "HTML" if format == "html" else "Markdown"
+    err.print(Text(printable_line(f"wrote the {kind} briefing to {args.output} ({findings}, {briefing.orphans} unanchored)")))
     return 0
 
 
