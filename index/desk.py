@@ -208,16 +208,21 @@ class Desk:
                 if self._library is not None:
                     self._library.forget()  # files the sync removed are gone from the catalog too
 
-    def sync_default(self, paths: list[str], progress: Progress | None = None) -> SyncReport:
-        """`sync` of `paths`, or of the bundled seeds when none are given."""
-        return self.sync(paths or [str(bundled_seeds())], progress)
+    @staticmethod
+    def default_paths(paths: Iterable[str]) -> list[str]:
+        """The paths a front end opens: those given, else the bundled seeds."""
+        return list(paths) or [str(bundled_seeds())]
 
-    def ensure_articles(self) -> None:
-        """A workspace with no articles at all gets the bundled seeds, so commands work out of the box."""
+    def sync_default(self, paths: Iterable[str], progress: Progress | None = None) -> SyncReport:
+        """`sync` of `paths`, or of the bundled seeds when none are given (`default_paths`)."""
+        return self.sync(self.default_paths(paths), progress)
+
+    def ensure_articles(self, progress: Progress | None = None) -> SyncReport | None:
+        """A workspace with no articles at all gets the bundled seeds, so commands work out
+        of the box: the seeds' sync report, or None when the workspace had articles."""
         with self._lock:
             empty = self.library.article_count() == 0
-        if empty:
-            self.sync([str(bundled_seeds())])
+        return self.sync(self.default_paths([]), progress) if empty else None
 
     def all_ids(self) -> list[str]:
         with self._lock:

@@ -382,3 +382,15 @@ def test_a_changed_article_makes_the_report_stale(tmp_path: Path) -> None:
         desk.sync([str(story)])
         assert not desk.report_current
         assert desk.current_claims(ids) is not report
+
+
+def test_the_seeds_are_the_default_and_an_empty_workspace_gets_them(tmp_path: Path, seeds_dir: Path) -> None:
+    """The rules every command shares: no path means the bundled seeds, and a workspace
+    with no article at all is given them."""
+    assert Desk.default_paths([]) == [str(seeds_dir)] and Desk.default_paths(["a", "b"]) == ["a", "b"]
+    with Desk(Workspace(tmp_path / "ws")) as desk:
+        done: list[int] = []
+        report = desk.ensure_articles(lambda finished, total, _file: done.append(finished))
+        assert report is not None and report.added == 5 and desk.count() == 5 and done
+        assert desk.ensure_articles() is None  # not empty any more: nothing synced
+        assert len(desk.sync_default([]).files) == 5

@@ -21,12 +21,11 @@ from accord.index.anchoring import find_quote
 from accord.index.annotations import Orphan, Placed, parse_tags
 from accord.index.desk import Desk
 from accord.index.errors import AccordError, AnnotationNotFound, InputNotFound
-from accord.index.ingest import bundled_seeds
 from accord.index.model import Article
 from accord.index.safe_text import json_text, printable, printable_line
 from accord.index.short_text import shorten
 
-from .cli_sync import sync
+from .cli_sync import ensure_articles, sync
 
 ID_PREFIX_MIN = 4
 _HEX_ID = re.compile(rf"[0-9a-f]{{{ID_PREFIX_MIN},12}}")
@@ -138,8 +137,7 @@ def resolve_article(desk: Desk, given: str, err: Console) -> Article:
         listed = ", ".join(ids[:5]) + (", …" if len(ids) > 5 else "")
         raise InputNotFound(f"{given} holds {len(ids)} articles ({listed}); give the id of one "
                             f"(`accord search QUERY {given} --json` shows them)")
-    if desk.count() == 0:
-        sync(desk, [str(bundled_seeds())], err)
+    ensure_articles(desk, err)
     key = given.strip().lower()
     if not _HEX_ID.fullmatch(key):
         raise InputNotFound(f"no such file, and not an article id ({ID_PREFIX_MIN}-12 hex characters): {given}; "
