@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import claim_query
-from .anchoring import Anchor, find_quote
+from .anchoring import Anchor, count_quote, find_quote
 from .annotations import Annotation, AnnotationMap, Orphan, Placed, locate
 from .atomic_write import write_atomically
 from .briefing import DEFAULT_TITLE, Briefing, build_briefing, document
@@ -72,7 +72,8 @@ class Placement:
 @dataclass(frozen=True, slots=True)
 class AnnotationChange:
     """How to take back one annotation change: `before` None means it was added,
-    `after` None that it was deleted."""
+    `after` None that it was deleted. (`annotate` also answers one whose `before` is
+    its `after`: nothing needed changing, nothing was saved.)"""
 
     before: Annotation | None
     after: Annotation | None
@@ -127,6 +128,7 @@ class Desk:
         self._placement_run = 0  # only the latest place_annotations() call's placement becomes current
         self._history: list[tuple[int, Change]] = []  # (sequence number, change), oldest first
         self._history_lock = threading.Lock()
+        self._annotating = threading.Lock()  # looking for the passage's annotation and saving, as one step
         self._changes = 0  # sequence numbers of the history's changes
 
     def close(self) -> None:
@@ -470,7 +472,8 @@ class Desk:
         return self.store.data_version() != self.placement.version
 
     def anchor_quote(self, article: Article, quote: str) -> Anchor:
-        """The anchor of `quote` (whitespace may differ) in the article; InputNotFound if absent."""
+        """The anchor of `quote` (whitespace may differ) in the article, its first occurrence;
+        InputNotFound if absent, AccordError if the quote is empty."""
         if not quote.strip():
             raise AccordError("the quote is empty: give the passage to annotate")
         span = find_quote(article.text, quote)
@@ -479,10 +482,51 @@ class Desk:
                                 f"“{shorten(quote, 60)}”")
         return Anchor.at(article.id, article.text, *span)
 
-    def annotate(self, anchor: Anchor, tags: tuple[str, ...] = (), note: str = "") -> Annotation:
-        added = self.store.add_annotation(anchor, tags, note)
-        self._record(AnnotationChange(None, added))
-        return added
+    def quote_occurrences(self, article: Article, quote: str, most: int = 99) -> int:
+        """How many times `quote` occurs in the article (whitespace may differ), up to `most`:
+        `anchor_quote` takes the first."""
+        return count_quote(article.text, quote, most)
+
+    def annotation_on(self, anchor: Anchor) -> Annotation | None:
+        """The annotation already on exactly the anchor's span of today's text, if any."""
+        article = self.find(anchor.article)
+        if article is None:
+            return None
+        mine = [a for a in self.store.annotations() if a.article == anchor.article]
+        placed, _ = locate(mine, lambda article_id: article if article_id == article.id else None)
+        return next((p.annotation for p in placed if (p.start, p.end) == (anchor.start, anchor.end)), None)
+
+    def where(self, annotation: Annotation) -> Placed | Orphan:
+        """Where one annotation sits in today's text of its article (or why it cannot be found)."""
+        placed, orphans = locate([annotation], self.find)
+        return placed[0] if placed else orphans[0]
+
+    def annotate(
+        self, anchor: Anchor, tags: tuple[str, ...] | None = None, note: str | None = None, *, merge: bool = False,
+    ) -> AnnotationChange:
+        """Annotate the anchor's passage; one annotation per passage, for every front end.
+
+        A new passage gets a new annotation. An annotation already on exactly this span of
+        today's text is edited, not doubled: `tags` and `note` replace its own (None keeps
+        them), or with `merge` the tags join its own and the note is added below its note
+        (unless it already says so). Returns the change; when nothing needed changing,
+        nothing is saved and `before` is `after` (nothing to undo)."""
+        with self._annotating:
+            existing = self.annotation_on(anchor)
+            if existing is None:
+                added = self.store.add_annotation(anchor, tags or (), note or "")
+                change = AnnotationChange(None, added)
+                self._record(change)
+                return change
+            if merge:
+                tags = tuple(dict.fromkeys((*existing.tags, *(tags or ()))))
+                note = _with_note(existing.note, note or "")
+            tags = None if tags is None or tags == existing.tags else tags
+            note = None if note is None or note == existing.note else note
+            if tags is None and note is None:
+                return AnnotationChange(existing, existing)
+            edited = self.edit(existing, tags=tags, note=note)
+            return AnnotationChange(existing, edited)
 
     def edit(self, before: Annotation, *, tags: tuple[str, ...] | None = None, note: str | None = None,
              anchor: Anchor | None = None) -> Annotation:
@@ -586,3 +630,11 @@ class Desk:
         written = Desk.briefing_format(path, format)
         write_atomically(path, document(briefing, written), overwrite=overwrite)
         return written
+
+
+def _with_note(note: str, more: str) -> str:
+    """`more` below `note`, in a paragraph of its own, unless the note already says it."""
+    more = more.strip()
+    if not more or more in note:
+        return note
+    return f"{note.rstrip()}\n\n{more}" if note.strip() else more

@@ -175,6 +175,30 @@ def test_tags_are_normalised(ws: str, unn: str) -> None:
     assert len(note_list(ws)) == 1
 
 
+def test_adding_a_passage_already_annotated_merges_into_its_annotation(ws: str, unn: str) -> None:
+    """The rule the reader follows too: an annotation already on exactly this span is
+    edited, never doubled. The command adds the new tags to its own and the note below
+    its note, and says so; the same add once more changes nothing."""
+    accord("note", "add", unn, "--quote", HISTORIC, "--tag", "policy", "--note", "First.", "--workspace", ws)
+    again = accord("note", "add", unn, "--quote", HISTORIC.replace(" ", "  "), "--tag", "exports,policy",
+                   "--note", "Second.", "--workspace", ws)
+    assert again.stdout.strip() == ("updated annotation 1 on UNN, already on this passage: "
+                                    "“This marks a historic shift in Japan's…” [policy, exports]")
+    [row] = note_list(ws)
+    assert (row["id"], row["tags"], row["note"]) == (1, ["policy", "exports"], "First.\n\nSecond.")
+    same = accord("note", "add", unn, "--quote", HISTORIC, "--tag", "exports", "--note", "Second.", "--json",
+                  "--workspace", ws)
+    assert json.loads(same.stdout) == row  # the annotation as it is: nothing was changed
+    plain = accord("note", "add", unn, "--quote", HISTORIC, "--workspace", ws)
+    assert plain.stdout.strip() == "annotation 1 on UNN is already on this passage with these tags and note: nothing changed"
+    assert len(note_list(ws)) == 1
+
+
+def test_an_empty_quote_is_a_one_line_error(ws: str, unn: str) -> None:
+    result = accord("note", "add", unn, "--quote", "  ", "--workspace", ws, ok=False)
+    assert "the quote is empty" in one_line_error(result, 1)
+
+
 def test_unknown_short_and_ambiguous_ids_are_one_line_errors(tmp_path: Path, ws: str) -> None:
     unknown = one_line_error(accord("note", "add", "ffffffffffff", "--quote", "x", "--workspace", ws, ok=False), 2)
     assert "no article with id ffffffffffff" in unknown and "accord search" in unknown

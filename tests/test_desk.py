@@ -137,7 +137,7 @@ def test_a_big_corpus_is_solved_by_a_coordinator_process_with_the_same_report(
 def test_annotations_add_edit_delete_and_undo_in_order(desk: Desk) -> None:
     article = desk.find(seed_id(desk, "002"))
     anchor = desk.anchor_quote(article, "This marks a historic   shift in Japan's defense policy.")
-    added = desk.annotate(anchor, ("policy",), "first")
+    added = desk.annotate(anchor, ("policy",), "first").after
     edited = desk.edit(added, tags=("policy", "exports"), note="second")
     assert (edited.tags, edited.note) == (("policy", "exports"), "second")
     placement = desk.place_annotations([article.id])
@@ -167,7 +167,7 @@ def test_placement_in_view_leaves_out_another_corpus_but_keeps_orphans(desk: Des
     seeds = [i for i in desk.all_ids() if i not in (elsewhere.id, leaving.id)]
     desk.annotate(desk.anchor_quote(elsewhere, "The river rose two metres."))
     desk.annotate(desk.anchor_quote(desk.find(seeds[0]), desk.find(seeds[0]).title.split()[0]))
-    gone = desk.annotate(desk.anchor_quote(leaving, "The wind reached ninety knots."))
+    gone = desk.annotate(desk.anchor_quote(leaving, "The wind reached ninety knots.")).after
     dropped.unlink()
     with pytest.raises(NoArticles):  # the folder is empty now; its file is dropped from the workspace
         desk.sync([str(dropped.parent)])
@@ -207,7 +207,7 @@ def test_undo_of_a_change_that_fails_stays_undoable(desk: Desk, monkeypatch) -> 
     from accord.index.errors import StoreError
 
     article = desk.find(desk.all_ids()[0])
-    added = desk.annotate(desk.anchor_quote(article, article.title.split()[0]))
+    added = desk.annotate(desk.anchor_quote(article, article.title.split()[0])).after
 
     def broken(annotation_id: int) -> Annotation:
         raise StoreError("cannot delete: disk full")
@@ -269,11 +269,11 @@ def test_a_failed_undo_keeps_its_place_below_newer_changes(desk: Desk, monkeypat
     from accord.index.errors import StoreError
 
     article = desk.find(seed_id(desk, "002"))
-    first = desk.annotate(desk.anchor_quote(article, article.title.split()[0]))
+    first = desk.annotate(desk.anchor_quote(article, article.title.split()[0])).after
     newer: list[Annotation] = []
 
     def broken(annotation_id: int) -> Annotation:
-        newer.append(desk.annotate(desk.anchor_quote(article, "This marks a historic shift in Japan's defense policy.")))
+        newer.append(desk.annotate(desk.anchor_quote(article, "This marks a historic shift in Japan's defense policy.")).after)
         raise StoreError("cannot delete: disk full")
 
     monkeypatch.setattr(desk.store, "delete_annotation", broken)
@@ -394,3 +394,28 @@ def test_the_seeds_are_the_default_and_an_empty_workspace_gets_them(tmp_path: Pa
         assert report is not None and report.added == 5 and desk.count() == 5 and done
         assert desk.ensure_articles() is None  # not empty any more: nothing synced
         assert len(desk.sync_default([]).files) == 5
+
+
+def test_annotating_a_passage_already_annotated_edits_that_annotation(desk: Desk) -> None:
+    """One annotation per passage, for every front end: the same span again edits it (tags
+    and note replaced, or merged), an unchanged one is not saved, and undo takes back edits."""
+    article = desk.find(seed_id(desk, "002"))
+    historic = "This marks a historic shift in Japan's defense policy."
+    first = desk.annotate(desk.anchor_quote(article, historic), ("policy",), "First.")
+    assert first.before is None
+    merged = desk.annotate(desk.anchor_quote(article, historic.replace(" ", "\n")), ("exports", "policy"), "Second.",
+                           merge=True)
+    assert merged.before == first.after and merged.after.id == first.after.id
+    assert (merged.after.tags, merged.after.note) == (("policy", "exports"), "First.\n\nSecond.")
+    replaced = desk.annotate(desk.anchor_quote(article, historic), tags=("people",))
+    assert (replaced.after.tags, replaced.after.note) == (("people",), "First.\n\nSecond.")
+    unchanged = desk.annotate(desk.anchor_quote(article, historic), ("people",), "Second.", merge=True)
+    assert unchanged.before == unchanged.after == replaced.after
+    assert len(desk.annotations()) == 1
+    desk.undo()  # the replaced tags (the unchanged one saved nothing to undo)
+    assert desk.annotations()[0].tags == ("policy", "exports")
+    other = desk.annotate(desk.anchor_quote(article, "historic shift"))  # another span: another annotation
+    assert other.before is None and len(desk.annotations()) == 2
+    assert desk.quote_occurrences(article, "Patriot") == article.text.count("Patriot") > 1
+    where = desk.where(other.after)
+    assert (where.start, where.end, where.how) == (other.after.anchor.start, other.after.anchor.end, "offsets")

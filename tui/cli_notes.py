@@ -17,7 +17,6 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from accord.index.anchoring import find_quote
 from accord.index.annotations import Orphan, Placed, parse_tags
 from accord.index.desk import Desk
 from accord.index.errors import AccordError, AnnotationNotFound, InputNotFound
@@ -44,23 +43,30 @@ def run_note(desk: Desk, args: argparse.Namespace, err: Console) -> int:
 
 
 def _note_add(desk: Desk, args: argparse.Namespace, err: Console) -> int:
+    """Annotate a passage through the desk: a passage already annotated gets the new tags
+    and the note added to its annotation (Desk.annotate's rule, the reader's too)."""
     tags = _tags(args.tag)
-    if not args.quote.strip():
-        raise AccordError("the quote is empty: give the passage to annotate with --quote")
     article = resolve_article(desk, args.article, err)
     anchor = desk.anchor_quote(article, args.quote)
-    times = _occurrences(article.text, args.quote)
+    times = desk.quote_occurrences(article, args.quote)
     if times > 1:
         err.print(Text(f"accord: warning: the quote occurs {times} times in {printable_line(article.source)}; "
                        "annotated the first (quote more of the passage to pick another)"))
-    annotation = desk.annotate(anchor, tags, args.note)
+    change = desk.annotate(anchor, tags, args.note, merge=True)
+    annotation = change.after
+    assert annotation is not None
     if args.json:
-        placed = Placed(annotation, anchor.start, anchor.end, "offsets")
-        print(json_text(annotation_json(placed, article)))
+        print(json_text(annotation_json(desk.where(annotation), article)))
         return 0
-    line = f"added annotation {annotation.id} on {article.source}: “{shorten(anchor.quote, 40)}”"
-    if tags:
-        line += " [" + ", ".join(tags) + "]"
+    if change.before is None:
+        line = f"added annotation {annotation.id} on {article.source}: “{shorten(anchor.quote, 40)}”"
+    elif change.before == annotation:
+        line = (f"annotation {annotation.id} on {article.source} is already on this passage with these tags and note: "
+                "nothing changed")
+    else:
+        line = f"updated annotation {annotation.id} on {article.source}, already on this passage: “{shorten(anchor.quote, 40)}”"
+    if annotation.tags and change.before != annotation:
+        line += " [" + ", ".join(annotation.tags) + "]"
     _out().print(Text(printable_line(line)))
     return 0
 
@@ -156,13 +162,6 @@ def _article(desk: Desk, article_id: str) -> Article:
     if article is None:  # removed by another Accord's sync a moment ago
         raise InputNotFound(f"article {article_id} is no longer in {desk.workspace.root}")
     return article
-
-
-def _occurrences(text: str, quote: str, most: int = 99) -> int:
-    count, at = 0, 0
-    while count < most and (span := find_quote(text[at:], quote)) is not None:
-        count, at = count + 1, at + span[0] + 1
-    return count
 
 
 # Export ----------------------------------------------------------------------------------
