@@ -31,7 +31,6 @@ from .anchoring import Anchor, count_quote, find_quote
 from .annotations import Annotation, AnnotationMap, Orphan, Placed, locate
 from .atomic_write import write_atomically
 from .briefing import DEFAULT_TITLE, Briefing, build_briefing, document
-from .catalog import ArticleSummary
 from .claims import DEFAULT_THRESHOLD, ClaimReport, find_claims
 from .claims_apart import find_claims_apart
 from .claims_parallel import PARALLEL_MIN_ARTICLES
@@ -39,8 +38,8 @@ from .config import Config, load_config
 from .decisions import SentenceRef, Verdict
 from .errors import AccordError, InputNotFound, QueryError
 from .ingest import bundled_seeds, discover
-from .library import Library, Progress, SyncReport
-from .model import Article, SearchResult
+from .library import Library, Progress
+from .model import Article, ArticleSummary, SearchResult, SyncReport
 from .short_text import shorten
 from .store import Store
 from .support import SupportMap

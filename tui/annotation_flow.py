@@ -21,9 +21,9 @@ from textual.screen import Screen
 
 from accord.index.anchoring import Anchor
 from accord.index.annotations import Annotation, Placed
-from accord.index.catalog import ArticleSummary
 from accord.index.desk import AnnotationChange, Desk, Placement
 from accord.index.errors import AccordError
+from accord.index.model import ArticleSummary
 
 from .annotation_screens import RECENT_TAG_KEYS, AnnotationsScreen, Listed, NoteScreen, OrphansScreen, TagScreen
 from .article_pane import ArticlePane

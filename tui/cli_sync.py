@@ -9,10 +9,11 @@ from rich.console import Console
 from rich.text import Text
 
 from accord.index.desk import Desk
-from accord.index.library import Progress, SyncReport
+from accord.index.model import SyncReport
 from accord.index.safe_text import printable_line
 
 PROGRESS_FROM_FILES = 50  # smaller imports finish before a bar would be readable
+Progress = Callable[[int, int, str], None]  # (files done, files total, current file), as Desk.sync calls it
 
 
 def sync(desk: Desk, paths: list[str], err: Console, show_progress: bool = False, *,
