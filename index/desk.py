@@ -511,6 +511,7 @@ class Desk:
         (unless it already says so). Returns the change; when nothing needed changing,
         nothing is saved and `before` is `after` (nothing to undo)."""
         with self._annotating:
+            self.store.refuse_if_damaged("the annotation")  # as the write would, before reading the store
             existing = self.annotation_on(anchor)
             if existing is None:
                 added = self.store.add_annotation(anchor, tags or (), note or "")
