@@ -62,6 +62,14 @@ def find_quote(text: str, quote: str) -> tuple[int, int] | None:
     return (match.start(), match.end()) if match else None
 
 
+def count_quote(text: str, quote: str, most: int = 99) -> int:
+    """How many times `find_quote` finds the quote in `text` (overlaps counted), up to `most`."""
+    count, at = 0, 0
+    while count < most and (span := find_quote(text[at:], quote)) is not None:
+        count, at = count + 1, at + span[0] + 1
+    return count
+
+
 def place(anchor: Anchor, text: str) -> Placement | None:
     """Where the anchored passage is in `text` today, or None for an orphan."""
     if text[anchor.start : anchor.end] == anchor.quote:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from .errors import AccordError, DiskFull, IndexDamaged
-from .model import Article, Paragraph, Removed, Repair, Sentence
+from .model import Article, ArticleSummary, Paragraph, Removed, Repair, Sentence
 from .sqlite_tx import immediate
 
 CATALOG_VERSION = 1  # bump when cleaning changes what an article's text is
@@ -44,23 +44,6 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE INDEX IF NOT EXISTS articles_by_file ON articles (file, position);
 """
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleSummary:
-    """What a list of articles shows, without loading their text."""
-
-    id: str
-    title: str
-    outlet: str
-    date: dt.date | None
-    path: str
-    file: str
-    sentences: int
-
-    @property
-    def source(self) -> str:
-        return self.outlet or Path(self.path.split("#", 1)[0]).name
 
 
 @dataclass(frozen=True, slots=True)

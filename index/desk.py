@@ -10,11 +10,16 @@ writes them again and a later front end needs nothing else.
 Thread safety is the desk's job: the reader calls it from worker threads, one
 verb at a time per worker but several workers at once. Library access is
 serialised by one lock, the store by its own; long computations (claims) run
-outside both.
+outside both. The undo history has a lock of its own, and the current claims report
+and the current placement are each replaced only by the latest call that computes
+one (a run counter each), so a slow older call finishing last cannot bring back
+an older answer.
 """
 
 from __future__ import annotations
 
+import bisect
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -22,11 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import claim_query
-from .anchoring import Anchor, find_quote
+from .anchoring import Anchor, count_quote, find_quote
 from .annotations import Annotation, AnnotationMap, Orphan, Placed, locate
 from .atomic_write import write_atomically
 from .briefing import DEFAULT_TITLE, Briefing, build_briefing, document
-from .catalog import ArticleSummary
 from .claims import DEFAULT_THRESHOLD, ClaimReport, find_claims
 from .claims_apart import find_claims_apart
 from .claims_parallel import PARALLEL_MIN_ARTICLES
@@ -34,8 +38,8 @@ from .config import Config, load_config
 from .decisions import SentenceRef, Verdict
 from .errors import AccordError, InputNotFound, QueryError
 from .ingest import bundled_seeds, discover
-from .library import Library, Progress, SyncReport
-from .model import Article, SearchResult
+from .library import Library, Progress
+from .model import Article, ArticleSummary, SearchResult, SyncReport
 from .short_text import shorten
 from .store import Store
 from .support import SupportMap
@@ -45,6 +49,7 @@ Spans = dict[str, tuple[tuple[int, int], ...]]
 LOAD_BATCH = 32  # articles loaded per hold of the library lock
 APART_MIN_ARTICLES = PARALLEL_MIN_ARTICLES  # from here on claims are found in a process of their own
 PARTIAL_EVERY = 2.0  # seconds between the partial claim reports made current during a long run
+BRIEFING_FORMATS = ("md", "html")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +71,8 @@ class Placement:
 @dataclass(frozen=True, slots=True)
 class AnnotationChange:
     """How to take back one annotation change: `before` None means it was added,
-    `after` None that it was deleted."""
+    `after` None that it was deleted. (`annotate` also answers one whose `before` is
+    its `after`: nothing needed changing, nothing was saved.)"""
 
     before: Annotation | None
     after: Annotation | None
@@ -110,9 +116,19 @@ class Desk:
         self._report: ClaimReport | None = None
         self._report_ids: frozenset[str] = frozenset()
         self._report_complete = False
+        # What claims are found from: bumped by a decision saved or undone and by a sync that
+        # changed an article of the report. A report found from an older basis (or with other
+        # settings) is stale: shown still, never reused by the desk's verbs.
+        self._claims_basis = 0
+        self._report_basis = -1
+        self._report_settings: tuple[float, int] | None = None
         self._support: SupportMap | None = None
         self._placement: Placement | None = None
-        self._history: list[Change] = []
+        self._placement_run = 0  # only the latest place_annotations() call's placement becomes current
+        self._history: list[tuple[int, Change]] = []  # (sequence number, change), oldest first
+        self._history_lock = threading.Lock()
+        self._annotating = threading.Lock()  # looking for the passage's annotation and saving, as one step
+        self._changes = 0  # sequence numbers of the history's changes
 
     def close(self) -> None:
         with self._lock:
@@ -177,26 +193,37 @@ class Desk:
                 with self._lock:
                     if self._library is not None:
                         self._library.forget(ids)
+                    if self._report_ids.intersection(ids):
+                        self._claims_basis += 1  # an article of the current claims changed
                 if on_commit is not None:
                     on_commit(ids)
 
-            return writer.sync(list(paths), progress, committed)
+            report = writer.sync(list(paths), progress, committed)
+            if report.removed:
+                with self._lock:
+                    self._claims_basis += 1  # the claims may name an article that left
+            return report
         finally:
             writer.close()
             with self._lock:
                 if self._library is not None:
                     self._library.forget()  # files the sync removed are gone from the catalog too
 
-    def sync_default(self, paths: list[str], progress: Progress | None = None) -> SyncReport:
-        """`sync` of `paths`, or of the bundled seeds when none are given."""
-        return self.sync(paths or [str(bundled_seeds())], progress)
+    @staticmethod
+    def default_paths(paths: Iterable[str]) -> list[str]:
+        """The paths a front end opens: those given, else the bundled seeds."""
+        return list(paths) or [str(bundled_seeds())]
 
-    def ensure_articles(self) -> None:
-        """A workspace with no articles at all gets the bundled seeds, so commands work out of the box."""
+    def sync_default(self, paths: Iterable[str], progress: Progress | None = None) -> SyncReport:
+        """`sync` of `paths`, or of the bundled seeds when none are given (`default_paths`)."""
+        return self.sync(self.default_paths(paths), progress)
+
+    def ensure_articles(self, progress: Progress | None = None) -> SyncReport | None:
+        """A workspace with no articles at all gets the bundled seeds, so commands work out
+        of the box: the seeds' sync report, or None when the workspace had articles."""
         with self._lock:
             empty = self.library.article_count() == 0
-        if empty:
-            self.sync([str(bundled_seeds())])
+        return self.sync(self.default_paths([]), progress) if empty else None
 
     def all_ids(self) -> list[str]:
         with self._lock:
@@ -256,7 +283,7 @@ class Desk:
                 return self.library.search(query, limit=limit, files=files, count=count)
         scope = self.article_ids(files) if files is not None else self.all_ids()
         support = self._support
-        if parsed.tests and compute_missing and not (self.report_complete and self._report_ids >= set(scope)):
+        if parsed.tests and compute_missing and not self._report_serves(scope):
             self.claims(scope)
             support = self._support
         notes = self._placement.by_sentence if self._placement is not None else None
@@ -286,6 +313,7 @@ class Desk:
 
     @property
     def report(self) -> ClaimReport | None:
+        """The latest claims found (see `report_current` for whether they are still true)."""
         return self._report
 
     @property
@@ -304,9 +332,9 @@ class Desk:
         `progress(stories done, stories)` is called after each story."""
         with self._lock:
             self._claims_run += 1
-            run = self._claims_run
+            run, basis = self._claims_run, self._claims_basis
         wanted = list(ids)
-        decisions = self.store.decisions()
+        decisions = self.store.decisions()  # read after the basis: a decision saved meanwhile makes this run stale
         threshold, min_sources = threshold or self.threshold, min_sources or self.min_sources
         apart = len(wanted) >= APART_MIN_ARTICLES
         articles = [] if apart else list(self.articles(wanted).values())
@@ -318,6 +346,7 @@ class Desk:
                 if run == self._claims_run:
                     self._report, self._support, self._report_ids = report, support, covered
                     self._report_complete = complete
+                    self._report_basis, self._report_settings = basis, (threshold, min_sources)
 
         last_published = time.monotonic()
 
@@ -346,6 +375,29 @@ class Desk:
         """Whether the current report covers every story (not the first stories of a run)."""
         return self._report is not None and self._report_complete
 
+    @property
+    def report_current(self) -> bool:
+        """Whether the current report is complete and still true: found with every decision
+        saved so far (none made or undone since), from today's text of its articles, with
+        today's threshold and minimum of sources."""
+        with self._lock:
+            return (self.report_complete and self._report_basis == self._claims_basis
+                    and self._report_settings == (self.threshold, self.min_sources))
+
+    def _report_serves(self, ids: Iterable[str]) -> bool:
+        return self.report_current and self._report_ids >= set(ids)
+
+    def current_claims(self, ids: Iterable[str], progress: Callable[[int, int], None] | None = None) -> ClaimReport:
+        """The current claims report when it covers `ids` and is current (`report_current`),
+        else the claims of `ids` found now (see `claims`). Every verb that needs the claims
+        asks here, so a decision, its undo or a changed article is never answered with the
+        report found before it."""
+        wanted = list(ids)
+        report = self._report
+        if report is not None and self._report_serves(wanted):
+            return report
+        return self.claims(wanted, progress=progress)
+
     def forget_claims(self) -> None:
         """Other articles were opened: the current report no longer applies."""
         with self._lock:
@@ -353,10 +405,22 @@ class Desk:
             self._report, self._support, self._report_ids = None, None, frozenset()
 
     def decide(self, pairs: list[tuple[SentenceRef, SentenceRef]], verdict: Verdict) -> list[int]:
-        """Confirm, reject or link sentence pairs; each saved before this returns."""
-        saved = [self.store.decide(a, b, verdict).id for a, b in pairs]
-        self._history.append(DecisionChange(tuple(saved)))
+        """Confirm, reject or link sentence pairs; each saved before this returns. The current
+        claims report is stale from then on (`report_current`): the next verb that uses the
+        claims finds them again with the decision applied."""
+        saved: list[int] = []
+        try:
+            for a, b in pairs:
+                saved.append(self.store.decide(a, b, verdict).id)
+        finally:
+            if saved:  # those saved before a failure are applied and undoable too
+                self._decisions_changed()
+                self._record(DecisionChange(tuple(saved)))
         return saved
+
+    def _decisions_changed(self) -> None:
+        with self._lock:
+            self._claims_basis += 1
 
     # Annotations ------------------------------------------------------------------------------
 
@@ -369,8 +433,12 @@ class Desk:
 
         With `in_view` (the articles a reader shows), annotations on articles of another
         corpus in this workspace are left out; those whose article left the workspace
-        are orphans, like any passage that can no longer be found.
+        are orphans, like any passage that can no longer be found. A placement that a later
+        call started after it is not made current (it may have read an older store).
         """
+        with self._lock:
+            self._placement_run += 1
+            run = self._placement_run
         store = self.store
         version, annotations, in_use = store.data_version(), store.annotations(tags), store.tags()
         loaded: dict[str, Article | None] = {}
@@ -393,15 +461,18 @@ class Desk:
                 at = found.sentence_at(p.start) if found else None
                 sentence_of[p.id] = at.index if at else 0
             by_sentence = AnnotationMap(placed, article)
-        self._placement = Placement(placed, orphans, in_use, version, sentence_of, by_sentence)
-        return self._placement
+            placement = Placement(placed, orphans, in_use, version, sentence_of, by_sentence)
+            if run == self._placement_run:
+                self._placement = placement
+        return placement
 
     def store_changed(self) -> bool:
         """Whether the store changed (another Accord wrote to it) since the last placement."""
         return self.store.data_version() != self.placement.version
 
     def anchor_quote(self, article: Article, quote: str) -> Anchor:
-        """The anchor of `quote` (whitespace may differ) in the article; InputNotFound if absent."""
+        """The anchor of `quote` (whitespace may differ) in the article, its first occurrence;
+        InputNotFound if absent, AccordError if the quote is empty."""
         if not quote.strip():
             raise AccordError("the quote is empty: give the passage to annotate")
         span = find_quote(article.text, quote)
@@ -410,21 +481,63 @@ class Desk:
                                 f"“{shorten(quote, 60)}”")
         return Anchor.at(article.id, article.text, *span)
 
-    def annotate(self, anchor: Anchor, tags: tuple[str, ...] = (), note: str = "") -> Annotation:
-        added = self.store.add_annotation(anchor, tags, note)
-        self._history.append(AnnotationChange(None, added))
-        return added
+    def quote_occurrences(self, article: Article, quote: str, most: int = 99) -> int:
+        """How many times `quote` occurs in the article (whitespace may differ), up to `most`:
+        `anchor_quote` takes the first."""
+        return count_quote(article.text, quote, most)
+
+    def annotation_on(self, anchor: Anchor) -> Annotation | None:
+        """The annotation already on exactly the anchor's span of today's text, if any."""
+        article = self.find(anchor.article)
+        if article is None:
+            return None
+        mine = [a for a in self.store.annotations() if a.article == anchor.article]
+        placed, _ = locate(mine, lambda article_id: article if article_id == article.id else None)
+        return next((p.annotation for p in placed if (p.start, p.end) == (anchor.start, anchor.end)), None)
+
+    def where(self, annotation: Annotation) -> Placed | Orphan:
+        """Where one annotation sits in today's text of its article (or why it cannot be found)."""
+        placed, orphans = locate([annotation], self.find)
+        return placed[0] if placed else orphans[0]
+
+    def annotate(
+        self, anchor: Anchor, tags: tuple[str, ...] | None = None, note: str | None = None, *, merge: bool = False,
+    ) -> AnnotationChange:
+        """Annotate the anchor's passage; one annotation per passage, for every front end.
+
+        A new passage gets a new annotation. An annotation already on exactly this span of
+        today's text is edited, not doubled: `tags` and `note` replace its own (None keeps
+        them), or with `merge` the tags join its own and the note is added below its note
+        (unless it already says so). Returns the change; when nothing needed changing,
+        nothing is saved and `before` is `after` (nothing to undo)."""
+        with self._annotating:
+            self.store.refuse_if_damaged("the annotation")  # as the write would, before reading the store
+            existing = self.annotation_on(anchor)
+            if existing is None:
+                added = self.store.add_annotation(anchor, tags or (), note or "")
+                change = AnnotationChange(None, added)
+                self._record(change)
+                return change
+            if merge:
+                tags = tuple(dict.fromkeys((*existing.tags, *(tags or ()))))
+                note = _with_note(existing.note, note or "")
+            tags = None if tags is None or tags == existing.tags else tags
+            note = None if note is None or note == existing.note else note
+            if tags is None and note is None:
+                return AnnotationChange(existing, existing)
+            edited = self.edit(existing, tags=tags, note=note)
+            return AnnotationChange(existing, edited)
 
     def edit(self, before: Annotation, *, tags: tuple[str, ...] | None = None, note: str | None = None,
              anchor: Anchor | None = None) -> Annotation:
         """New tags, note or anchor (a re-attached orphan) for an annotation."""
         after = self.store.update_annotation(before.id, tags=tags, note=note, anchor=anchor)
-        self._history.append(AnnotationChange(before, after))
+        self._record(AnnotationChange(before, after))
         return after
 
     def delete(self, annotation_id: int) -> Annotation:
         gone = self.store.delete_annotation(annotation_id)
-        self._history.append(AnnotationChange(gone, None))
+        self._record(AnnotationChange(gone, None))
         return gone
 
     def annotations(self, tags: tuple[str, ...] = ()) -> list[Annotation]:
@@ -435,24 +548,40 @@ class Desk:
 
     # Undo ------------------------------------------------------------------------------------
 
+    def _record(self, change: Change) -> None:
+        """A change committed to the store joins the history (in the order of commits)."""
+        with self._history_lock:
+            self._changes += 1
+            self._history.append((self._changes, change))
+
     @property
     def can_undo(self) -> bool:
-        return bool(self._history)
+        with self._history_lock:
+            return bool(self._history)
 
     def undo(self) -> Change:
-        """Take back this session's latest decision or annotation change; IndexError if none."""
-        change = self._history.pop()
+        """Take back this session's latest decision or annotation change; IndexError if none.
+
+        One that cannot be taken back (the store failed) stays undoable where it was in the
+        history: below any change made meanwhile, which the next undo takes back first."""
+        with self._history_lock:
+            entry = self._history.pop()
+        change = entry[1]
         try:
             if isinstance(change, DecisionChange):
-                for decision_id in change.ids:
-                    self.store.undo_decision(decision_id)
+                try:
+                    for decision_id in change.ids:
+                        self.store.undo_decision(decision_id)
+                finally:
+                    self._decisions_changed()  # the claims no longer apply it
             elif change.before is None:
                 assert change.after is not None
                 self.store.delete_annotation(change.after.id)
             else:
                 self.store.restore_annotation(change.before)
         except AccordError:
-            self._history.append(change)  # not undone: it stays undoable
+            with self._history_lock:
+                bisect.insort(self._history, entry, key=lambda e: e[0])  # not undone: back in its place
             raise
         return change
 
@@ -463,22 +592,49 @@ class Desk:
         with_claims: bool = True,
     ) -> Briefing:
         """The briefing of the annotations on `ids` (default: the whole workspace), citing
-        those articles; with claims, who else reports each passage (the current report
-        when it covers them, else found now)."""
+        those articles; with claims, who else reports each passage (`current_claims`)."""
         articles = self.articles(self.all_ids() if ids is None else ids)
         placement = self.placement if ids is not None and self._placement is not None else None
         if placement is None:
             placement = self.place_annotations(None if ids is None else list(articles))
-        report = None
-        if with_claims and articles:
-            covered = self.report_complete and self._report_ids >= set(articles)
-            report = self._report if covered else self.claims(articles)
+        report = self.current_claims(articles) if with_claims and articles else None
         return build_briefing(placement.placed, placement.orphans, articles, report, title=title, tags=tags)
 
     @staticmethod
-    def write_briefing(briefing: Briefing, path: Path, overwrite: bool = False) -> str:
-        """Save as Markdown, or as an HTML page when the name ends in .html; never over a
-        file unless `overwrite` (FileExistsError). Returns the format written."""
-        format = "html" if path.suffix.lower() in (".html", ".htm") else "md"
-        write_atomically(path, document(briefing, format), overwrite=overwrite)
-        return format
+    def briefing_format(path: Path | None, format: str | None = None) -> str:
+        """The format a briefing is written in: `format` when one is asked for, else an HTML
+        page for a name ending in .html or .htm, else Markdown (standard output included)."""
+        if format is not None:
+            if format not in BRIEFING_FORMATS:
+                raise AccordError(f"unknown briefing format {format!r}: md or html")
+            return format
+        return "html" if path is not None and path.suffix.lower() in (".html", ".htm") else "md"
+
+    @staticmethod
+    def briefing_document(briefing: Briefing, format: str = "md") -> str:
+        """The briefing's text: Markdown ("md") or a standalone HTML page ("html")."""
+        return document(briefing, Desk.briefing_format(None, format))
+
+    @staticmethod
+    def check_briefing_target(path: Path, overwrite: bool = False) -> None:
+        """FileExistsError when `path` exists and `overwrite` is not set: a front end may ask
+        before building a long briefing. `write_briefing` checks again as it writes."""
+        if not overwrite and os.path.lexists(path):
+            raise FileExistsError(str(path))
+
+    @staticmethod
+    def write_briefing(briefing: Briefing, path: Path, overwrite: bool = False, format: str | None = None) -> str:
+        """Save the briefing in one step, in `briefing_format(path, format)`; never over a file
+        unless `overwrite` (FileExistsError, even for one created meanwhile). Returns the
+        format written."""
+        written = Desk.briefing_format(path, format)
+        write_atomically(path, document(briefing, written), overwrite=overwrite)
+        return written
+
+
+def _with_note(note: str, more: str) -> str:
+    """`more` below `note`, in a paragraph of its own, unless the note already says it."""
+    more = more.strip()
+    if not more or more in note:
+        return note
+    return f"{note.rstrip()}\n\n{more}" if note.strip() else more

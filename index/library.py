@@ -14,7 +14,6 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -23,7 +22,7 @@ from .catalog import ArticleSummary, Catalog, FileState, sqlite_failure
 from .errors import AccordError, IndexDamaged, NoArticles
 from .ingest import FileLoad, IngestWarning, discover, utf8_name
 from .loading import load_in_order, worker_count
-from .model import Article, SearchHit, SearchResult, Sentence
+from .model import Article, SearchHit, SearchResult, Sentence, SyncReport
 from .rules import DEFAULT_RULES, Rule
 from .schema import index_looks_current
 from .workspace import Workspace
@@ -44,23 +43,6 @@ COMMIT_EVERY_FILES = 2000  # bounds the articles held in memory between commits
 MERGE_AFTER_SEGMENTS = 12
 SNIPPET_CHARS = 240
 _REBUILT = "the index was missing, out of date or damaged, so it was rebuilt"
-
-
-@dataclass(slots=True)
-class SyncReport:
-    added: int = 0
-    updated: int = 0
-    removed: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    warnings: list[IngestWarning] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)  # files in scope, in discovery order
-
-    def summary(self) -> str:
-        return (
-            f"{self.added} added, {self.updated} updated, {self.removed} removed, "
-            f"{self.unchanged} unchanged, {self.skipped} skipped"
-        )
 
 
 class Library:

@@ -8,6 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .ingest import IngestWarning
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,3 +135,37 @@ class SearchResult:
 
     def to_json(self) -> dict:
         return {"query": self.query, "total": self.total, "hits": [h.to_json() for h in self.hits]}
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """What a list of articles shows, without loading their text."""
+
+    id: str
+    title: str
+    outlet: str
+    date: dt.date | None
+    path: str
+    file: str
+    sentences: int
+
+    @property
+    def source(self) -> str:
+        return self.outlet or Path(self.path.split("#", 1)[0]).name
+
+
+@dataclass(slots=True)
+class SyncReport:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    warnings: list[IngestWarning] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # files in scope, in discovery order
+
+    def summary(self) -> str:
+        return (
+            f"{self.added} added, {self.updated} updated, {self.removed} removed, "
+            f"{self.unchanged} unchanged, {self.skipped} skipped"
+        )

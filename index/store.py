@@ -117,6 +117,11 @@ class Store:
                     self._db.execute(statement)
             self._db.execute(f"PRAGMA user_version = {len(_MIGRATIONS)}")
 
+    def refuse_if_damaged(self, what: str) -> None:
+        """StoreError naming `what` as not saved when the file is damaged: a change that
+        reads before it writes (is this passage annotated?) is refused as its write would be."""
+        self._refuse_if_damaged(what)
+
     def _refuse_if_damaged(self, what: str) -> None:
         if self.damage:
             raise StoreError(

@@ -175,6 +175,30 @@ def test_tags_are_normalised(ws: str, unn: str) -> None:
     assert len(note_list(ws)) == 1
 
 
+def test_adding_a_passage_already_annotated_merges_into_its_annotation(ws: str, unn: str) -> None:
+    """The rule the reader follows too: an annotation already on exactly this span is
+    edited, never doubled. The command adds the new tags to its own and the note below
+    its note, and says so; the same add once more changes nothing."""
+    accord("note", "add", unn, "--quote", HISTORIC, "--tag", "policy", "--note", "First.", "--workspace", ws)
+    again = accord("note", "add", unn, "--quote", HISTORIC.replace(" ", "  "), "--tag", "exports,policy",
+                   "--note", "Second.", "--workspace", ws)
+    assert again.stdout.strip() == ("updated annotation 1 on UNN, already on this passage: "
+                                    "“This marks a historic shift in Japan's…” [policy, exports]")
+    [row] = note_list(ws)
+    assert (row["id"], row["tags"], row["note"]) == (1, ["policy", "exports"], "First.\n\nSecond.")
+    same = accord("note", "add", unn, "--quote", HISTORIC, "--tag", "exports", "--note", "Second.", "--json",
+                  "--workspace", ws)
+    assert json.loads(same.stdout) == row  # the annotation as it is: nothing was changed
+    plain = accord("note", "add", unn, "--quote", HISTORIC, "--workspace", ws)
+    assert plain.stdout.strip() == "annotation 1 on UNN is already on this passage with these tags and note: nothing changed"
+    assert len(note_list(ws)) == 1
+
+
+def test_an_empty_quote_is_a_one_line_error(ws: str, unn: str) -> None:
+    result = accord("note", "add", unn, "--quote", "  ", "--workspace", ws, ok=False)
+    assert "the quote is empty" in one_line_error(result, 1)
+
+
 def test_unknown_short_and_ambiguous_ids_are_one_line_errors(tmp_path: Path, ws: str) -> None:
     unknown = one_line_error(accord("note", "add", "ffffffffffff", "--quote", "x", "--workspace", ws, ok=False), 2)
     assert "no article with id ffffffffffff" in unknown and "accord search" in unknown
@@ -295,7 +319,7 @@ def test_export_to_a_file_refuses_to_overwrite_without_force(tmp_path: Path, ws:
     target.parent.mkdir()
     result = accord("export", "-o", str(target), "--workspace", ws)
     assert result.stdout == ""
-    assert result.stderr.strip() == f"wrote briefing to {target} (3 findings, 0 unanchored)"
+    assert result.stderr.strip() == f"wrote the Markdown briefing to {target} (3 findings, 0 unanchored)"
     first = target.read_text(encoding="utf-8")
     assert headings(first)[0] == ("h1", "Briefing")
 
@@ -315,6 +339,48 @@ def test_export_html_escapes_notes(tmp_path: Path, ws: str, unn: str) -> None:
     assert page.startswith("<!DOCTYPE html>")
     assert "&lt;script&gt;alert(" in page and "<script" not in page
     assert "<blockquote>" in page and 'class="footnotes"' in page
+
+
+@pytest.mark.parametrize("name, given, written", [
+    ("briefing.html", None, "html"),  # as the reader saves that name
+    ("Briefing.HTM", None, "html"),
+    ("briefing.md", None, "md"),
+    ("briefing.txt", None, "md"),
+    ("briefing.md", "html", "html"),  # --format wins over the name
+    ("briefing.html", "md", "md"),
+])
+def test_export_format_comes_from_format_else_the_file_name(
+    tmp_path: Path, ws: str, unn: str, name: str, given: str | None, written: str
+) -> None:
+    accord("note", "add", unn, "--quote", HISTORIC, "--workspace", ws)
+    target = tmp_path / name
+    result = accord("export", "-o", str(target), *(["--format", given] if given else []), "--workspace", ws)
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") == (written == "html"), text[:40]
+    assert ("the HTML briefing" if written == "html" else "the Markdown briefing") in result.stderr
+    if written == "md":
+        assert headings(text)[0] == ("h1", "Briefing")
+
+
+def test_export_writes_through_the_desk_as_the_reader_does(tmp_path: Path, ws: str, unn: str, monkeypatch) -> None:
+    """One way to save a briefing: the command calls Desk.write_briefing, as the reader's
+    save does, with the format chosen by the same rule."""
+    from accord.index.desk import Desk
+    from accord.tui import cli
+
+    accord("note", "add", unn, "--quote", HISTORIC, "--workspace", ws)
+    real = Desk.write_briefing
+    calls: list[tuple[Path, bool, str | None]] = []
+
+    def recorded(briefing, path, overwrite=False, format=None):
+        calls.append((Path(path), overwrite, format))
+        return real(briefing, path, overwrite=overwrite, format=format)
+
+    monkeypatch.setattr(Desk, "write_briefing", staticmethod(recorded))
+    target = tmp_path / "page.html"
+    assert cli.main(["export", "-o", str(target), "--no-claims", "--workspace", ws]) == 0
+    assert calls == [(target, False, "html")] and target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert Desk.briefing_format(target) == "html" and Desk.briefing_format(target, "md") == "md"
 
 
 def test_export_keeps_only_the_tags_asked_for(ws: str, story: Path) -> None:
@@ -369,7 +435,7 @@ def test_a_deleted_passage_is_exported_as_an_unanchored_note(tmp_path: Path, see
 
     target = ws + "/briefing.md"
     stderr = accord("export", "-o", target, "--workspace", ws).stderr
-    assert stderr.strip() == f"wrote briefing to {target} (1 finding, 1 unanchored)"
+    assert stderr.strip() == f"wrote the Markdown briefing to {target} (1 finding, 1 unanchored)"
 
 
 def test_search_finds_annotated_sentences_by_tag_and_note(ws: str, story: Path, unn: str) -> None:

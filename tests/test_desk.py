@@ -137,7 +137,7 @@ def test_a_big_corpus_is_solved_by_a_coordinator_process_with_the_same_report(
 def test_annotations_add_edit_delete_and_undo_in_order(desk: Desk) -> None:
     article = desk.find(seed_id(desk, "002"))
     anchor = desk.anchor_quote(article, "This marks a historic   shift in Japan's defense policy.")
-    added = desk.annotate(anchor, ("policy",), "first")
+    added = desk.annotate(anchor, ("policy",), "first").after
     edited = desk.edit(added, tags=("policy", "exports"), note="second")
     assert (edited.tags, edited.note) == (("policy", "exports"), "second")
     placement = desk.place_annotations([article.id])
@@ -167,7 +167,7 @@ def test_placement_in_view_leaves_out_another_corpus_but_keeps_orphans(desk: Des
     seeds = [i for i in desk.all_ids() if i not in (elsewhere.id, leaving.id)]
     desk.annotate(desk.anchor_quote(elsewhere, "The river rose two metres."))
     desk.annotate(desk.anchor_quote(desk.find(seeds[0]), desk.find(seeds[0]).title.split()[0]))
-    gone = desk.annotate(desk.anchor_quote(leaving, "The wind reached ninety knots."))
+    gone = desk.annotate(desk.anchor_quote(leaving, "The wind reached ninety knots.")).after
     dropped.unlink()
     with pytest.raises(NoArticles):  # the folder is empty now; its file is dropped from the workspace
         desk.sync([str(dropped.parent)])
@@ -207,7 +207,7 @@ def test_undo_of_a_change_that_fails_stays_undoable(desk: Desk, monkeypatch) -> 
     from accord.index.errors import StoreError
 
     article = desk.find(desk.all_ids()[0])
-    added = desk.annotate(desk.anchor_quote(article, article.title.split()[0]))
+    added = desk.annotate(desk.anchor_quote(article, article.title.split()[0])).after
 
     def broken(annotation_id: int) -> Annotation:
         raise StoreError("cannot delete: disk full")
@@ -265,3 +265,161 @@ def test_a_sentence_stating_two_facts_is_corroborated_by_both_claims_in_the_brie
     lines = [line for line in briefing.markdown.splitlines() if line.startswith("Also reported by")]
     facts = [line.split(", as “", 1)[1] for line in lines if ", as “" in line]
     assert len(facts) == len(lines) and len(set(facts)) == len(facts)
+
+
+def test_a_failed_undo_keeps_its_place_below_newer_changes(desk: Desk, monkeypatch) -> None:
+    """A change whose undo failed is undoable again from where it was: a change made while
+    the undo was under way (another worker's) is still the latest, so `u` takes it back first."""
+    from accord.index.errors import StoreError
+
+    article = desk.find(seed_id(desk, "002"))
+    first = desk.annotate(desk.anchor_quote(article, article.title.split()[0])).after
+    newer: list[Annotation] = []
+
+    def broken(annotation_id: int) -> Annotation:
+        newer.append(desk.annotate(desk.anchor_quote(article, "This marks a historic shift in Japan's defense policy.")).after)
+        raise StoreError("cannot delete: disk full")
+
+    monkeypatch.setattr(desk.store, "delete_annotation", broken)
+    with pytest.raises(StoreError):
+        desk.undo()
+    monkeypatch.undo()
+    desk.undo()  # the newer add
+    assert [a.id for a in desk.annotations()] == [first.id]
+    desk.undo()  # the first add, whose undo failed
+    assert desk.annotations() == [] and not desk.can_undo
+
+
+def test_only_the_latest_placement_becomes_current(desk: Desk, monkeypatch) -> None:
+    """An older placement (read before an annotation was added) finishing last must not
+    replace the newer one as the desk's current placement."""
+    article = desk.find(seed_id(desk, "002"))
+    real = desk.store.annotations
+    read, release = threading.Event(), threading.Event()
+
+    def slow_in_older(tags=()):
+        found = real(tags)
+        if threading.current_thread().name == "older":
+            read.set()
+            release.wait(10)
+        return found
+
+    monkeypatch.setattr(desk.store, "annotations", slow_in_older)
+    older = threading.Thread(target=desk.place_annotations, name="older")
+    older.start()
+    assert read.wait(10)  # the older placement has read the store: no annotation yet
+    desk.annotate(desk.anchor_quote(article, "This marks a historic shift in Japan's defense policy."))
+    newer = desk.place_annotations()
+    release.set()
+    older.join()
+    assert newer.count == 1 and desk.placement is newer
+
+
+def reject_first_pair(desk: Desk) -> tuple[tuple[str, int], tuple[str, int]]:
+    """Reject two sentences of the current report's first claim; their (article, sentence)."""
+    claim = desk.report.claims[0]
+    a, b = claim.members[0], next(m for m in claim.members if m.article != claim.members[0].article)
+    desk.decide([(SentenceRef(a.article, a.start, a.text), SentenceRef(b.article, b.start, b.text))], "reject")
+    return (a.article, a.sentence), (b.article, b.sentence)
+
+
+def together(report, pair) -> bool:
+    return any(set(pair) <= {(m.article, m.sentence) for m in c.members} for c in report.claims)
+
+
+def test_a_decision_and_its_undo_make_the_briefing_and_filters_find_claims_again(desk: Desk) -> None:
+    """The current report is the one with the analyst's decisions applied: after a decision
+    (or its undo) the desk's verbs that use it do not reuse the report found before."""
+    ids = desk.all_ids()
+    before = desk.claims(ids)
+    pair = reject_first_pair(desk)
+    assert desk.report is before  # still there to show until found again...
+    desk.briefing(ids)
+    assert not together(desk.report, pair)  # ...but the briefing found them again, the rejection applied
+    rejected = desk.report
+    desk.undo()
+    assert desk.search("sources:>=2 patriot").hits
+    assert together(desk.report, pair) and desk.report is not rejected  # so did a filtered search, after the undo
+    assert desk.report_current and desk.current_claims(ids) is desk.report  # current: not found again
+    reject_first_pair(desk)
+    assert not desk.report_current
+
+
+def test_claims_found_while_a_decision_was_saved_are_not_current(desk: Desk, monkeypatch) -> None:
+    """A run that read the decisions before the analyst's latest one may be shown, but the
+    desk knows it lacks that decision and finds the claims again when next used."""
+    import accord.index.desk as desk_module
+
+    ids = desk.all_ids()
+    desk.claims(ids)
+    real = desk_module.find_claims
+    started, release = threading.Event(), threading.Event()
+
+    def slow(articles, **options):
+        started.set()
+        release.wait(10)
+        return real(articles, **options)
+
+    monkeypatch.setattr(desk_module, "find_claims", slow)
+    running = threading.Thread(target=desk.claims, args=(ids,))
+    running.start()
+    assert started.wait(10)
+    pair = reject_first_pair(desk)
+    release.set()
+    running.join()
+    monkeypatch.undo()
+    assert together(desk.report, pair) and not desk.report_current
+    assert not together(desk.current_claims(ids), pair)
+
+
+def test_a_changed_article_makes_the_report_stale(tmp_path: Path) -> None:
+    story = tmp_path / "story"
+    write(story / "a.txt", "Floods in Valmora\n\nThe river rose two metres on Monday in Valmora.\n")
+    write(story / "b.txt", "Valmora floods\n\nThe river rose two metres on Monday in Valmora, officials said.\n")
+    with Desk(Workspace(tmp_path / "ws")) as desk:
+        desk.sync([str(story)])
+        ids = desk.all_ids()
+        report = desk.current_claims(ids)
+        desk.sync([str(story)])  # nothing changed
+        assert desk.current_claims(ids) is report
+        write(story / "b.txt", "Valmora floods\n\nThe river rose three metres on Monday in Valmora, officials said.\n")
+        desk.sync([str(story)])
+        assert not desk.report_current
+        assert desk.current_claims(ids) is not report
+
+
+def test_the_seeds_are_the_default_and_an_empty_workspace_gets_them(tmp_path: Path, seeds_dir: Path) -> None:
+    """The rules every command shares: no path means the bundled seeds, and a workspace
+    with no article at all is given them."""
+    assert Desk.default_paths([]) == [str(seeds_dir)] and Desk.default_paths(["a", "b"]) == ["a", "b"]
+    with Desk(Workspace(tmp_path / "ws")) as desk:
+        done: list[int] = []
+        report = desk.ensure_articles(lambda finished, total, _file: done.append(finished))
+        assert report is not None and report.added == 5 and desk.count() == 5 and done
+        assert desk.ensure_articles() is None  # not empty any more: nothing synced
+        assert len(desk.sync_default([]).files) == 5
+
+
+def test_annotating_a_passage_already_annotated_edits_that_annotation(desk: Desk) -> None:
+    """One annotation per passage, for every front end: the same span again edits it (tags
+    and note replaced, or merged), an unchanged one is not saved, and undo takes back edits."""
+    article = desk.find(seed_id(desk, "002"))
+    historic = "This marks a historic shift in Japan's defense policy."
+    first = desk.annotate(desk.anchor_quote(article, historic), ("policy",), "First.")
+    assert first.before is None
+    merged = desk.annotate(desk.anchor_quote(article, historic.replace(" ", "\n")), ("exports", "policy"), "Second.",
+                           merge=True)
+    assert merged.before == first.after and merged.after.id == first.after.id
+    assert (merged.after.tags, merged.after.note) == (("policy", "exports"), "First.\n\nSecond.")
+    replaced = desk.annotate(desk.anchor_quote(article, historic), tags=("people",))
+    assert (replaced.after.tags, replaced.after.note) == (("people",), "First.\n\nSecond.")
+    unchanged = desk.annotate(desk.anchor_quote(article, historic), ("people",), "Second.", merge=True)
+    assert unchanged.before == unchanged.after == replaced.after
+    assert len(desk.annotations()) == 1
+    desk.undo()  # the replaced tags (the unchanged one saved nothing to undo)
+    assert desk.annotations()[0].tags == ("policy", "exports")
+    other = desk.annotate(desk.anchor_quote(article, "historic shift"))  # another span: another annotation
+    assert other.before is None and len(desk.annotations()) == 2
+    assert desk.quote_occurrences(article, "Patriot") == article.text.count("Patriot") > 1
+    where = desk.where(other.after)
+    assert (where.start, where.end, where.how) == (other.after.anchor.start, other.after.anchor.end, "offsets")

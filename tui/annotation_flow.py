@@ -21,9 +21,9 @@ from textual.screen import Screen
 
 from accord.index.anchoring import Anchor
 from accord.index.annotations import Annotation, Placed
-from accord.index.catalog import ArticleSummary
-from accord.index.desk import Desk, Placement
+from accord.index.desk import AnnotationChange, Desk, Placement
 from accord.index.errors import AccordError
+from accord.index.model import ArticleSummary
 
 from .annotation_screens import RECENT_TAG_KEYS, AnnotationsScreen, Listed, NoteScreen, OrphansScreen, TagScreen
 from .article_pane import ArticlePane
@@ -47,7 +47,9 @@ ANNOTATION_BINDINGS = [
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """The passage the analyst means, and the annotation already on exactly it."""
+    """The passage the analyst means, and the annotation the panes show on exactly it
+    (what the dialogs start from; whether it is edited or a new one added is the desk's
+    rule, `Desk.annotate`)."""
 
     pane: ArticlePane
     anchor: Anchor
@@ -155,9 +157,7 @@ class AnnotationFlow:
             return
         target = self._target()
         if target is not None:
-            tag = known[number - 1]
-            current = target.existing.annotation.tags if target.existing else ()
-            self._save_on(target, tags=current if tag in current else (*current, tag))
+            self._save_on(target, tags=(known[number - 1],), merge=True)
 
     def note(self) -> None:
         target = self._target()
@@ -171,29 +171,36 @@ class AnnotationFlow:
         existing = target.existing.annotation.note if target.existing else ""
         self.screen.app.push_screen(NoteScreen(target.anchor.quote, existing), written)
 
-    def _save_on(self, target: Target, *, tags: tuple[str, ...] | None = None, note: str | None = None) -> None:
+    def _save_on(self, target: Target, *, tags: tuple[str, ...] | None = None, note: str | None = None,
+                 merge: bool = False) -> None:
         # The selection stays: tagging a range and then writing its note is one passage, one
-        # annotation (Esc clears the selection).
-        if target.existing is None:
-            self._change(partial(self.desk.annotate, target.anchor, tags or (), note or ""), "Annotation saved")
-        else:
-            self._change(partial(self.desk.edit, target.existing.annotation, tags=tags, note=note), "Saved")
+        # annotation (Esc clears the selection); the desk edits the annotation already on it.
+        def said(change: object) -> str | None:
+            assert isinstance(change, AnnotationChange)
+            if change.before is None:
+                return "Annotation saved"
+            return "Saved" if change.before != change.after else None
 
-    def _change(self, change: Callable[[], object], said: str) -> None:
-        """One change through the desk, confirmed once committed."""
+        self._change(partial(self.desk.annotate, target.anchor, tags, note, merge=merge), said)
+
+    def _change(self, change: Callable[[], object], said: str | Callable[[object], str | None]) -> None:
+        """One change through the desk, confirmed once committed (`said` None: nothing changed)."""
         def run() -> None:
             try:
-                change()
+                done = change()
             except AccordError as error:
                 self.screen.app.call_from_thread(self._notify, str(error), title="Not saved", severity="error",
                                                  timeout=15)
                 return
-            self.screen.app.call_from_thread(self._changed, said)
+            self.screen.app.call_from_thread(self._changed, said if isinstance(said, str) else said(done))
 
         self._in_worker(run, "annotation-changes")
 
-    def _changed(self, said: str) -> None:
-        self._notify(f"{said} (u undoes)", timeout=3)
+    def _changed(self, said: str | None) -> None:
+        if said is None:
+            self._notify("Already saved: nothing changed", timeout=3)
+        else:
+            self._notify(f"{said} (u undoes)", timeout=3)
         self.load()
 
     # The annotations panel and orphans --------------------------------------------------------

@@ -1,9 +1,10 @@
 """The reader's shared claims: finding them in a worker, showing them in the panes
 and the claims panel, the grid and "what others say", and the analyst's decisions.
 
-The desk does the work (claims with decisions applied, saving decisions); this
-class only schedules it off the UI thread and shows the result in the screen's
-widgets, which it finds by type: it never imports the screen.
+The desk does the work (claims with decisions applied, saving decisions, and
+knowing when its report is stale: after a decision, its undo, a changed article or
+a new threshold); this class only schedules it off the UI thread and shows the
+result in the screen's widgets, which it finds by type: it never imports the screen.
 """
 
 from __future__ import annotations
@@ -82,7 +83,8 @@ class ClaimFlow:
     # Finding claims ------------------------------------------------------------------------
 
     def find(self) -> None:
-        """(Re)find the claims of the articles in view, in a worker."""
+        """Show the desk's current claims of the articles in view, found again in a worker
+        when the desk's report is not current for them (`Desk.current_claims`)."""
         self.run += 1
         self._status("finding shared claims…")
         self.screen.run_worker(partial(self._find, list(self.deck.ids), self.run),
@@ -93,7 +95,7 @@ class ClaimFlow:
             self.screen.app.call_from_thread(self._found, run, (done, total))
 
         try:
-            self.desk.claims(ids, progress=progress)
+            self.desk.current_claims(ids, progress=progress)
         except AccordError as error:
             self.screen.app.call_from_thread(self._failed, str(error), run)
             return
@@ -238,7 +240,7 @@ class ClaimFlow:
 
     def _saved(self, said: str) -> None:
         self._notify(said, timeout=4)
-        self.find()
+        self.find()  # the decision made the desk's report stale: it is found again
 
     def threshold(self, direction: int) -> None:
         value = round(self.desk.threshold + direction * THRESHOLD_STEP, 2)

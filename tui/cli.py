@@ -21,14 +21,13 @@ from accord.index import claim_query
 from accord.index.briefing import DEFAULT_TITLE
 from accord.index.claims import DEFAULT_THRESHOLD
 from accord.index.config import load_config
-from accord.index.desk import Desk
+from accord.index.desk import BRIEFING_FORMATS, Desk
 from accord.index.errors import AccordError
-from accord.index.ingest import bundled_seeds
 from accord.index.safe_text import json_text, printable, printable_line, printable_same_length
 from accord.index.workspace import Workspace, config_path
 from accord.tui import serve
 
-from .cli_sync import sync
+from .cli_sync import ensure_articles, sync
 
 COMMANDS = ("read", "index", "search", "claims", "note", "export", "info", "serve")
 
@@ -102,7 +101,9 @@ def _note_parsers(commands: argparse._SubParsersAction, common: argparse.Argumen
     export.add_argument("--tag", action="append", default=[], metavar="T",
                         help="only annotations carrying a tag; sections follow the order given")
     export.add_argument("--title", default=DEFAULT_TITLE, metavar="TEXT", help=f"the briefing's title (default: {DEFAULT_TITLE})")
-    export.add_argument("--format", choices=("md", "html"), default="md", help="Markdown (default) or a standalone HTML page")
+    export.add_argument("--format", choices=BRIEFING_FORMATS, default=None,
+                        help="Markdown or a standalone HTML page (default: HTML for a FILE ending in .html or .htm, "
+                             "as the reader saves it, else Markdown)")
     export.add_argument("--no-claims", action="store_true",
                         help="leave out who else reports each passage and where sources disagree; faster for big "
                              "workspaces, where claims are computed over every article")
@@ -198,7 +199,7 @@ def _run(args: argparse.Namespace, err: Console) -> int:
     if args.command == "read":
         from accord.tui.launch import run_reader
 
-        return run_reader(workspace, args.paths or [str(bundled_seeds())], config)  # the reader shows problems itself
+        return run_reader(workspace, Desk.default_paths(args.paths), config)  # the reader shows problems itself
     for problem in config.problems:
         err.print(Text(f"accord: warning: {printable_line(problem)}"))
     notice = lambda message: err.print(Text(f"accord: warning: {printable_line(message)}"))  # noqa: E731
@@ -212,7 +213,7 @@ def _run(args: argparse.Namespace, err: Console) -> int:
                 return cli_notes.run_note(desk, args, err)
             return cli_notes.run_export(desk, args, err)
         if args.command == "index":
-            report = sync(desk, args.paths or [str(bundled_seeds())], err, show_progress=not args.quiet)
+            report = sync(desk, args.paths, err, show_progress=not args.quiet, or_seeds=True)
             if not args.quiet:
                 print(printable(f"{report.summary()} ({len(report.files)} files) in {workspace.root}"))
             return 0
@@ -223,8 +224,8 @@ def _search(desk: Desk, args: argparse.Namespace, err: Console) -> int:
     files = None
     if args.paths:
         files = sync(desk, args.paths, err).files
-    elif desk.count() == 0:
-        sync(desk, [str(bundled_seeds())], err)
+    else:
+        ensure_articles(desk, err)
     result = desk.search(args.query, limit=args.limit, files=files)
     if args.json:
         print(json_text(result.to_json()))
@@ -249,7 +250,7 @@ def _search(desk: Desk, args: argparse.Namespace, err: Console) -> int:
 
 
 def _claims(desk: Desk, args: argparse.Namespace, err: Console) -> int:
-    files = sync(desk, args.paths or [str(bundled_seeds())], err).files
+    files = sync(desk, args.paths, err, or_seeds=True).files
     report = desk.claims(desk.article_ids(files), args.threshold, args.min_sources)
     min_sources = args.min_sources or desk.min_sources
     if args.json:
@@ -279,7 +280,7 @@ def _info(workspace: Workspace) -> int:
         ("index", str(workspace.index_dir)),
         ("annotations", str(workspace.annotations_path)),
         ("config", str(config_path())),
-        ("seeds", str(bundled_seeds())),
+        ("seeds", Desk.default_paths([])[0]),
     ]
     if workspace.catalog_path.exists():
         with Desk(workspace) as desk:

@@ -10,7 +10,6 @@ overwrite, 5 when the store itself fails (StoreError).
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 from pathlib import Path
@@ -18,18 +17,14 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from accord.index.anchoring import find_quote
-from accord.index.atomic_write import write_atomically
 from accord.index.annotations import Orphan, Placed, parse_tags
-from accord.index.briefing import document
 from accord.index.desk import Desk
 from accord.index.errors import AccordError, AnnotationNotFound, InputNotFound
-from accord.index.ingest import bundled_seeds
 from accord.index.model import Article
 from accord.index.safe_text import json_text, printable, printable_line
 from accord.index.short_text import shorten
 
-from .cli_sync import sync
+from .cli_sync import ensure_articles, sync
 
 ID_PREFIX_MIN = 4
 _HEX_ID = re.compile(rf"[0-9a-f]{{{ID_PREFIX_MIN},12}}")
@@ -48,23 +43,30 @@ def run_note(desk: Desk, args: argparse.Namespace, err: Console) -> int:
 
 
 def _note_add(desk: Desk, args: argparse.Namespace, err: Console) -> int:
+    """Annotate a passage through the desk: a passage already annotated gets the new tags
+    and the note added to its annotation (Desk.annotate's rule, the reader's too)."""
     tags = _tags(args.tag)
-    if not args.quote.strip():
-        raise AccordError("the quote is empty: give the passage to annotate with --quote")
     article = resolve_article(desk, args.article, err)
     anchor = desk.anchor_quote(article, args.quote)
-    times = _occurrences(article.text, args.quote)
+    times = desk.quote_occurrences(article, args.quote)
     if times > 1:
         err.print(Text(f"accord: warning: the quote occurs {times} times in {printable_line(article.source)}; "
                        "annotated the first (quote more of the passage to pick another)"))
-    annotation = desk.annotate(anchor, tags, args.note)
+    change = desk.annotate(anchor, tags, args.note, merge=True)
+    annotation = change.after
+    assert annotation is not None
     if args.json:
-        placed = Placed(annotation, anchor.start, anchor.end, "offsets")
-        print(json_text(annotation_json(placed, article)))
+        print(json_text(annotation_json(desk.where(annotation), article)))
         return 0
-    line = f"added annotation {annotation.id} on {article.source}: “{shorten(anchor.quote, 40)}”"
-    if tags:
-        line += " [" + ", ".join(tags) + "]"
+    if change.before is None:
+        line = f"added annotation {annotation.id} on {article.source}: “{shorten(anchor.quote, 40)}”"
+    elif change.before == annotation:
+        line = (f"annotation {annotation.id} on {article.source} is already on this passage with these tags and note: "
+                "nothing changed")
+    else:
+        line = f"updated annotation {annotation.id} on {article.source}, already on this passage: “{shorten(anchor.quote, 40)}”"
+    if annotation.tags and change.before != annotation:
+        line += " [" + ", ".join(annotation.tags) + "]"
     _out().print(Text(printable_line(line)))
     return 0
 
@@ -141,8 +143,7 @@ def resolve_article(desk: Desk, given: str, err: Console) -> Article:
         listed = ", ".join(ids[:5]) + (", …" if len(ids) > 5 else "")
         raise InputNotFound(f"{given} holds {len(ids)} articles ({listed}); give the id of one "
                             f"(`accord search QUERY {given} --json` shows them)")
-    if desk.count() == 0:
-        sync(desk, [str(bundled_seeds())], err)
+    ensure_articles(desk, err)
     key = given.strip().lower()
     if not _HEX_ID.fullmatch(key):
         raise InputNotFound(f"no such file, and not an article id ({ID_PREFIX_MIN}-12 hex characters): {given}; "
@@ -163,38 +164,34 @@ def _article(desk: Desk, article_id: str) -> Article:
     return article
 
 
-def _occurrences(text: str, quote: str, most: int = 99) -> int:
-    count, at = 0, 0
-    while count < most and (span := find_quote(text[at:], quote)) is not None:
-        count, at = count + 1, at + span[0] + 1
-    return count
-
-
 # Export ----------------------------------------------------------------------------------
 
 
 def run_export(desk: Desk, args: argparse.Namespace, err: Console) -> int:
+    """The briefing, saved as the reader saves it (`Desk.write_briefing`): in --format, else
+    as the file's name says (.html or .htm: an HTML page), else Markdown."""
     tags = _tags(args.tag)
     if args.output is not None and not args.output.strip():
         raise AccordError("-o needs a file name (or - for standard output)")
     target = None if args.output in (None, "-") else Path(args.output).expanduser()
-    if target is not None and not args.force and os.path.lexists(target):
-        raise AccordError(f"{args.output} exists; use --force to overwrite it")
-    in_use = set(desk.tags())
-    for tag in tags:
-        if tag not in in_use:
-            err.print(Text(f"accord: warning: no annotation is tagged {printable_line(tag)}"))
-    briefing = desk.briefing(title=args.title, tags=tags, with_claims=not args.no_claims)
-    text = document(briefing, args.format)
-    if target is None:
-        _write_stdout(printable(text))  # a note's escape sequence must not drive the terminal
-        return 0
+    format = Desk.briefing_format(target, args.format)
     try:
-        write_atomically(target, text, overwrite=args.force)
+        if target is not None:
+            Desk.check_briefing_target(target, overwrite=args.force)  # before a long briefing is built
+        in_use = set(desk.tags())
+        for tag in tags:
+            if tag not in in_use:
+                err.print(Text(f"accord: warning: no annotation is tagged {printable_line(tag)}"))
+        briefing = desk.briefing(title=args.title, tags=tags, with_claims=not args.no_claims)
+        if target is None:
+            _write_stdout(printable(Desk.briefing_document(briefing, format)))  # a note's escape sequence must not drive the terminal
+            return 0
+        Desk.write_briefing(briefing, target, overwrite=args.force, format=format)
     except FileExistsError:
-        raise AccordError(f"{target} exists; use --force to overwrite it") from None
+        raise AccordError(f"{args.output} exists; use --force to overwrite it") from None
     findings = f"{briefing.findings} finding{'' if briefing.findings == 1 else 's'}"
-    err.print(Text(printable_line(f"wrote briefing to {args.output} ({findings}, {briefing.orphans} unanchored)")))
+    kind = "HTML" if format == "html" else "Markdown"
+    err.print(Text(printable_line(f"wrote the {kind} briefing to {args.output} ({findings}, {briefing.orphans} unanchored)")))
     return 0
 
 

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.text import Text
 
+from accord.index.desk import Desk
 from accord.index.errors import AccordError, InputNotFound
-from accord.index.ingest import bundled_seeds
 from accord.index.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ def _port(text: str) -> int:
 def run(workspace: Workspace, args: argparse.Namespace, err: Console) -> int:
     """`accord serve`: prints the URL once it listens, serves until Ctrl+C or SIGTERM."""
     return run_server(
-        workspace, args.paths or [str(bundled_seeds())], args.host, args.port,
+        workspace, Desk.default_paths(args.paths), args.host, args.port,
         announce=lambda url: print(f"Accord in the browser: {url} (Ctrl+C stops)", flush=True),
         warn=lambda message: err.print(Text(f"accord: warning: {message}")),
     )

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from accord.index.catalog import ArticleSummary
-from accord.index.library import SyncReport
+from accord.index.model import ArticleSummary, SyncReport
 
 
 class Superseded(Exception):
