@@ -26,24 +26,27 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import claim_query
-from .anchoring import Anchor, count_quote, find_quote
-from .annotations import Annotation, AnnotationMap, Orphan, Placed, locate
-from .atomic_write import write_atomically
-from .briefing import DEFAULT_TITLE, Briefing, build_briefing, document
-from .claims import DEFAULT_THRESHOLD, ClaimReport, find_claims
-from .claims_apart import find_claims_apart
+from typing import TYPE_CHECKING
+
+from .claims.model import DEFAULT_THRESHOLD, ClaimReport
 from .claims_parallel import PARALLEL_MIN_ARTICLES
 from .config import Config, load_config
-from .decisions import SentenceRef, Verdict
 from .errors import AccordError, InputNotFound, QueryError
 from .ingest import bundled_seeds, discover
 from .library import Library, Progress
 from .model import Article, ArticleSummary, SearchResult, SyncReport
 from .short_text import shorten
-from .store import Store
-from .support import SupportMap
 from .workspace import Workspace
+
+# A reader's first frame needs the library alone: the modules of later work (claims,
+# annotations and their store, briefings, search filters) are imported where used.
+if TYPE_CHECKING:
+    from .anchoring import Anchor
+    from .annotations import Annotation, AnnotationMap, Orphan, Placed
+    from .briefing import Briefing
+    from .decisions import SentenceRef, Verdict
+    from .store import Store
+    from .support import SupportMap
 
 Spans = dict[str, tuple[tuple[int, int], ...]]
 LOAD_BATCH = 32  # articles loaded per hold of the library lock
@@ -156,6 +159,8 @@ class Desk:
 
     @property
     def store(self) -> Store:
+        from .store import Store
+
         with self._store_lock:
             if self._store is None:
                 self._store = Store(self.workspace.annotations_path)
@@ -275,6 +280,8 @@ class Desk:
         partial (`counted` False: `count` finishes it). None when `cancelled()` turned
         true while the search waited for the library (a newer query came).
         """
+        from . import claim_query
+
         parsed = claim_query.parse(query)
         if not parsed.filtered:
             with self._lock:
@@ -300,6 +307,8 @@ class Desk:
     def match_spans(self, query: str, ids: Iterable[str]) -> Spans:
         """Where the query's words match in each article, for highlighting; filters are
         ignored and a query that cannot be read highlights nothing."""
+        from . import claim_query
+
         words = claim_query.parse(query).text if claim_query.has_filters(query) else query
         if not words.strip():
             return {}
@@ -330,6 +339,10 @@ class Desk:
         On a corpus of several stories the claims of the stories done so far become
         current as they come (`report_complete` is False until the end), and
         `progress(stories done, stories)` is called after each story."""
+        from .claims import find_claims
+        from .claims_apart import find_claims_apart
+        from .support import SupportMap
+
         with self._lock:
             self._claims_run += 1
             run, basis = self._claims_run, self._claims_basis
@@ -436,6 +449,8 @@ class Desk:
         are orphans, like any passage that can no longer be found. A placement that a later
         call started after it is not made current (it may have read an older store).
         """
+        from .annotations import AnnotationMap, locate
+
         with self._lock:
             self._placement_run += 1
             run = self._placement_run
@@ -473,6 +488,8 @@ class Desk:
     def anchor_quote(self, article: Article, quote: str) -> Anchor:
         """The anchor of `quote` (whitespace may differ) in the article, its first occurrence;
         InputNotFound if absent, AccordError if the quote is empty."""
+        from .anchoring import Anchor, find_quote
+
         if not quote.strip():
             raise AccordError("the quote is empty: give the passage to annotate")
         span = find_quote(article.text, quote)
@@ -484,6 +501,8 @@ class Desk:
     def quote_occurrences(self, article: Article, quote: str, most: int = 99) -> int:
         """How many times `quote` occurs in the article (whitespace may differ), up to `most`:
         `anchor_quote` takes the first."""
+        from .anchoring import count_quote
+
         return count_quote(article.text, quote, most)
 
     def annotation_on(self, anchor: Anchor) -> Annotation | None:
@@ -491,12 +510,16 @@ class Desk:
         article = self.find(anchor.article)
         if article is None:
             return None
+        from .annotations import locate
+
         mine = [a for a in self.store.annotations() if a.article == anchor.article]
         placed, _ = locate(mine, lambda article_id: article if article_id == article.id else None)
         return next((p.annotation for p in placed if (p.start, p.end) == (anchor.start, anchor.end)), None)
 
     def where(self, annotation: Annotation) -> Placed | Orphan:
         """Where one annotation sits in today's text of its article (or why it cannot be found)."""
+        from .annotations import locate
+
         placed, orphans = locate([annotation], self.find)
         return placed[0] if placed else orphans[0]
 
@@ -588,11 +611,15 @@ class Desk:
     # The briefing -----------------------------------------------------------------------------
 
     def briefing(
-        self, ids: Iterable[str] | None = None, *, title: str = DEFAULT_TITLE, tags: tuple[str, ...] = (),
+        self, ids: Iterable[str] | None = None, *, title: str | None = None, tags: tuple[str, ...] = (),
         with_claims: bool = True,
     ) -> Briefing:
         """The briefing of the annotations on `ids` (default: the whole workspace), citing
-        those articles; with claims, who else reports each passage (`current_claims`)."""
+        those articles; with claims, who else reports each passage (`current_claims`).
+        `title` defaults to the briefing module's DEFAULT_TITLE."""
+        from .briefing import DEFAULT_TITLE, build_briefing
+
+        title = DEFAULT_TITLE if title is None else title
         articles = self.articles(self.all_ids() if ids is None else ids)
         placement = self.placement if ids is not None and self._placement is not None else None
         if placement is None:
@@ -613,6 +640,8 @@ class Desk:
     @staticmethod
     def briefing_document(briefing: Briefing, format: str = "md") -> str:
         """The briefing's text: Markdown ("md") or a standalone HTML page ("html")."""
+        from .briefing import document
+
         return document(briefing, Desk.briefing_format(None, format))
 
     @staticmethod
@@ -627,6 +656,9 @@ class Desk:
         """Save the briefing in one step, in `briefing_format(path, format)`; never over a file
         unless `overwrite` (FileExistsError, even for one created meanwhile). Returns the
         format written."""
+        from .atomic_write import write_atomically
+        from .briefing import document
+
         written = Desk.briefing_format(path, format)
         write_atomically(path, document(briefing, written), overwrite=overwrite)
         return written

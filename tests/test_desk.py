@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+import accord.index.claims.engine as engine_module  # the desk imports its claims verbs where used
+import accord.index.claims_apart as apart_module
 from accord.index.annotations import Annotation
 from accord.index.decisions import SentenceRef
 from accord.index.desk import AnnotationChange, DecisionChange, Desk
@@ -76,9 +78,7 @@ def test_claims_apply_decisions_and_undo_takes_them_back(desk: Desk) -> None:
 
 def test_only_the_latest_claims_call_becomes_current(desk: Desk, monkeypatch) -> None:
     """A slow earlier run (a threshold the analyst has since changed) must not overwrite a later one."""
-    import accord.index.desk as desk_module
-
-    real = desk_module.find_claims
+    real = engine_module.find_claims
     release = threading.Event()
 
     def slow_first(articles, **options):
@@ -86,7 +86,7 @@ def test_only_the_latest_claims_call_becomes_current(desk: Desk, monkeypatch) ->
             release.wait(10)
         return real(articles, **options)
 
-    monkeypatch.setattr(desk_module, "find_claims", slow_first)
+    monkeypatch.setattr(engine_module, "find_claims", slow_first)
     ids = desk.all_ids()
     earlier = threading.Thread(target=desk.claims, args=(ids, 0.9))
     earlier.start()
@@ -117,13 +117,13 @@ def test_a_big_corpus_is_solved_by_a_coordinator_process_with_the_same_report(
         assert len(ids) > claims_module.SINGLE_BLOCK  # cut into stories, as a large corpus is
         in_process = desk.claims(ids)
         started: list[str] = []
-        real_start = desk_module.find_claims_apart
+        real_start = apart_module.find_claims_apart
 
         def counted(*args, **options):
             started.append("coordinator")
             return real_start(*args, **options)
 
-        monkeypatch.setattr(desk_module, "find_claims_apart", counted)
+        monkeypatch.setattr(apart_module, "find_claims_apart", counted)
         monkeypatch.setattr(desk_module, "APART_MIN_ARTICLES", 2)
         progress: list[tuple[int, int]] = []
         apart = desk.claims(ids, progress=lambda done, total: progress.append((done, total)))
@@ -348,11 +348,10 @@ def test_a_decision_and_its_undo_make_the_briefing_and_filters_find_claims_again
 def test_claims_found_while_a_decision_was_saved_are_not_current(desk: Desk, monkeypatch) -> None:
     """A run that read the decisions before the analyst's latest one may be shown, but the
     desk knows it lacks that decision and finds the claims again when next used."""
-    import accord.index.desk as desk_module
 
     ids = desk.all_ids()
     desk.claims(ids)
-    real = desk_module.find_claims
+    real = engine_module.find_claims
     started, release = threading.Event(), threading.Event()
 
     def slow(articles, **options):
@@ -360,7 +359,7 @@ def test_claims_found_while_a_decision_was_saved_are_not_current(desk: Desk, mon
         release.wait(10)
         return real(articles, **options)
 
-    monkeypatch.setattr(desk_module, "find_claims", slow)
+    monkeypatch.setattr(engine_module, "find_claims", slow)
     running = threading.Thread(target=desk.claims, args=(ids,))
     running.start()
     assert started.wait(10)

@@ -24,19 +24,13 @@ from accord.index.desk import Desk
 from accord.index.workspace import Workspace, config_path
 
 from . import runtime_tuning
-from .annotation_screens import AnnotationsScreen, NoteScreen, OrphansScreen, TagScreen
-from .article_list import ArticleList
-from .article_view import ArticleView
-from .claim_screens import ClaimGridScreen, OthersScreen
-from .claims_panel import ClaimsPanel
-from .export_screen import ConfirmScreen, ExportScreen
 from .early_read import EarlyRead
 from .main_screen import FIRST_SUMMARIES, MainScreen
-from .open_screen import OpenScreen
 from .pane_deck import MAX_PANES
-from .screens import HelpScreen, KeyHelp
-from .search_panel import SearchPanel
 from .themes import DEFAULT_THEME, load_themes, with_derived_variables
+
+if TYPE_CHECKING:
+    from .screens import KeyHelp
 
 
 class AccordApp(App[None]):

@@ -17,8 +17,6 @@ from rich.console import Console
 from rich.text import Text
 
 from accord import __version__
-from accord.index import claim_query
-from accord.index.briefing import DEFAULT_TITLE
 from accord.index.claims import DEFAULT_THRESHOLD
 from accord.index.config import load_config
 from accord.index.desk import BRIEFING_FORMATS, Desk
@@ -100,7 +98,7 @@ def _note_parsers(commands: argparse._SubParsersAction, common: argparse.Argumen
     export.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     export.add_argument("--tag", action="append", default=[], metavar="T",
                         help="only annotations carrying a tag; sections follow the order given")
-    export.add_argument("--title", default=DEFAULT_TITLE, metavar="TEXT", help=f"the briefing's title (default: {DEFAULT_TITLE})")
+    export.add_argument("--title", metavar="TEXT", help="the briefing's title (default: Briefing)")
     export.add_argument("--format", choices=BRIEFING_FORMATS, default=None,
                         help="Markdown or a standalone HTML page (default: HTML for a FILE ending in .html or .htm, "
                              "as the reader saves it, else Markdown)")
@@ -234,6 +232,8 @@ def _search(desk: Desk, args: argparse.Namespace, err: Console) -> int:
     if not result.hits:
         out.print(Text(f"no hits for {printable_line(args.query)}"))
         return 0
+    from accord.index import claim_query
+
     unit = "sentences" if claim_query.has_filters(args.query) else "articles"  # filters pick sentences
     out.print(Text(f"{result.total} {unit} match {printable_line(args.query)}; best {len(result.hits)}:", style="bold"))
     for number, hit in enumerate(result.hits, 1):

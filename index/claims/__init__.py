@@ -16,13 +16,13 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from .model import Claim, ClaimReport, Discrepancy, Member
+from .model import DEFAULT_THRESHOLD, Claim, ClaimReport, Discrepancy, Member
 
 if TYPE_CHECKING:
-    from .engine import DEFAULT_THRESHOLD, Progress, find_claims
+    from .engine import Progress, find_claims
 
 __all__ = ["DEFAULT_THRESHOLD", "Claim", "ClaimReport", "Discrepancy", "Member", "Progress", "find_claims"]
-_FROM_ENGINE = {"DEFAULT_THRESHOLD", "Progress", "find_claims"}
+_FROM_ENGINE = {"Progress", "find_claims"}
 
 
 def __getattr__(name: str) -> object:

@@ -23,9 +23,8 @@ from .constraints import Constraints, resolve_constraints
 from .discrepancies import name_discrepancies, unique, value_discrepancies
 from .features import StorySentences, features
 from .grouping import Similarity, story_groups
-from .model import Claim, ClaimReport, Member
+from .model import DEFAULT_THRESHOLD, Claim, ClaimReport, Member
 
-DEFAULT_THRESHOLD = 0.27  # chosen on the labelled sets in tests/data/claims (see test_claims.py)
 SINGLE_BLOCK = 8  # up to this many articles, no story blocking (see _blocks)
 PARTIAL_EVERY_S = 0.5  # how often a progress callback is given the report so far
 
