@@ -15,7 +15,7 @@ from accord.tui.pane_deck import MIN_PANE_WIDTH
 from accord.tui.status_line import StatusLine
 
 from conftest import write
-from tui_helpers import make_app, ready, type_text, until
+from tui_helpers import make_app, ready, screen_lines, type_text, uncovered_width, until
 
 
 @pytest.fixture
@@ -155,3 +155,41 @@ async def test_the_grid_scrolls_sideways_to_the_last_outlet_keeping_the_claim_in
         await pilot.pause(0.2)
         assert table.scroll_x > 0, "the outlets scrolled sideways"
         assert table.fixed_columns == TEXT_COLUMNS  # claim and wording stay on screen
+
+
+def footer_hints(app) -> tuple[list, object]:
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    footer = app.main.query_one(Footer)
+    keys = list(footer.query(FooterKey))
+    palette = next((k for k in keys if k.has_class("-command-palette")), None)
+    return [k for k in keys if k is not palette], palette
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 50)], ids=["80x24", "120x40", "200x50"])
+async def test_every_footer_key_has_its_whole_label(app, size) -> None:
+    from textual.widgets import Footer
+
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        for keys in ([], ["b"], ["b", "c"]):  # the reader, the list focused, the claims panel focused
+            await pilot.press(*keys)
+            await pilot.pause(0.3)
+            footer = app.main.query_one(Footer)
+
+            def laid_out() -> bool:
+                hints, palette = footer_hints(app)
+                return bool(hints) and all(k.region.width for k in hints)
+
+            await until(pilot, laid_out, "the footer's hints")
+            hints, palette = footer_hints(app)
+            bottom = screen_lines(app)[-1]
+            assert palette is not None and "palette" in bottom
+            for hint in hints:
+                assert footer.region.contains_region(hint.region), (hint.description, hint.region, footer.region)
+                assert not hint.region.overlaps(palette.region), (hint.description, bottom)
+                assert f"{hint.key_display} {hint.description}" in bottom, (hint.description, bottom)
+            assert "? Help" in bottom  # where every other key is listed
+            if keys == ["b"]:  # the list's own keys while it has the focus
+                assert "/ Filter" in bottom and "o Sort" in bottom, bottom

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 
 from accord.index.catalog import ArticleSummary
 from accord.index.config import default_export_dir
@@ -31,6 +31,7 @@ from .article_list import ArticleList
 from .claim_flow import CLAIM_BINDINGS, ClaimFlow
 from .claims_panel import ClaimsPanel
 from .early_read import EarlyRead
+from .footer import FittedFooter
 from .marks import CONFLICT_GLYPH, SUPPORT_GLYPHS
 from .pane_deck import MIN_PANE_WIDTH, PaneDeck
 from .open_screen import OpenScreen
@@ -106,7 +107,7 @@ class MainScreen(Screen):
         with Horizontal(id="status"):
             yield StatusLine(id="status-text")
             yield ProgressBar(id="progress", show_eta=False)
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.query_one("#progress").display = False
