@@ -95,14 +95,31 @@ async def test_the_claims_panel_leaves_two_readable_panes(app, size) -> None:
         await until(pilot, lambda: sum(1 for p in readable_panes(app) if p.view.article) >= 2, "two panes aligned")
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
-async def test_no_pane_is_squeezed_with_both_side_panels_open(app, size) -> None:
+@pytest.mark.parametrize("keys", [("b", "c"), ("c", "b")], ids=["list-then-claims", "claims-then-list"])
+@pytest.mark.parametrize("size, panes", [((80, 24), 1), ((120, 40), 2), ((200, 50), 2)],
+                         ids=["80x24", "120x40", "200x50"])
+async def test_both_side_panels_leave_the_panes_uncovered(app, size, panes, keys) -> None:
+    """Opening the list and the claims panel never lets one float over a pane: where both
+    cannot sit beside the panes, the one opened last stays and the other closes."""
     async with app.run_test(size=size) as pilot:
         await ready(pilot)
-        await pilot.press("b")
-        await pilot.press("c")
-        await pilot.pause(0.3)
-        assert app.main.deck.panes and all(p.region.width >= MIN_PANE_WIDTH for p in app.main.deck.panes)
+        await until(pilot, lambda: app.main.claims.ready, "claims")
+        article_list, claims = app.main.query_one(ArticleList), app.main.query_one(ClaimsPanel)
+        for key in keys:
+            await pilot.press(key)
+            opened = article_list if key == "b" else claims
+            await until(pilot, lambda: opened.display and opened.has_focus_within, f"{key} to open its panel")
+        await pilot.pause(0.3)  # the layout settles
+        deck = app.main.deck
+        await until(pilot, lambda: len(deck.panes) >= panes and all(p.region.width for p in deck.panes), "the panes")
+        for pane in deck.panes:
+            assert pane.region.width >= MIN_PANE_WIDTH, (pane.slot, pane.region)
+            assert uncovered_width(pane) == pane.region.width, (pane.slot, uncovered_width(pane), pane.region)
+        assert len(deck.panes) >= panes
+        last = article_list if keys[-1] == "b" else claims
+        assert last.display and last.region.width > 0 and last.has_focus_within  # the one opened last stays
+        if size[0] >= 200:
+            assert article_list.display and claims.display  # room for both beside two panes
 
 
 async def test_the_status_line_fits_80_columns(app) -> None:

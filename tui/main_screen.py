@@ -120,19 +120,30 @@ class MainScreen(Screen):
         # The legend's key hints only where they fit beside the four marks.
         self.query_one(".legend-keys").display = self.size.width >= LEGEND_KEYS_FROM
 
-    def fit_side_panels(self) -> None:
-        """Size the open side panels so the panes keep their minimum width."""
+    def fit_side_panels(self, opened: str | None = None) -> None:
+        """Size the open side panels so the panes keep their minimum width (two panes from
+        TWO_PANES_FROM columns on). Where two open panels cannot both sit beside the panes,
+        only one stays: the one just `opened`, else the one with the focus, else the claims
+        panel. A single panel floats over the panes only where the terminal is too narrow
+        for it and one pane."""
         width = self.size.width
         room = width - (2 if width >= TWO_PANES_FROM else 1) * MIN_PANE_WIDTH
-        for panel_id, (preferred, minimum) in SIDE_PANELS.items():
-            panel = self.query_one(f"#{panel_id}")
-            if not panel.display:
-                continue
-            floating = room < minimum
-            panel.styles.width = minimum if floating else min(preferred, room)
-            panel.set_class(floating, "-floating")
-            if not floating:
-                room -= min(preferred, room)
+        panels = {panel_id: self.query_one(f"#{panel_id}") for panel_id in SIDE_PANELS}
+        shown = [panel_id for panel_id, panel in panels.items() if panel.display]
+        if len(shown) > 1 and sum(SIDE_PANELS[p][1] for p in shown) > room:
+            keep = opened or next((p for p in shown if panels[p].has_focus_within), "claims")
+            for panel_id in shown:
+                if panel_id != keep:
+                    panels[panel_id].display = False  # the focus is in the one kept, or goes to it
+            shown = [keep]
+        spare = room - sum(SIDE_PANELS[p][1] for p in shown)
+        for panel_id in shown:
+            preferred, minimum = SIDE_PANELS[panel_id]
+            floating = spare < 0
+            extra = 0 if floating else min(preferred - minimum, spare)
+            spare -= extra
+            panels[panel_id].styles.width = minimum + extra
+            panels[panel_id].set_class(floating, "-floating")
 
     @property
     def status(self) -> StatusLine:
@@ -270,7 +281,7 @@ class MainScreen(Screen):
     def action_toggle_list(self) -> None:
         article_list = self.query_one(ArticleList)
         article_list.display = not article_list.display
-        self.fit_side_panels()
+        self.fit_side_panels(opened="article-list" if article_list.display else None)
         if article_list.display:
             self._refresh_list()
             article_list.focus()
@@ -341,7 +352,7 @@ class MainScreen(Screen):
     def action_toggle_claims(self) -> None:
         panel = self.query_one(ClaimsPanel)
         panel.display = not panel.display
-        self.fit_side_panels()
+        self.fit_side_panels(opened="claims" if panel.display else None)
         self.claims.panel_shown(panel.display)
 
     def on_claims_panel_closed(self) -> None:
