@@ -134,27 +134,50 @@ async def test_the_status_line_fits_80_columns(app) -> None:
         assert 0 < len(status.text) <= width
         assert status.text.startswith("5 articles · search 'patriot missiles'")
         assert "…" not in status.text  # whole parts, none cut off
-        assert len(status.parts()) > len(status.text.split(" · "))  # the least important went
+        # Every part is there, the less important ones in their shorter forms.
+        assert len(status.parts()) == len(status.text.split(" · ")), status.text
+        assert any(part[0] not in status.text for part in status.parts())
 
 
-async def test_indexing_progress_counts_up_on_a_big_folder(tmp_path: Path) -> None:
+@pytest.mark.parametrize("size", [(120, 40), (200, 50)], ids=["120x40", "200x50"])
+async def test_indexing_progress_counts_up_on_a_big_folder(tmp_path: Path, size) -> None:
+    """The count that leads the status line rises as the files are read, not only when a
+    batch of articles is committed."""
     folder = tmp_path / "big"
     for n in range(2000):
         write(folder / f"{n:04}.txt", f"Report {n} on the harbour\n\nThe harbour opened berth {n} on Monday.\n")
     app = make_app([folder], tmp_path / "ws")
     seen: list[int] = []
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=size) as pilot:
         status = app.main.query_one(StatusLine)
 
         def sample() -> bool:
-            if found := re.match(r"indexing (\d+)/2000 files", status.message):
-                if not seen or int(found.group(1)) != seen[-1]:
-                    seen.append(int(found.group(1)))
+            lead = status.text.split(" · ")[0]  # what the line shows first
+            if found := re.fullmatch(r"(?:\d+ articles? · )?(?:indexing )?([\d,]+)/2,000 files", lead) or \
+                    re.fullmatch(r"indexing ([\d,]+)/2,000 files", lead):
+                number = int(found.group(1).replace(",", ""))
+                if not seen or number != seen[-1]:
+                    seen.append(number)
             return "added" in status.message
 
         await until(pilot, sample, "indexing to finish", timeout=120)
-        assert len(seen) >= 3 and seen == sorted(seen), seen
-        assert status.articles == 2000
+        assert len(seen) >= 3 and seen == sorted(seen) and seen[-1] < 2000, seen
+        assert status.articles == 2000 and status.text.startswith("2000 articles")
+
+
+async def test_a_long_search_is_shortened_not_dropped_at_80_columns(app) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await until(pilot, lambda: app.main.claims.ready and "claims" in app.main.status.claims, "claims")
+        query = "japan patriot missiles export restrictions united"
+        app.main.action_search()
+        app.main.search_panel.input.value = query
+        status = app.main.query_one(StatusLine)
+        await until(pilot, lambda: status.search and query in status.search, "the search's results")
+        text = status.text
+        assert len(text) <= status.content_region.width
+        assert re.fullmatch(r"5 articles · search 'japan[^']*…': (\d+ hits?|\d+/\d+) · \d+ claims.*", text), text
+        assert screen_lines(app)[-2].startswith(f" {text}")  # as the terminal shows it
 
 
 async def test_the_grid_scrolls_sideways_to_the_last_outlet_keeping_the_claim_in_view(app) -> None:
@@ -210,3 +233,4 @@ async def test_every_footer_key_has_its_whole_label(app, size) -> None:
             assert "? Help" in bottom  # where every other key is listed
             if keys == ["b"]:  # the list's own keys while it has the focus
                 assert "/ Filter" in bottom and "o Sort" in bottom, bottom
+

@@ -143,9 +143,9 @@ class AccordApp(App[None]):
             yield SystemCommand(name, help_text, callback)  # type: ignore[arg-type]
         yield SystemCommand("Help", "List every key and its binding id", self.action_help)
 
-    def key_help(self) -> list[KeyHelp]:
-        """Every binding with its current keys (after the user's keymap)."""
-        keymap = getattr(self, "_keymap", {})
+    @staticmethod
+    def binding_groups() -> list[tuple[str, list[Binding]]]:
+        """Every binding the reader has, by where it acts (the help screen's groups)."""
         groups = [
             ("Reader", ArticleView.BINDINGS), ("Main", MainScreen.BINDINGS), ("App", AccordApp.BINDINGS),
             ("Article list", ArticleList.BINDINGS), ("Search bar", SearchPanel.BINDINGS),
@@ -155,10 +155,15 @@ class AccordApp(App[None]):
             ("Unanchored annotations", OrphansScreen.BINDINGS), ("Briefing preview", ExportScreen.BINDINGS),
             ("Confirm", ConfirmScreen.BINDINGS), ("Open", OpenScreen.BINDINGS), ("Help", HelpScreen.BINDINGS),
         ]
+        return [(group, [b for b in bindings if isinstance(b, Binding)]) for group, bindings in groups]
+
+    def key_help(self) -> list[KeyHelp]:
+        """Every binding with its current keys (after the user's keymap)."""
+        keymap = getattr(self, "_keymap", {})
         rows = []
-        for group, bindings in groups:
+        for group, bindings in self.binding_groups():
             for binding in bindings:
-                assert isinstance(binding, Binding) and binding.id
+                assert binding.id
                 keys = keymap.get(binding.id, binding.key)
                 rows.append(KeyHelp(group, binding.id, self.display_keys(keys), binding.description))
         return rows
@@ -166,3 +171,12 @@ class AccordApp(App[None]):
     def display_keys(self, keys: str) -> str:
         """A binding's keys as the footer shows them (Textual's own key display)."""
         return ", ".join(self.get_key_display(Binding(key.strip(), "")) for key in keys.split(","))
+
+    def bound_key(self, binding_id: str) -> str:
+        """The first key of a binding now (after the user's [keys] remaps), as the footer
+        shows it: what the reader's hints and notifications name."""
+        keys = getattr(self, "_keymap", {}).get(binding_id)
+        if keys is None:
+            keys = next((b.key for _, bindings in self.binding_groups() for b in bindings if b.id == binding_id),
+                        binding_id)
+        return self.get_key_display(Binding(keys.split(",")[0].strip(), ""))

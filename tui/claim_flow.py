@@ -25,7 +25,7 @@ from .claim_screens import ClaimGridScreen, OthersScreen
 from .claims_panel import ClaimsPanel
 from .pane_deck import PaneDeck
 from .search_panel import SearchPanel
-from .status_line import StatusLine
+from .status_line import Part, StatusLine
 
 THRESHOLD_STEP = 0.05
 
@@ -130,8 +130,10 @@ class ClaimFlow:
         if report is None:
             return
         stale = f", {len(report.stale_decisions)} stale decisions" if report.stale_decisions else ""
-        self._status(f"{_count(len(report.claims), 'claim')}, {len(report.single_source)} single-source, "
-                     f"{_count(len(report.discrepancies), 'conflict')} (threshold {self.desk.threshold:.2f}{stale})")
+        claims, conflicts = _count(len(report.claims), 'claim'), _count(len(report.discrepancies), 'conflict')
+        counts = f"{claims}, {len(report.single_source)} single-source, {conflicts}"
+        self._status(Part(f"{counts} (threshold {self.desk.threshold:.2f}{stale})", counts,
+                          f"{claims}, {conflicts}", claims))
 
     def reset(self) -> None:
         """Other articles were opened: the old report no longer applies."""

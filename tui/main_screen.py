@@ -36,7 +36,7 @@ from .marks import CONFLICT_GLYPH, SUPPORT_GLYPHS
 from .pane_deck import MIN_PANE_WIDTH, PaneDeck
 from .open_screen import OpenScreen
 from .search_panel import SearchPanel
-from .status_line import StatusLine
+from .status_line import Part, StatusLine
 from .sync_messages import ArticlesCommitted, SyncFinished, SyncMessage, SyncProgress, Superseded
 
 # Side panels: (preferred, minimum) widths. From TWO_PANES_FROM columns on, the panels
@@ -219,12 +219,16 @@ class MainScreen(Screen):
         bar = self.query_one("#progress", ProgressBar)
         bar.display = message.done < message.total
         bar.update(total=message.total, progress=message.done)
-        self.status.message = f"indexing {message.done}/{message.total} files"
+        # The files read lead the status line, counting up; the articles follow as batches commit.
+        self.status.indexing = (message.done, message.total) if message.done < message.total else None
+        if self.status.message == "opening…":
+            self.status.message = ""
 
     def on_sync_finished(self, message: SyncFinished) -> None:
         if message.opening != self._opening:
             return
         self.query_one("#progress").display = False
+        self.status.indexing = None
         if message.error:
             self.notify(message.error, title="Cannot open", severity="error", markup=False, timeout=15)
             self.deck.empty_message = message.error
@@ -240,7 +244,8 @@ class MainScreen(Screen):
             self.notify(f"{len(report.warnings) - 5} more files skipped; `accord index` lists them all",
                         severity="warning", markup=False)
         self.deck.empty_message = "No more articles"
-        self.status.message = report.summary()
+        summary = report.summary()
+        self.status.message = Part(summary, ", ".join(p for p in summary.split(", ") if not p.startswith("0 ")))
         runtime_tuning.settle_heap()  # the articles' summaries are in
         self.claims.find()
         self.annotations.load()  # the articles' text may have changed: place the passages again
