@@ -234,3 +234,50 @@ async def test_every_footer_key_has_its_whole_label(app, size) -> None:
             if keys == ["b"]:  # the list's own keys while it has the focus
                 assert "/ Filter" in bottom and "o Sort" in bottom, bottom
 
+
+def targets_in_reading_order(app, target: str) -> list[tuple[str, int]]:
+    support = app.main.desk.support
+    return [(article_id, index) for article_id in app.main.deck.ids
+            for index in sorted(support.of_article(article_id)) if support.matches(article_id, index, target)]
+
+
+def cursor_at(app) -> tuple[str | None, int]:
+    pane = app.main.deck.focused_pane()
+    view = pane.view
+    return (view.article.id if view.article else None), view.cursor
+
+
+@pytest.mark.parametrize("key, target", [("s", "shared"), ("i", "single"), ("d", "conflict"), ("D", "conflict")],
+                         ids=["s", "i", "d", "D"])
+@pytest.mark.parametrize("size", [(120, 40), (200, 50)], ids=["120x40", "200x50"])
+async def test_jumps_cross_into_the_next_article_and_wrap_round(app, size, key, target) -> None:
+    """s, i and d (D backwards) visit every such sentence of every article in reading order,
+    in the pane showing it (or the focused pane), then wrap round to the first; the status
+    line says where each jump landed."""
+    direction = -1 if key.isupper() else 1
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await until(pilot, lambda: app.main.claims.ready and app.main.claims.shown_report is not None, "claims")
+        stops = targets_in_reading_order(app, target)
+        assert len({article for article, _ in stops}) >= 2, stops  # the seeds have them in two articles or more
+        here = cursor_at(app)
+        order = {article: n for n, article in enumerate(app.main.deck.ids)}
+        position = (order[here[0]], here[1])
+        ahead = [s for s in stops if ((order[s[0]], s[1]) > position if direction > 0 else (order[s[0]], s[1]) < position)]
+        behind = [s for s in stops if s not in ahead]
+        expected = (ahead + behind) if direction > 0 else (list(reversed(ahead)) + list(reversed(behind)))
+        expected.append(expected[0])  # and round again
+        articles_seen, wrapped = set(), False
+        for step, stop in enumerate(expected):
+            previous = cursor_at(app)
+            await pilot.press(key)
+            await until(pilot, lambda: cursor_at(app) == stop, f"{key} #{step + 1} to land on {stop}")
+            articles_seen.add(stop[0])
+            status = app.main.status.message
+            assert f"of article {order[stop[0]] + 1}/{len(order)}" in status, status
+            went_back = (order[stop[0]], stop[1]) < (order[previous[0]], previous[1])
+            if went_back == (direction > 0):
+                wrapped = True
+                assert "wrapped round" in status, status
+            assert app.main.deck.focused_pane().view.has_focus
+        assert len(articles_seen) >= 2 and wrapped

@@ -169,9 +169,17 @@ class ClaimFlow:
     def jump(self, target: str, direction: int) -> None:
         if not self._ready_or_explain():
             return
-        if not self.deck.jump(target, direction):
+        landed = self.deck.jump(target, direction)
+        if landed is None:
             self.screen.app.bell()
             self._notify(f"No {_JUMP_NAMES[target]} sentence in these articles", timeout=3)
+            return
+        article, sentence, wrapped = landed
+        ids = self.deck.ids
+        where = f"article {ids.index(article) + 1}/{len(ids)}" if article in ids else "another article"
+        self.screen.query_one(StatusLine).message = Part(
+            f"{_JUMP_NAMES[target]} sentence {sentence + 1} of {where}{', wrapped round' if wrapped else ''}",
+            f"{_JUMP_NAMES[target]}: {where}{', wrapped' if wrapped else ''}")
 
     def others_say(self) -> None:
         member = self.deck.cursor_member()
