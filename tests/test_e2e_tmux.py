@@ -158,7 +158,7 @@ def test_annotate_and_export_a_briefing_in_a_real_terminal(terminal, tmp_path: P
     term.keys("Enter")
     term.wait_for(lambda s: "Annotation saved" in s, "the tag saved")
     term.keys("a")
-    term.wait_for(lambda s: "Note on" in s and "ctrl+s saves" in s, "the note editor")
+    term.wait_for(lambda s: "Note on" in s and "^s saves" in s, "the note editor")
     time.sleep(0.3)
     term.keys("Seen in a real terminal", literal=True)
     term.keys("C-s")

@@ -28,7 +28,7 @@ from .article_list import ArticleList
 from .article_view import ArticleView
 from .claim_screens import ClaimGridScreen, OthersScreen
 from .claims_panel import ClaimsPanel
-from .export_screen import ConfirmScreen, ExportScreen
+from .export_screen import ConfirmScreen, ExportScreen, SaveAsScreen
 from .early_read import EarlyRead
 from .main_screen import FIRST_SUMMARIES, MainScreen
 from .open_screen import OpenScreen
@@ -87,7 +87,7 @@ class AccordApp(App[None]):
         unknown = sorted(set(keys) - known)
         if unknown:
             self._startup_problems.append(
-                ("Config", f"config [keys]: unknown binding id {', '.join(unknown)}; press ? to see the ids")
+                ("Config", f"config [keys]: unknown binding id {', '.join(unknown)}; press {self.bound_key('help')} to see the ids")
             )
         self.set_keymap({k: v for k, v in keys.items() if k in known})
 
@@ -153,7 +153,7 @@ class AccordApp(App[None]):
             ("What others say", OthersScreen.BINDINGS), ("Annotations panel", AnnotationsScreen.BINDINGS),
             ("Tag editor", TagScreen.BINDINGS), ("Note editor", NoteScreen.BINDINGS),
             ("Unanchored annotations", OrphansScreen.BINDINGS), ("Briefing preview", ExportScreen.BINDINGS),
-            ("Confirm", ConfirmScreen.BINDINGS), ("Open", OpenScreen.BINDINGS), ("Help", HelpScreen.BINDINGS),
+            ("Save as", SaveAsScreen.BINDINGS), ("Confirm", ConfirmScreen.BINDINGS), ("Open", OpenScreen.BINDINGS), ("Help", HelpScreen.BINDINGS),
         ]
         return [(group, [b for b in bindings if isinstance(b, Binding)]) for group, bindings in groups]
 

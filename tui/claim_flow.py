@@ -23,6 +23,7 @@ from accord.index.support import SupportMap
 from . import runtime_tuning
 from .claim_screens import ClaimGridScreen, OthersScreen
 from .claims_panel import ClaimsPanel
+from .keys import key
 from .pane_deck import PaneDeck
 from .search_panel import SearchPanel
 from .status_line import Part, StatusLine
@@ -210,7 +211,8 @@ class ClaimFlow:
         assert self.desk.support is not None
         entry = self.desk.support.get(member.article, member.sentence)
         if entry is None or not entry.claims:
-            self._notify("This sentence is in no claim; L links it to another sentence by hand")
+            self._notify(f"This sentence is in no claim; {key(self.screen.app, 'link_sentences')} links it to "
+                         "another sentence by hand")
             return
         here = SentenceRef.of(pane.view.article, member.sentence)
         # A sentence stating two facts is in two claims: the verdict is on both.
@@ -224,8 +226,9 @@ class ClaimFlow:
         here = SentenceRef.of(pane.view.article, pane.view.cursor)
         if self._link_from is None:
             self._link_from = here
-            self._notify("Linking: put the cursor on the other outlet's sentence and press L again "
-                         "(L on this sentence cancels)", timeout=8)
+            link = key(self.screen.app, "link_sentences")
+            self._notify(f"Linking: put the cursor on the other outlet's sentence and press {link} again "
+                         f"({link} on this sentence cancels)", timeout=8)
             return
         start, self._link_from = self._link_from, None
         if start == here:
@@ -236,13 +239,14 @@ class ClaimFlow:
             self._save([(start, here)], "link")
 
     def _save(self, pairs: list[tuple[SentenceRef, SentenceRef]], verdict: Verdict) -> None:
+        undo = key(self.screen.app, "undo")
         def save() -> None:
             try:
                 self.desk.decide(pairs, verdict)
             except AccordError as error:
                 self.screen.app.call_from_thread(self._notify, str(error), title="Not saved", severity="error")
                 return
-            self.screen.app.call_from_thread(self._saved, f"{_DONE[verdict]} and saved (u undoes)")
+            self.screen.app.call_from_thread(self._saved, f"{_DONE[verdict]} and saved ({undo} undoes)")
 
         self.screen.run_worker(save, thread=True, group="decisions")
 

@@ -19,6 +19,7 @@ from accord.index.support import SentenceSupport, claim_kind, story_sources
 from .claims_panel import discrepancies_of, members_text, variants_table
 from .annotation_screens import shorten
 from .layout import printable
+from .keys import key
 
 SUPPORTS, CONFLICTS, ABSENT = "●", "✕", "·"
 TEXT_COLUMNS = 2  # the claim (id, support) and its wording, before one column per outlet
@@ -42,7 +43,8 @@ class ClaimGridScreen(ModalScreen[Member | None]):
         with Vertical(id="grid-dialog"):
             yield Static(Text(
                 f"{len(self.report.claims)} claims × {len(self.outlets)} outlets   "
-                f"{SUPPORTS} supports  {CONFLICTS} conflicts  {ABSENT} absent · Enter jumps, Esc closes"
+                f"{SUPPORTS} supports  {CONFLICTS} conflicts  {ABSENT} absent · Enter jumps, "
+                f"{key(self.app, 'close_grid')} closes"
             ), id="grid-heading")
             yield DataTable(id="claim-grid", cursor_type="cell", zebra_stripes=True)
             yield Static(id="grid-detail")
@@ -126,7 +128,8 @@ class OthersScreen(ModalScreen[Member | None]):
         with Vertical(id="others-dialog"):
             yield Static(self._heading(), id="others-heading")
             yield OptionList(id="others-list")
-            yield Static(Text("Enter shows the highlighted wording in its pane · Esc closes", style="dim"))
+            yield Static(Text(f"Enter shows the highlighted wording in its pane · {key(self.app, 'close_others')} closes",
+                              style="dim"))
 
     def _heading(self) -> RenderableType:
         said = Text.assemble(("This sentence", "bold"), f" ({printable(self.member.source)}): ",

@@ -32,6 +32,7 @@ from .claim_flow import CLAIM_BINDINGS, ClaimFlow
 from .claims_panel import ClaimsPanel
 from .early_read import EarlyRead
 from .footer import FittedFooter
+from .keys import key, keys
 from .marks import CONFLICT_GLYPH, SUPPORT_GLYPHS
 from .pane_deck import MIN_PANE_WIDTH, PaneDeck
 from .open_screen import OpenScreen
@@ -102,12 +103,17 @@ class MainScreen(Screen):
             yield Static(Text(f" {SUPPORT_GLYPHS['several']} several "), classes="legend-several")
             yield Static(Text(f" {SUPPORT_GLYPHS['single']} one source only "), classes="legend-single")
             yield Static(Text(f" {CONFLICT_GLYPH} sources disagree "), classes="legend-conflict")
-            yield Static(Text("  c claims · m grid · w others say · s/i/d jump"),
-                         classes="legend-keys")
+            yield Static(Text(self._legend_keys()), classes="legend-keys")
         with Horizontal(id="status"):
             yield StatusLine(id="status-text")
             yield ProgressBar(id="progress", show_eta=False)
         yield FittedFooter()
+
+    def _legend_keys(self) -> str:
+        """The claim keys, as the user's keymap has them."""
+        app = self.app
+        return (f"  {key(app, 'toggle_claims')} claims · {key(app, 'claim_grid')} grid · "
+                f"{key(app, 'others_say')} others say · {keys(app, 'next_shared', 'next_single', 'next_conflict')} jump")
 
     def on_mount(self) -> None:
         self.query_one("#progress").display = False

@@ -21,6 +21,7 @@ from textual.suggester import Suggester
 from textual.widgets import DirectoryTree, Input, Static
 
 from .in_order_input import InOrderInput
+from .keys import key
 from .layout import printable
 
 COMPLETIONS_LISTED = 2000  # entries of one folder looked at when completing
@@ -142,7 +143,8 @@ class OpenScreen(ModalScreen[list[str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="open-dialog"):
             yield Static(Text("Open files or folders: several separated by spaces, \"quote\" one with spaces. "
-                              "→ completes, Tab moves to the tree (Enter there adds), Enter opens, Esc cancels"),
+                              f"→ completes, {key(self.app, 'open_switch')} moves to the tree (Enter there adds), "
+                              f"Enter opens, {key(self.app, 'cancel_open')} cancels"),
                          id="open-help")
             yield InOrderInput(placeholder="~/news/patriot \"~/news/my folder\"", id="open-input", suggester=PathSuggester())
             yield Static(id="open-error")

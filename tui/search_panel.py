@@ -268,11 +268,12 @@ class SearchPanel(Vertical):
         if not result.total:
             self.set_status(f"no {unit}s match {result.query}")
         elif result.total == 1 and result.counted:
-            self.set_status(f"1 {unit} matches. Enter jumps, ↓ picks, Esc closes")
+            self.set_status(f"1 {unit} matches. Enter jumps, ↓ picks, {key(self.app, 'close_search')} closes")
         elif result.counted and result.total == len(result.hits):
-            self.set_status(f"{total} {unit}s match. Enter jumps, ↓ picks, Esc closes")
+            self.set_status(f"{total} {unit}s match. Enter jumps, ↓ picks, {key(self.app, 'close_search')} closes")
         else:
-            self.set_status(f"{total} {unit}s match; best {len(result.hits)}. Enter jumps, ↓ picks, Esc closes")
+            self.set_status(f"{total} {unit}s match; best {len(result.hits)}. Enter jumps, ↓ picks, "
+                            f"{key(self.app, 'close_search')} closes")
 
     def show_error(self, message: str) -> None:
         self.result = None
