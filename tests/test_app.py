@@ -558,3 +558,13 @@ async def test_deleting_keys_in_the_search_bar_act_in_typing_order(app: AccordAp
         for key, char in (("ctrl+u", None), ("m", "m"), ("i", "i"), ("x", "x"), ("backspace", None), ("s", "s")):
             app.post_message(events.Key(key, char))  # queued together, as under load
         await until(pilot, lambda: app.main.search_panel.input.value == "mis", "the edits in order")
+
+
+def test_paths_are_shown_from_the_home_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from accord.tui.layout import shown_path
+
+    monkeypatch.setenv("HOME", str(tmp_path / "me"))
+    assert shown_path(tmp_path / "me" / "config" / "config.toml") == "~/config/config.toml"
+    assert shown_path(tmp_path / "me") == "~"
+    assert shown_path(tmp_path / "meadow" / "x") == str(tmp_path / "meadow" / "x")  # not a prefix match
+    assert shown_path("/etc/accord") == "/etc/accord"

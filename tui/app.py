@@ -33,6 +33,7 @@ from .early_read import EarlyRead
 from .main_screen import FIRST_SUMMARIES, MainScreen
 from .open_screen import OpenScreen
 from .pane_deck import MAX_PANES
+from .layout import shown_path
 from .screens import HelpScreen, KeyHelp
 from .search_panel import SearchPanel
 from .themes import DEFAULT_THEME, load_themes, with_derived_variables
@@ -131,7 +132,7 @@ class AccordApp(App[None]):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(self.key_help(), str(config_path())))
+        self.push_screen(HelpScreen(self.key_help(), shown_path(config_path())))
 
     def copy_to_clipboard(self, text: str) -> None:
         super().copy_to_clipboard(text)

@@ -19,7 +19,7 @@ from accord.index.errors import AccordError
 
 from .in_order_input import InOrderInput
 from .keys import key
-from .layout import printable
+from .layout import printable, shown_path
 
 
 class ExportScreen(ModalScreen[None]):
@@ -36,7 +36,7 @@ class ExportScreen(ModalScreen[None]):
         with Vertical(id="export-dialog"):
             yield Static(Text(
                 f"Briefing preview: {self.briefing.findings} findings, {self.briefing.orphans} unanchored · "
-                f"{key(self.app, 'save_briefing')} saves in {printable(str(Path(self.default_path).parent))} "
+                f"{key(self.app, 'save_briefing')} saves in {printable(shown_path(Path(self.default_path).parent))} "
                 f"(.md, or .html for a web page) · {key(self.app, 'close_preview')} closes"), id="export-heading")
             from textual.widgets import Markdown  # markdown-it: loaded when a preview is opened, not at start
 

@@ -22,7 +22,7 @@ from textual.widgets import DirectoryTree, Input, Static
 
 from .in_order_input import InOrderInput
 from .keys import key
-from .layout import printable
+from .layout import printable, shown_path
 
 COMPLETIONS_LISTED = 2000  # entries of one folder looked at when completing
 
@@ -128,6 +128,11 @@ class VisibleTree(DirectoryTree):
 
     def filter_paths(self, paths):
         return [path for path in paths if not path.name.startswith(".")]
+
+    def reset_node(self, node, label, data=None):
+        if node is self.root and data is not None:  # the root names its folder's whole path, from ~
+            label = printable(shown_path(data.path))
+        return super().reset_node(node, label, data)
 
 
 class OpenScreen(ModalScreen[list[str] | None]):
