@@ -281,3 +281,43 @@ async def test_jumps_cross_into_the_next_article_and_wrap_round(app, size, key, 
                 assert "wrapped round" in status, status
             assert app.main.deck.focused_pane().view.has_focus
         assert len(articles_seen) >= 2 and wrapped
+
+
+async def test_the_grid_shows_an_outlets_whole_header_at_80_columns(app) -> None:
+    from accord.tui.annotation_screens import shorten
+    from accord.tui.claim_screens import OUTLET_CHARS, ClaimGridScreen
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await until(pilot, lambda: app.main.claims.ready, "claims")
+        await pilot.press("m")
+        await until(pilot, lambda: isinstance(app.screen, ClaimGridScreen) and app.screen.is_current, "the grid")
+        table = app.screen.query_one("DataTable")
+        await until(pilot, lambda: table.row_count > 0 and table.region.width > 0, "its rows")
+        await pilot.pause(0.1)
+        header = next(line for line in screen_lines(app) if " claim " in line and "wording" in line)
+        first_outlet = shorten(app.main.outlets()[0], OUTLET_CHARS)
+        assert first_outlet in header, (first_outlet, header)
+
+
+@pytest.mark.parametrize("keys", [("b",), ("c",), ("b", "c")], ids=["list", "claims", "both"])
+async def test_no_pane_is_laid_out_below_its_minimum_while_a_panel_opens(app, monkeypatch, keys) -> None:
+    """At 200 columns the list leaves room for three panes: the fourth goes before the
+    panes are laid out, not after a frame of four 40-column panes."""
+    from accord.tui.article_pane import ArticlePane
+
+    widths: list[int] = []
+
+    def on_resize(self, event) -> None:
+        widths.append(event.size.width)
+
+    monkeypatch.setattr(ArticlePane, "on_resize", on_resize, raising=False)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await ready(pilot)
+        await until(pilot, lambda: app.main.claims.ready, "claims")
+        widths.clear()
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause(0.2)
+        await until(pilot, lambda: all(p.region.width for p in app.main.deck.panes), "the panes laid out")
+        assert widths and min(widths) >= MIN_PANE_WIDTH, widths

@@ -143,6 +143,7 @@ class MainScreen(Screen):
                     panels[panel_id].display = False  # the focus is in the one kept, or goes to it
             shown = [keep]
         spare = room - sum(SIDE_PANELS[p][1] for p in shown)
+        docked = 0
         for panel_id in shown:
             preferred, minimum = SIDE_PANELS[panel_id]
             floating = spare < 0
@@ -150,6 +151,10 @@ class MainScreen(Screen):
             spare -= extra
             panels[panel_id].styles.width = minimum + extra
             panels[panel_id].set_class(floating, "-floating")
+            if not floating:
+                docked += minimum + extra
+        if self.deck.size.width:  # the panes the deck will have room for, before it is laid out again
+            self.deck.layout_panes(width - docked)
 
     @property
     def status(self) -> StatusLine:

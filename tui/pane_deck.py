@@ -89,12 +89,13 @@ class PaneDeck(Horizontal):
     def on_resize(self) -> None:
         self.layout_panes()
 
-    def layout_panes(self) -> None:
-        """As many panes as the width allows, each showing its slot's article; the focus
-        moves only if its pane went away."""
-        if not self.size.width:
+    def layout_panes(self, width: int | None = None) -> None:
+        """As many panes as the width allows (`width`: the deck's width after a layout
+        under way, so no pane is laid out below its minimum first), each showing its
+        slot's article; the focus moves only if its pane went away."""
+        if not (width or self.size.width):
             return
-        wanted = self.pane_count()
+        wanted = self.pane_count(width or None)
         self._leaving = {pane for pane in self._leaving if pane.is_attached}
         panes = [pane for pane in self.query(ArticlePane) if pane not in self._leaving]
         if len(panes) == wanted:
