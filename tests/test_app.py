@@ -16,7 +16,7 @@ from accord.tui.screens import HelpScreen
 from accord.tui.search_panel import SearchPanel
 
 from conftest import write
-from tui_helpers import make_app, ready, type_text, until, visible_text
+from tui_helpers import make_app, ready, screen_lines, type_text, until, visible_text
 
 SIZE = (130, 40)
 
@@ -303,6 +303,52 @@ async def test_keymap_override_from_config(seeds_dir: Path, tmp_path: Path) -> N
         assert help_rows["next_sentence"] == "x"
 
 
+async def test_a_remapped_key_is_the_one_the_reader_names(seeds_dir: Path, tmp_path: Path) -> None:
+    """The legend, the footer, the dialogs' hints and the notifications name the keys as the
+    [keys] remaps have them, and those keys do what is said."""
+    from textual.widgets import Static, TextArea
+
+    from accord.tui.annotation_screens import NoteScreen
+
+    write(config_path(), '[keys]\ntoggle_claims = "C"\nundo = "z"\nsave_note = "ctrl+o"\n')
+    app = make_app([seeds_dir], tmp_path / "ws", load_config())
+    async with app.run_test(size=(200, 50)) as pilot:
+        await ready(pilot)
+        await until(pilot, lambda: app.main.claims.ready, "claims")
+        legend = str(app.main.query_one(".legend-keys", Static).render())
+        assert "C claims" in legend and "c claims" not in legend, legend
+        await until(pilot, lambda: "C Claims" in screen_lines(app)[-1], "the footer naming C")
+        assert " c Claims" not in screen_lines(app)[-1]
+        await pilot.press("j", "a")  # a note on the second sentence
+        await until(pilot, lambda: isinstance(app.screen, NoteScreen) and app.screen.focused is not None, "the note editor")
+        hints = " ".join(str(w.render()) for w in app.screen.query(".dialog-hint"))
+        assert "^o saves" in hints and "^s" not in hints, hints
+        app.screen.query_one(TextArea).insert("Remapped")
+        await pilot.press("ctrl+o")  # saves, as the hint says
+        await until(pilot, lambda: any(p.annotation.note == "Remapped" for p in app.desk.placement.placed), "the note saved")
+        await until(pilot, lambda: any("(z undoes)" in n.message for n in app._notifications), "the notice naming z")
+        assert not any("(u undoes)" in n.message for n in app._notifications)
+        await pilot.press("z")  # and z undoes
+        await until(pilot, lambda: not app.desk.placement.placed, "the note undone")
+        await pilot.press("C")
+        await until(pilot, lambda: app.main.query_one("#claims").display, "C to open the claims panel")
+
+
+def test_every_key_a_hint_names_is_a_binding() -> None:
+    """key(app, "id") names a binding by id: a typo would show the id instead of a key."""
+    import re
+
+    import accord.tui as tui
+
+    known = {b.id for _, bindings in AccordApp.binding_groups() for b in bindings}
+    named = set()
+    for source in Path(tui.__file__).parent.glob("*.py"):
+        text = source.read_text(encoding="utf-8")
+        named |= set(re.findall(r"\bkeys?\((?:self\.)?(?:screen\.)?app, ([^)]*)\)", text))
+    ids = {i for call in named for i in re.findall(r"['\"](\w+)['\"]", call)}
+    assert ids and ids <= known, ids - known
+
+
 @pytest.mark.parametrize(
     "config_text",
     ["[keys\nbroken", "[keys]\nnext_sentence = 3\n", '[keys]\nno_such_binding = "z"\n'],
@@ -514,3 +560,13 @@ async def test_deleting_keys_in_the_search_bar_act_in_typing_order(app: AccordAp
         for key, char in (("ctrl+u", None), ("m", "m"), ("i", "i"), ("x", "x"), ("backspace", None), ("s", "s")):
             app.post_message(events.Key(key, char))  # queued together, as under load
         await until(pilot, lambda: app.main.search_panel.input.value == "mis", "the edits in order")
+
+
+def test_paths_are_shown_from_the_home_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from accord.tui.layout import shown_path
+
+    monkeypatch.setenv("HOME", str(tmp_path / "me"))
+    assert shown_path(tmp_path / "me" / "config" / "config.toml") == "~/config/config.toml"
+    assert shown_path(tmp_path / "me") == "~"
+    assert shown_path(tmp_path / "meadow" / "x") == str(tmp_path / "meadow" / "x")  # not a prefix match
+    assert shown_path("/etc/accord") == "/etc/accord"

@@ -4,6 +4,7 @@ type at it like a person, reading the screen back with capture-pane."""
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -157,7 +158,7 @@ def test_annotate_and_export_a_briefing_in_a_real_terminal(terminal, tmp_path: P
     term.keys("Enter")
     term.wait_for(lambda s: "Annotation saved" in s, "the tag saved")
     term.keys("a")
-    term.wait_for(lambda s: "Note on" in s and "ctrl+s saves" in s, "the note editor")
+    term.wait_for(lambda s: "Note on" in s and "^s saves" in s, "the note editor")
     time.sleep(0.3)
     term.keys("Seen in a real terminal", literal=True)
     term.keys("C-s")
@@ -178,6 +179,13 @@ def test_annotate_and_export_a_briefing_in_a_real_terminal(terminal, tmp_path: P
     term.wait_for(lambda s: "Briefing preview" not in s, "the preview to close")
     term.keys("q")
     term.wait_for(lambda s: "ACCORD-EXIT=0" in s, "a clean exit")
+
+
+def landing(screen_words: str) -> tuple[str, str, bool] | None:
+    """Where the last d landed, as the status line says (in full, or shortened on a narrow
+    line without the sentence): (sentence, article, wrapped round)."""
+    found = re.search(r"conflicting(?: sentence (\d+) of|:) article (\d+)/5(, wrapped)?", screen_words)
+    return (found.group(1), found.group(2), bool(found.group(3))) if found else None
 
 
 def pane_count(screen: str) -> int:
@@ -202,13 +210,21 @@ def test_the_reader_where_analysts_work(terminal, size, panes) -> None:
     term.wait_for(lambda s: "Japan Set to Export “Patriot” to U.S." in s and "· 5/5" in s, "the last article shown")
     term.keys("b")
     term.wait_for(lambda s: pane_count(term.screen()) == panes, "the panes back when the list closes")
-    # d walks the conflicting sentences across articles: the name spelt two ways, in two articles.
-    seen = set()
-    for _ in range(3):
+    # d walks the conflicting sentences across articles and round again: the name spelt two
+    # ways, in two articles. Each jump says where it landed; only d moving from one article to
+    # the other (and wrapping) gives these three lines, whatever was on screen before.
+    landings: list[tuple[str, str, bool]] = []
+    for n in range(3):
         term.keys("d")
-        time.sleep(0.4)
-        seen |= {name for name in ("Hajasi", "Hayashi") if name in term.text()}
-    assert seen == {"Hajasi", "Hayashi"}
+        screen = term.wait_for(lambda s: (found := landing(s)) is not None and found != (landings[-1] if landings else None),
+                               f"d #{n + 1} to land")
+        landings.append(landing(screen))
+        assert f"· {landings[-1][1]}/5" in screen  # that article's header is on screen...
+        assert "Hajasi" in screen or "Hayashi" in screen  # ...with its spelling of the name
+    (first_sentence, first, _), (_, second, wrapped_1), (again_sentence, again, wrapped_2) = landings
+    assert first != second, landings  # from one article to the other
+    assert again == first and again_sentence in (first_sentence, None), landings  # and round to the first
+    assert wrapped_1 != wrapped_2, landings  # one of the two steps wrapped round the reading order
     # The claims panel leaves two panes.
     term.keys("c")
     screen = term.wait_for(lambda s: "Close claims" in s and "independent" in s, "the claims panel")
@@ -225,5 +241,27 @@ def test_the_reader_where_analysts_work(terminal, size, panes) -> None:
     assert len(status.rstrip()) <= size[0] and "…" not in status
     term.keys("Escape")
     time.sleep(0.3)
+    term.keys("q")
+    term.wait_for(lambda s: "ACCORD-EXIT=0" in s, "a clean exit")
+
+
+def test_the_status_line_and_footer_fit_80_columns(terminal) -> None:
+    term = terminal(size=(80, 24))
+    term.wait_for(lambda s: "claims" in s and "Japan plans to export" in s, "the reader with its claims")
+    screen = term.screen()
+    if len(screen.splitlines()[0]) != 80:
+        pytest.fail(f"tmux gave a {len(screen.splitlines()[0])}-column window, not 80:\n{screen}")
+    term.keys("/")
+    term.wait_for(lambda s: "outlet:UNN" in s, "the search bar")
+    term.keys("japan patriot missiles export restrictions united", literal=True)
+    term.wait_for(lambda s: "search 'japan" in s, "the search in the status line")
+    lines = term.screen().splitlines()
+    status = next(line for line in lines if line.startswith(" 5 articles"))
+    assert len(status.rstrip()) <= 80 and re.search(r"search 'japan[^']*…': (\d+ hits?|\d+/\d+)", status), status
+    assert lines[-1].rstrip().endswith("^p palette"), lines[-1]
+    term.keys("Escape")
+    term.wait_for(lambda s: "search 'japan" not in s, "the search cleared")
+    footer = term.screen().splitlines()[-1]  # the reader's keys, each with its whole label
+    assert re.fullmatch(r" (\S+ [A-Z][\w ]*?  )+ *▏\^p palette *", footer) and "? Help" in footer, footer
     term.keys("q")
     term.wait_for(lambda s: "ACCORD-EXIT=0" in s, "a clean exit")

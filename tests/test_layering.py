@@ -30,10 +30,6 @@ PACKAGES = {"index": "accord.index", "tui": "accord.tui"}
 # The engine's storage: no front end imports these, whatever the name (the Desk owns them).
 STORAGE = {f"accord.index.{name}" for name in
            ("fulltext", "schema", "catalog", "store", "library", "loading", "sqlite_tx", "worker_pipes")}
-# Plain records that storage modules take from model.py, still imported through them by
-# modules being changed on another branch (remove an entry once its import reads model).
-STORAGE_RECORDS_PENDING = {("main_screen.py", "accord.index.catalog", "ArticleSummary"),
-                           ("article_list.py", "accord.index.catalog", "ArticleSummary")}
 # Helpers a Desk verb is made of: a front end calls the verb instead.
 DESK_VERBS = {
     ("accord.index.briefing", "document"): "Desk.briefing_document / Desk.write_briefing",
@@ -95,7 +91,7 @@ def broken_rules(index: Path = INDEX, tui: Path = TUI, root: list[Path] | None =
     for path in modules(tui):
         for line, module, names in imports(path, tui):
             storage = [m for m in imported_modules(module, names) if m in STORAGE]
-            if storage and not (names and all((path.name, module, n) in STORAGE_RECORDS_PENDING for n in names)):
+            if storage:
                 problems.append(f"tui/{path.name}:{line} imports {storage[0]}: the engine's storage is the Desk's; "
                                 "front ends go through the Desk")
             for name in names:

@@ -71,3 +71,32 @@ def static_text(static) -> str:
     console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
     console.print(static.content)
     return console.export_text()
+
+
+def screen_lines(app) -> list[str]:
+    """The whole screen as plain text, one string per row, as a terminal would show it."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), record=True, color_system=None)
+    console.print(app.screen._compositor.render_update(full=True), end="")
+    return console.export_text().splitlines()
+
+
+def uncovered_width(widget) -> int:
+    """How many columns of `widget`'s middle row show the widget itself (or its children),
+    not something floating over it."""
+    region = widget.region
+    y = region.y + region.height // 2
+    screen = widget.screen
+    shown = 0
+    for x in range(region.x, region.right):
+        try:
+            at, _ = screen.get_widget_at(x, y)
+        except Exception:
+            continue
+        if at is widget or widget in at.ancestors:
+            shown += 1
+    return shown

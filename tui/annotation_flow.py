@@ -28,6 +28,7 @@ from accord.index.model import ArticleSummary
 from .annotation_screens import RECENT_TAG_KEYS, AnnotationsScreen, Listed, NoteScreen, OrphansScreen, TagScreen
 from .article_pane import ArticlePane
 from .export_screen import ExportScreen
+from .keys import key
 from .pane_deck import PaneDeck
 from .search_panel import SearchPanel
 from .status_line import StatusLine
@@ -153,7 +154,7 @@ class AnnotationFlow:
         known = self.desk.placement.tags
         if number > len(known):
             self.screen.app.bell()
-            self._notify(f"No recent tag {number} yet: t tags a passage", timeout=3)
+            self._notify(f"No recent tag {number} yet: {key(self.screen.app, 'tag_passage')} tags a passage", timeout=3)
             return
         target = self._target()
         if target is not None:
@@ -200,7 +201,7 @@ class AnnotationFlow:
         if said is None:
             self._notify("Already saved: nothing changed", timeout=3)
         else:
-            self._notify(f"{said} (u undoes)", timeout=3)
+            self._notify(f"{said} ({key(self.screen.app, 'undo')} undoes)", timeout=3)
         self.load()
 
     # The annotations panel and orphans --------------------------------------------------------
@@ -261,14 +262,17 @@ class AnnotationFlow:
                 top = self.screen.app.screen
                 if isinstance(top, AnnotationsScreen):
                     top.dismiss(None)
-                self._notify("Select the passage in the reader (cursor, v range or mouse), then press r", timeout=10)
+                self._notify(f"Select the passage in the reader (cursor, {key(self.screen.app, 'select_range')} "
+                             f"range or mouse), then press {key(self.screen.app, 'reattach')}", timeout=10)
 
         self.screen.app.push_screen(OrphansScreen(orphans, sources), chosen)
 
     def reattach(self) -> None:
         orphan = self._reattach
         if orphan is None:
-            self._notify("Nothing to re-attach: pick an unanchored annotation first (A, then U)")
+            app = self.screen.app
+            self._notify(f"Nothing to re-attach: pick an unanchored annotation first "
+                         f"({key(app, 'annotations')}, then {key(app, 'show_orphans')})")
             return
         target = self._target()
         if target is None:

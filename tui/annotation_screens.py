@@ -20,6 +20,7 @@ from accord.index.annotations import Annotation, Orphan, Placed, parse_tags
 from accord.index.errors import AccordError
 
 from .in_order_input import InOrderInput
+from .keys import key
 from .layout import printable
 
 RECENT_TAG_KEYS = 9
@@ -68,7 +69,8 @@ class TagScreen(ModalScreen[tuple[str, ...] | None]):
             recent = "  ".join(f"{n} {tag}" for n, tag in enumerate(self.known[:RECENT_TAG_KEYS], 1))
             yield Static(Text(f"recent: {recent}" if recent else "no tags yet", no_wrap=True, overflow="ellipsis"),
                          classes="dialog-hint")
-            yield Static(Text("Enter saves · → accepts the suggestion · Esc cancels"), classes="dialog-hint")
+            yield Static(Text(f"Enter saves · → accepts the suggestion · {key(self.app, 'cancel_tags')} cancels"),
+                         classes="dialog-hint")
             yield Static(id="tag-error", classes="dialog-error")
 
     def on_mount(self) -> None:
@@ -100,7 +102,8 @@ class NoteScreen(ModalScreen[str | None]):
         with Vertical(id="note-dialog", classes="annotation-dialog"):
             yield Static(Text(f"Note on “{shorten(self.quote, 160)}”"), classes="dialog-heading")
             yield TextArea(self.note, id="note-editor", soft_wrap=True, tab_behavior="focus")
-            yield Static(Text("Markdown · ctrl+s saves · Esc cancels"), classes="dialog-hint")
+            yield Static(Text(f"Markdown · {key(self.app, 'save_note')} saves · {key(self.app, 'cancel_note')} cancels"),
+                         classes="dialog-hint")
 
     def on_mount(self) -> None:
         editor = self.query_one(TextArea)
@@ -149,11 +152,16 @@ class AnnotationsScreen(ModalScreen[Placed | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="annotations-dialog", classes="annotation-dialog"):
             yield Static(id="annotations-heading", classes="dialog-heading")
-            yield InOrderInput(placeholder="filter: words, tag:policy, outlet:UNN (/ to edit, Enter back to the list)",
+            yield InOrderInput(placeholder=f"filter: words, tag:policy, outlet:UNN ({key(self.app, 'filter_annotations')} "
+                                           "to edit, Enter back to the list)",
                         id="annotations-filter")
             yield OptionList(id="annotation-list")
-            yield Static(Text("Enter jumps · t tags · a note · x deletes · u undoes · o sorts · "
-                              "U unanchored · Esc closes"), classes="dialog-hint")
+            app = self.app
+            yield Static(Text(f"Enter jumps · {key(app, 'edit_annotation_tags')} tags · "
+                              f"{key(app, 'edit_annotation_note')} note · {key(app, 'delete_annotation')} deletes · "
+                              f"{key(app, 'undo_annotation')} undoes · {key(app, 'sort_annotations')} sorts · "
+                              f"{key(app, 'show_orphans')} unanchored · {key(app, 'close_annotations')} closes"),
+                         classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.show_rows(self.rows, self.orphan_count)
@@ -171,7 +179,7 @@ class AnnotationsScreen(ModalScreen[Placed | None]):
         if shown:
             options.highlighted = ids.index(keep) if keep in ids else 0
         order = "by time" if self.by_time else "by position"
-        orphan_text = f" · {orphans} unanchored (U)" if orphans else ""
+        orphan_text = f" · {orphans} unanchored ({key(self.app, 'show_orphans')})" if orphans else ""
         self.query_one("#annotations-heading", Static).update(
             Text(f"Annotations: {len(shown)} of {len(rows)}, {order}{orphan_text}"))
 
@@ -275,7 +283,8 @@ class OrphansScreen(ModalScreen[Annotation | None]):
                     text.append("\n  ✎ " + shorten(annotation.note, 200), style="dim")
                 options.append(Option(text, id=str(annotation.id)))
             yield OptionList(*options, id="orphan-list")
-            yield Static(Text("Enter re-attaches: select the passage in the reader, then press r · Esc closes"),
+            yield Static(Text(f"Enter re-attaches: select the passage in the reader, then press "
+                              f"{key(self.app, 'reattach')} · {key(self.app, 'close_orphans')} closes"),
                          classes="dialog-hint")
 
     def on_mount(self) -> None:

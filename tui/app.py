@@ -24,7 +24,9 @@ from accord.index.desk import Desk
 from accord.index.workspace import Workspace, config_path
 
 from . import runtime_tuning
+from .article_view import ArticleView
 from .early_read import EarlyRead
+from .layout import shown_path
 from .main_screen import FIRST_SUMMARIES, MainScreen
 from .pane_deck import MAX_PANES
 from .themes import DEFAULT_THEME, load_themes, with_derived_variables
@@ -79,14 +81,14 @@ class AccordApp(App[None]):
 
     def _apply_keymap(self, keys: dict[str, str]) -> None:
         # Textual passes over ids no binding has; they are reported after the first frame,
-        # as knowing every binding means importing every screen.
+        # as knowing every binding means importing every dialog.
         self.set_keymap(keys)
 
     def _report_unknown_bindings(self) -> None:
         unknown = sorted(set(self.config.keys) - {row.id for row in self.key_help()})
         if unknown:
-            self.notify(f"config [keys]: unknown binding id {', '.join(unknown)}; press ? to see the ids",
-                        title="Config", severity="warning", markup=False, timeout=10)
+            self.notify(f"config [keys]: unknown binding id {', '.join(unknown)}; press {self.bound_key('help')} "
+                        "to see the ids", title="Config", severity="warning", markup=False, timeout=10)
 
     def on_mount(self) -> None:
         runtime_tuning.favour_ui_thread()
@@ -132,7 +134,7 @@ class AccordApp(App[None]):
     def action_help(self) -> None:
         from .screens import HelpScreen
 
-        self.push_screen(HelpScreen(self.key_help(), str(config_path())))
+        self.push_screen(HelpScreen(self.key_help(), shown_path(config_path())))
 
     def copy_to_clipboard(self, text: str) -> None:
         super().copy_to_clipboard(text)
@@ -144,19 +146,19 @@ class AccordApp(App[None]):
             yield SystemCommand(name, help_text, callback)  # type: ignore[arg-type]
         yield SystemCommand("Help", "List every key and its binding id", self.action_help)
 
-    def key_help(self) -> list[KeyHelp]:
-        """Every binding with its current keys (after the user's keymap)."""
+    @staticmethod
+    def binding_groups() -> list[tuple[str, list[Binding]]]:
+        """Every binding the reader has, by where it acts (the help screen's groups). The
+        dialogs are imported here, not at start: the first frame needs none of them."""
         from .annotation_screens import AnnotationsScreen, NoteScreen, OrphansScreen, TagScreen
         from .article_list import ArticleList
-        from .article_view import ArticleView
         from .claim_screens import ClaimGridScreen, OthersScreen
         from .claims_panel import ClaimsPanel
-        from .export_screen import ConfirmScreen, ExportScreen
+        from .export_screen import ConfirmScreen, ExportScreen, SaveAsScreen
         from .open_screen import OpenScreen
-        from .screens import HelpScreen, KeyHelp
+        from .screens import HelpScreen
         from .search_panel import SearchPanel
 
-        keymap = getattr(self, "_keymap", {})
         groups = [
             ("Reader", ArticleView.BINDINGS), ("Main", MainScreen.BINDINGS), ("App", AccordApp.BINDINGS),
             ("Article list", ArticleList.BINDINGS), ("Search bar", SearchPanel.BINDINGS),
@@ -164,12 +166,19 @@ class AccordApp(App[None]):
             ("What others say", OthersScreen.BINDINGS), ("Annotations panel", AnnotationsScreen.BINDINGS),
             ("Tag editor", TagScreen.BINDINGS), ("Note editor", NoteScreen.BINDINGS),
             ("Unanchored annotations", OrphansScreen.BINDINGS), ("Briefing preview", ExportScreen.BINDINGS),
-            ("Confirm", ConfirmScreen.BINDINGS), ("Open", OpenScreen.BINDINGS), ("Help", HelpScreen.BINDINGS),
+            ("Save as", SaveAsScreen.BINDINGS), ("Confirm", ConfirmScreen.BINDINGS), ("Open", OpenScreen.BINDINGS), ("Help", HelpScreen.BINDINGS),
         ]
+        return [(group, [b for b in bindings if isinstance(b, Binding)]) for group, bindings in groups]
+
+    def key_help(self) -> list[KeyHelp]:
+        """Every binding with its current keys (after the user's keymap)."""
+        from .screens import KeyHelp
+
+        keymap = getattr(self, "_keymap", {})
         rows = []
-        for group, bindings in groups:
+        for group, bindings in self.binding_groups():
             for binding in bindings:
-                assert isinstance(binding, Binding) and binding.id
+                assert binding.id
                 keys = keymap.get(binding.id, binding.key)
                 rows.append(KeyHelp(group, binding.id, self.display_keys(keys), binding.description))
         return rows
@@ -177,3 +186,15 @@ class AccordApp(App[None]):
     def display_keys(self, keys: str) -> str:
         """A binding's keys as the footer shows them (Textual's own key display)."""
         return ", ".join(self.get_key_display(Binding(key.strip(), "")) for key in keys.split(","))
+
+    def bound_key(self, binding_id: str) -> str:
+        """The first key of a binding now (after the user's [keys] remaps), as the footer
+        shows it: what the reader's hints and notifications name."""
+        keys = getattr(self, "_keymap", {}).get(binding_id)
+        if keys is None:  # the reader's own bindings first: the dialogs' need importing
+            first_frame = [*ArticleView.BINDINGS, *MainScreen.BINDINGS, *AccordApp.BINDINGS]
+            keys = next((b.key for b in first_frame if isinstance(b, Binding) and b.id == binding_id), None)
+        if keys is None:
+            keys = next((b.key for _, bindings in self.binding_groups() for b in bindings if b.id == binding_id),
+                        binding_id)
+        return self.get_key_display(Binding(keys.split(",")[0].strip(), ""))

@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from accord.index.catalog import ArticleSummary
+from accord.index.model import ArticleSummary
 
 from .layout import printable
 
@@ -40,8 +40,9 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("home,g", "jump(0)", "First article", id="list_first", show=False),
         Binding("end,G", "jump(-1)", "Last article", id="list_last", show=False),
         Binding("enter", "choose", "Show article", id="list_choose", show=False),
-        Binding("slash", "filter", "Filter the list (title, outlet)", id="list_filter", show=False),
-        Binding("o", "sort", "Sort by reading order, date, outlet, title", id="list_sort", show=False),
+        # Shown in the footer while the list has the focus (as "Filter" and "Sort").
+        Binding("slash", "filter", "Filter the list (title, outlet)", id="list_filter"),
+        Binding("o", "sort", "Sort by reading order, date, outlet, title", id="list_sort"),
     ]
 
     class Chosen(Message):

@@ -24,9 +24,10 @@ from accord.index.support import SupportMap
 from . import runtime_tuning
 from .claim_screens import ClaimGridScreen, OthersScreen
 from .claims_panel import ClaimsPanel
+from .keys import key
 from .pane_deck import PaneDeck
 from .search_panel import SearchPanel
-from .status_line import StatusLine
+from .status_line import Part, StatusLine
 
 THRESHOLD_STEP = 0.05
 
@@ -132,8 +133,10 @@ class ClaimFlow:
         if report is None:
             return
         stale = f", {len(report.stale_decisions)} stale decisions" if report.stale_decisions else ""
-        self._status(f"{_count(len(report.claims), 'claim')}, {len(report.single_source)} single-source, "
-                     f"{_count(len(report.discrepancies), 'conflict')} (threshold {self.desk.threshold:.2f}{stale})")
+        claims, conflicts = _count(len(report.claims), 'claim'), _count(len(report.discrepancies), 'conflict')
+        counts = f"{claims}, {len(report.single_source)} single-source, {conflicts}"
+        self._status(Part(f"{counts} (threshold {self.desk.threshold:.2f}{stale})", counts,
+                          f"{claims}, {conflicts}", claims))
 
     def reset(self) -> None:
         """Other articles were opened: the old report no longer applies."""
@@ -169,9 +172,17 @@ class ClaimFlow:
     def jump(self, target: str, direction: int) -> None:
         if not self._ready_or_explain():
             return
-        if not self.deck.jump(target, direction):
+        landed = self.deck.jump(target, direction)
+        if landed is None:
             self.screen.app.bell()
             self._notify(f"No {_JUMP_NAMES[target]} sentence in these articles", timeout=3)
+            return
+        article, sentence, wrapped = landed
+        ids = self.deck.ids
+        where = f"article {ids.index(article) + 1}/{len(ids)}" if article in ids else "another article"
+        self.screen.query_one(StatusLine).message = Part(
+            f"{_JUMP_NAMES[target]} sentence {sentence + 1} of {where}{', wrapped round' if wrapped else ''}",
+            f"{_JUMP_NAMES[target]}: {where}{', wrapped' if wrapped else ''}")
 
     def others_say(self) -> None:
         member = self.deck.cursor_member()
@@ -202,7 +213,8 @@ class ClaimFlow:
         assert self.desk.support is not None
         entry = self.desk.support.get(member.article, member.sentence)
         if entry is None or not entry.claims:
-            self._notify("This sentence is in no claim; L links it to another sentence by hand")
+            self._notify(f"This sentence is in no claim; {key(self.screen.app, 'link_sentences')} links it to "
+                         "another sentence by hand")
             return
         here = SentenceRef.of(pane.view.article, member.sentence)
         # A sentence stating two facts is in two claims: the verdict is on both.
@@ -216,8 +228,9 @@ class ClaimFlow:
         here = SentenceRef.of(pane.view.article, pane.view.cursor)
         if self._link_from is None:
             self._link_from = here
-            self._notify("Linking: put the cursor on the other outlet's sentence and press L again "
-                         "(L on this sentence cancels)", timeout=8)
+            link = key(self.screen.app, "link_sentences")
+            self._notify(f"Linking: put the cursor on the other outlet's sentence and press {link} again "
+                         f"({link} on this sentence cancels)", timeout=8)
             return
         start, self._link_from = self._link_from, None
         if start == here:
@@ -228,13 +241,14 @@ class ClaimFlow:
             self._save([(start, here)], "link")
 
     def _save(self, pairs: list[tuple[SentenceRef, SentenceRef]], verdict: Verdict) -> None:
+        undo = key(self.screen.app, "undo")
         def save() -> None:
             try:
                 self.desk.decide(pairs, verdict)
             except AccordError as error:
                 self.screen.app.call_from_thread(self._notify, str(error), title="Not saved", severity="error")
                 return
-            self.screen.app.call_from_thread(self._saved, f"{_DONE[verdict]} and saved (u undoes)")
+            self.screen.app.call_from_thread(self._saved, f"{_DONE[verdict]} and saved ({undo} undoes)")
 
         self.screen.run_worker(save, thread=True, group="decisions")
 

@@ -19,10 +19,12 @@ from accord.index.support import SentenceSupport, claim_kind, story_sources
 from .claims_panel import discrepancies_of, members_text, variants_table
 from .annotation_screens import shorten
 from .layout import printable
+from .keys import key
 
 SUPPORTS, CONFLICTS, ABSENT = "●", "✕", "·"
 TEXT_COLUMNS = 2  # the claim (id, support) and its wording, before one column per outlet
 WORDING_CHARS = 48
+MIN_WORDING_CHARS = 20
 OUTLET_CHARS = 16
 
 
@@ -37,12 +39,14 @@ class ClaimGridScreen(ModalScreen[Member | None]):
         self.report = report
         self.outlets = outlets
         self.cells: dict[tuple[int, int], Member] = {}  # (row, outlet column) -> the sentence to jump to
+        self._wording_chars = WORDING_CHARS
 
     def compose(self) -> ComposeResult:
         with Vertical(id="grid-dialog"):
             yield Static(Text(
                 f"{len(self.report.claims)} claims × {len(self.outlets)} outlets   "
-                f"{SUPPORTS} supports  {CONFLICTS} conflicts  {ABSENT} absent · Enter jumps, Esc closes"
+                f"{SUPPORTS} supports  {CONFLICTS} conflicts  {ABSENT} absent · Enter jumps, "
+                f"{key(self.app, 'close_grid')} closes"
             ), id="grid-heading")
             yield DataTable(id="claim-grid", cursor_type="cell", zebra_stripes=True)
             yield Static(id="grid-detail")
@@ -54,6 +58,7 @@ class ClaimGridScreen(ModalScreen[Member | None]):
         for outlet in self.outlets:
             table.add_column(Text(shorten(outlet, OUTLET_CHARS)), key=outlet)
         table.fixed_columns = TEXT_COLUMNS  # the claim stays in view while the outlets scroll sideways
+        self._wording_chars = self._wording_room()
         for row, claim in enumerate(self.report.claims):
             table.add_row(*self._row(row, claim), key=claim.id)
         table.focus()
@@ -62,12 +67,22 @@ class ClaimGridScreen(ModalScreen[Member | None]):
         else:
             self.query_one("#grid-detail", Static).update(Text("No shared claims at this threshold."))
 
+    def _wording_room(self) -> int:
+        """The wording column's width: WORDING_CHARS, or less in a narrow terminal, so the
+        first outlet's column (its header whole) fits beside it."""
+        dialog = self.app.size.width * 95 // 100 - 4  # the dialog's border and padding
+        claim = max((len(f"{c.id} {c.support}/{story_sources(c, self.report)}") for c in self.report.claims), default=5)
+        outlet = max(len(shorten(self.outlets[0], OUTLET_CHARS)) if self.outlets else 0, 1)
+        # Each column has a cell of padding either side; the table keeps 2 for its scrollbar.
+        room = dialog - (claim + 2) - (outlet + 2) - 2 - 2
+        return max(MIN_WORDING_CHARS, min(WORDING_CHARS, room))
+
     def _row(self, row: int, claim: Claim) -> list[Text]:
         disputed = {(m.article, m.sentence) for d in discrepancies_of(claim, self.report) for m in d.members}
         kind = claim_kind(claim, self.report)
         cells = [Text(f"{claim.id} {claim.support}/{story_sources(claim, self.report)}",
                       style=self.get_component_rich_style(f"claim-grid--{kind}")),
-                 Text(shorten(claim.wording, WORDING_CHARS))]
+                 Text(shorten(claim.wording, self._wording_chars))]
         for column, outlet in enumerate(self.outlets, TEXT_COLUMNS):
             members = [m for m in claim.members if m.source == outlet]
             if not members:
@@ -126,7 +141,8 @@ class OthersScreen(ModalScreen[Member | None]):
         with Vertical(id="others-dialog"):
             yield Static(self._heading(), id="others-heading")
             yield OptionList(id="others-list")
-            yield Static(Text("Enter shows the highlighted wording in its pane · Esc closes", style="dim"))
+            yield Static(Text(f"Enter shows the highlighted wording in its pane · {key(self.app, 'close_others')} closes",
+                              style="dim"))
 
     def _heading(self) -> RenderableType:
         said = Text.assemble(("This sentence", "bold"), f" ({printable(self.member.source)}): ",

@@ -18,7 +18,8 @@ from accord.index.desk import Desk
 from accord.index.errors import AccordError
 
 from .in_order_input import InOrderInput
-from .layout import printable
+from .keys import key
+from .layout import printable, shown_path
 
 
 class ExportScreen(ModalScreen[None]):
@@ -35,8 +36,8 @@ class ExportScreen(ModalScreen[None]):
         with Vertical(id="export-dialog"):
             yield Static(Text(
                 f"Briefing preview: {self.briefing.findings} findings, {self.briefing.orphans} unanchored · "
-                f"s saves in {printable(str(Path(self.default_path).parent))} (.md, or .html for a web page) · "
-                "Esc closes"), id="export-heading")
+                f"{key(self.app, 'save_briefing')} saves in {printable(shown_path(Path(self.default_path).parent))} "
+                f"(.md, or .html for a web page) · {key(self.app, 'close_preview')} closes"), id="export-heading")
             from textual.widgets import Markdown  # markdown-it: loaded when a preview is opened, not at start
 
             with VerticalScroll(id="export-body"):
@@ -94,7 +95,8 @@ class SaveAsScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="save-dialog", classes="annotation-dialog"):
-            yield Static(Text("Save the briefing as (Enter saves, Esc cancels)"), classes="dialog-heading")
+            yield Static(Text(f"Save the briefing as (Enter saves, {key(self.app, 'cancel_save')} cancels)"),
+                         classes="dialog-heading")
             yield InOrderInput(self.default_path, id="save-path")
 
     def on_mount(self) -> None:
@@ -121,7 +123,7 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical(id="confirm-dialog", classes="annotation-dialog"):
             yield Static(Text(self.question), classes="dialog-heading")
             with Horizontal(classes="dialog-hint"):
-                yield Static(Text("y replaces it · n or Esc keeps it"))
+                yield Static(Text(f"{key(self.app, 'confirm_yes')} replaces it · {key(self.app, 'confirm_no')} keeps it"))
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

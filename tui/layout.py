@@ -7,8 +7,10 @@ article's canonical text, so screen positions map straight back to offsets.
 from __future__ import annotations
 
 import bisect
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from rich.cells import cell_len
 
@@ -18,6 +20,15 @@ from accord.index.safe_text import printable_same_length
 # Anything a terminal could act on (controls, ESC) or that reorders text (bidi) is shown as
 # U+FFFD one-for-one, so offsets stay valid: the engine's rule, shared with the command line.
 printable = printable_same_length
+
+
+def shown_path(path: str | os.PathLike[str]) -> str:
+    """A path as the reader shows it: under the home folder, from ~ (shorter in a narrow
+    dialog; `expanduser` reads it back)."""
+    text, home = str(path), str(Path.home())
+    if home.rstrip(os.sep) and (text == home or text.startswith(home.rstrip(os.sep) + os.sep)):
+        return "~" + text[len(home.rstrip(os.sep)):]
+    return text
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,9 +18,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 
-from accord.index.catalog import ArticleSummary
+from accord.index.model import ArticleSummary
 from accord.index.config import default_export_dir
 from accord.index.desk import DecisionChange, Desk, KnownArticles
 from accord.index.errors import AccordError
@@ -31,11 +31,13 @@ from .article_list import ArticleList
 from .claim_flow import CLAIM_BINDINGS, ClaimFlow
 from .claims_panel import ClaimsPanel
 from .early_read import EarlyRead
+from .footer import FittedFooter
+from .keys import key, keys
 from .marks import CONFLICT_GLYPH, SUPPORT_GLYPHS
 from .pane_deck import MIN_PANE_WIDTH, PaneDeck
 from .open_screen import OpenScreen
 from .search_panel import SearchPanel
-from .status_line import StatusLine
+from .status_line import Part, StatusLine
 from .sync_messages import ArticlesCommitted, SyncFinished, SyncMessage, SyncProgress, Superseded
 
 # Side panels: (preferred, minimum) widths. From TWO_PANES_FROM columns on, the panels
@@ -101,12 +103,17 @@ class MainScreen(Screen):
             yield Static(Text(f" {SUPPORT_GLYPHS['several']} several "), classes="legend-several")
             yield Static(Text(f" {SUPPORT_GLYPHS['single']} one source only "), classes="legend-single")
             yield Static(Text(f" {CONFLICT_GLYPH} sources disagree "), classes="legend-conflict")
-            yield Static(Text("  c claims · m grid · w others say · s/i/d jump"),
-                         classes="legend-keys")
+            yield Static(Text(self._legend_keys()), classes="legend-keys")
         with Horizontal(id="status"):
             yield StatusLine(id="status-text")
             yield ProgressBar(id="progress", show_eta=False)
-        yield Footer()
+        yield FittedFooter()
+
+    def _legend_keys(self) -> str:
+        """The claim keys, as the user's keymap has them."""
+        app = self.app
+        return (f"  {key(app, 'toggle_claims')} claims · {key(app, 'claim_grid')} grid · "
+                f"{key(app, 'others_say')} others say · {keys(app, 'next_shared', 'next_single', 'next_conflict')} jump")
 
     def on_mount(self) -> None:
         self.query_one("#progress").display = False
@@ -119,19 +126,35 @@ class MainScreen(Screen):
         # The legend's key hints only where they fit beside the four marks.
         self.query_one(".legend-keys").display = self.size.width >= LEGEND_KEYS_FROM
 
-    def fit_side_panels(self) -> None:
-        """Size the open side panels so the panes keep their minimum width."""
+    def fit_side_panels(self, opened: str | None = None) -> None:
+        """Size the open side panels so the panes keep their minimum width (two panes from
+        TWO_PANES_FROM columns on). Where two open panels cannot both sit beside the panes,
+        only one stays: the one just `opened`, else the one with the focus, else the claims
+        panel. A single panel floats over the panes only where the terminal is too narrow
+        for it and one pane."""
         width = self.size.width
         room = width - (2 if width >= TWO_PANES_FROM else 1) * MIN_PANE_WIDTH
-        for panel_id, (preferred, minimum) in SIDE_PANELS.items():
-            panel = self.query_one(f"#{panel_id}")
-            if not panel.display:
-                continue
-            floating = room < minimum
-            panel.styles.width = minimum if floating else min(preferred, room)
-            panel.set_class(floating, "-floating")
+        panels = {panel_id: self.query_one(f"#{panel_id}") for panel_id in SIDE_PANELS}
+        shown = [panel_id for panel_id, panel in panels.items() if panel.display]
+        if len(shown) > 1 and sum(SIDE_PANELS[p][1] for p in shown) > room:
+            keep = opened or next((p for p in shown if panels[p].has_focus_within), "claims")
+            for panel_id in shown:
+                if panel_id != keep:
+                    panels[panel_id].display = False  # the focus is in the one kept, or goes to it
+            shown = [keep]
+        spare = room - sum(SIDE_PANELS[p][1] for p in shown)
+        docked = 0
+        for panel_id in shown:
+            preferred, minimum = SIDE_PANELS[panel_id]
+            floating = spare < 0
+            extra = 0 if floating else min(preferred - minimum, spare)
+            spare -= extra
+            panels[panel_id].styles.width = minimum + extra
+            panels[panel_id].set_class(floating, "-floating")
             if not floating:
-                room -= min(preferred, room)
+                docked += minimum + extra
+        if self.deck.size.width:  # the panes the deck will have room for, before it is laid out again
+            self.deck.layout_panes(width - docked)
 
     @property
     def status(self) -> StatusLine:
@@ -207,12 +230,16 @@ class MainScreen(Screen):
         bar = self.query_one("#progress", ProgressBar)
         bar.display = message.done < message.total
         bar.update(total=message.total, progress=message.done)
-        self.status.message = f"indexing {message.done}/{message.total} files"
+        # The files read lead the status line, counting up; the articles follow as batches commit.
+        self.status.indexing = (message.done, message.total) if message.done < message.total else None
+        if self.status.message == "opening…":
+            self.status.message = ""
 
     def on_sync_finished(self, message: SyncFinished) -> None:
         if message.opening != self._opening:
             return
         self.query_one("#progress").display = False
+        self.status.indexing = None
         if message.error:
             self.notify(message.error, title="Cannot open", severity="error", markup=False, timeout=15)
             self.deck.empty_message = message.error
@@ -228,7 +255,8 @@ class MainScreen(Screen):
             self.notify(f"{len(report.warnings) - 5} more files skipped; `accord index` lists them all",
                         severity="warning", markup=False)
         self.deck.empty_message = "No more articles"
-        self.status.message = report.summary()
+        summary = report.summary()
+        self.status.message = Part(summary, ", ".join(p for p in summary.split(", ") if not p.startswith("0 ")))
         runtime_tuning.settle_heap()  # the articles' summaries are in
         self.claims.find()
         self.annotations.load()  # the articles' text may have changed: place the passages again
@@ -269,7 +297,7 @@ class MainScreen(Screen):
     def action_toggle_list(self) -> None:
         article_list = self.query_one(ArticleList)
         article_list.display = not article_list.display
-        self.fit_side_panels()
+        self.fit_side_panels(opened="article-list" if article_list.display else None)
         if article_list.display:
             self._refresh_list()
             article_list.focus()
@@ -340,7 +368,7 @@ class MainScreen(Screen):
     def action_toggle_claims(self) -> None:
         panel = self.query_one(ClaimsPanel)
         panel.display = not panel.display
-        self.fit_side_panels()
+        self.fit_side_panels(opened="claims" if panel.display else None)
         self.claims.panel_shown(panel.display)
 
     def on_claims_panel_closed(self) -> None:

@@ -21,7 +21,8 @@ from textual.suggester import Suggester
 from textual.widgets import DirectoryTree, Input, Static
 
 from .in_order_input import InOrderInput
-from .layout import printable
+from .keys import key
+from .layout import printable, shown_path
 
 COMPLETIONS_LISTED = 2000  # entries of one folder looked at when completing
 
@@ -128,6 +129,11 @@ class VisibleTree(DirectoryTree):
     def filter_paths(self, paths):
         return [path for path in paths if not path.name.startswith(".")]
 
+    def reset_node(self, node, label, data=None):
+        if node is self.root and data is not None:  # the root names its folder's whole path, from ~
+            label = printable(shown_path(data.path))
+        return super().reset_node(node, label, data)
+
 
 class OpenScreen(ModalScreen[list[str] | None]):
     BINDINGS = [
@@ -142,7 +148,8 @@ class OpenScreen(ModalScreen[list[str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="open-dialog"):
             yield Static(Text("Open files or folders: several separated by spaces, \"quote\" one with spaces. "
-                              "→ completes, Tab moves to the tree (Enter there adds), Enter opens, Esc cancels"),
+                              f"→ completes, {key(self.app, 'open_switch')} moves to the tree (Enter there adds), "
+                              f"Enter opens, {key(self.app, 'cancel_open')} cancels"),
                          id="open-help")
             yield InOrderInput(placeholder="~/news/patriot \"~/news/my folder\"", id="open-input", suggester=PathSuggester())
             yield Static(id="open-error")

@@ -89,12 +89,13 @@ class PaneDeck(Horizontal):
     def on_resize(self) -> None:
         self.layout_panes()
 
-    def layout_panes(self) -> None:
-        """As many panes as the width allows, each showing its slot's article; the focus
-        moves only if its pane went away."""
-        if not self.size.width:
+    def layout_panes(self, width: int | None = None) -> None:
+        """As many panes as the width allows (`width`: the deck's width after a layout
+        under way, so no pane is laid out below its minimum first), each showing its
+        slot's article; the focus moves only if its pane went away."""
+        if not (width or self.size.width):
             return
-        wanted = self.pane_count()
+        wanted = self.pane_count(width or None)
         self._leaving = {pane for pane in self._leaving if pane.is_attached}
         panes = [pane for pane in self.query(ArticlePane) if pane not in self._leaving]
         if len(panes) == wanted:
@@ -316,18 +317,19 @@ class PaneDeck(Horizontal):
 
     # Jumps across articles ---------------------------------------------------------------------
 
-    def jump(self, target: str, direction: int) -> bool:
+    def jump(self, target: str, direction: int) -> tuple[str, int, bool] | None:
         """The next (+1) or previous (-1) `target` sentence ("shared", "single", "conflict"):
         in the focused article, else in the following articles in reading order, wrapping
-        round; False if the corpus has none."""
+        round. Where it landed: (article, sentence, whether it wrapped round the reading
+        order), or None if the corpus has none."""
         pane = self.focused_pane()
         support = self.desk.support
         if pane is None or support is None:
-            return False
+            return None
         view = pane.view
-        if view.jump(target, direction, wrap=False):
+        if view.jump(target, direction, wrap=False) and view.article is not None:
             view.focus()
-            return True
+            return view.article.id, view.cursor, False
         current = view.article.id if view.article is not None else None
         order = self.ids
         start = order.index(current) if current in order else -1
@@ -335,13 +337,15 @@ class PaneDeck(Horizontal):
             article_id = order[(start + direction * step) % len(order)]
             found = sorted(i for i in support.of_article(article_id) if support.matches(article_id, i, target))
             if found:
+                sentence = found[0] if direction > 0 else found[-1]
+                wrapped = not 0 <= start + direction * step < len(order)
                 if article_id == current:  # wrapped round to the same article
-                    view.move_to(found[0] if direction > 0 else found[-1], center=True)
+                    view.move_to(sentence, center=True)
                     view.focus()
                 else:
-                    self.show_article(article_id, found[0] if direction > 0 else found[-1], center=True)
-                return True
-        return False
+                    self.show_article(article_id, sentence, center=True)
+                return article_id, sentence, wrapped
+        return None
 
     # Alignment on a claim ----------------------------------------------------------------------
 

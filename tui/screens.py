@@ -12,6 +12,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from .keys import key
+
 
 @dataclass(frozen=True, slots=True)
 class KeyHelp:
@@ -48,9 +50,10 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("Keys", style="bold"), id="help-heading")
             with VerticalScroll(id="help-body"):
                 yield Static(table)
+            palette = self.app.get_key_display(Binding(self.app.COMMAND_PALETTE_BINDING, ""))
             yield Static(
                 Text(f"Remap any key under [keys] in {self.config_path}, e.g. next_sentence = \"j,down\". "
-                     "ctrl+p opens the command palette. Esc closes."),
+                     f"{palette} opens the command palette. {key(self.app, 'close_help')} closes."),
                 id="help-footer",
             )
 

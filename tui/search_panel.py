@@ -27,7 +27,9 @@ from accord.index.errors import QueryError
 from accord.index.model import SearchHit, SearchResult
 
 from .in_order_input import InOrderInput
+from .keys import key, keys
 from .layout import printable
+from .status_line import Part, quoted
 
 Spans = tuple[tuple[int, int], ...]
 SEARCH_LIMIT = 50
@@ -216,12 +218,17 @@ class SearchPanel(Vertical):
         return True
 
     def describe(self) -> str:
-        """The search's part of the status line."""
+        """The search's part of the status line, with shorter forms for a narrow line (the
+        query cut short, then the keys left out)."""
         if self.result is None:
             return ""
         count = len(self.result.hits)
         position = f"{self.hit_index + 1}/{count}" if self.hit_index >= 0 else f"{count} hit{'' if count == 1 else 's'}"
-        return f"search {self.result.query!r}: {position} (n/N, Esc clears)"
+        query = self.result.query
+        moves = keys(self.app, "next_hit", "previous_hit")
+        return Part(f"search {query!r}: {position} ({moves}, {key(self.app, 'clear_search')} clears)",
+                    f"search {query!r}: {position}", f"search {quoted(query, 24)}: {position}",
+                    f"{quoted(query, 12)}: {position}", position)
 
     def on_key(self, event) -> None:
         # Down from the input walks into the hits; the input keeps typing focus otherwise.
@@ -261,11 +268,12 @@ class SearchPanel(Vertical):
         if not result.total:
             self.set_status(f"no {unit}s match {result.query}")
         elif result.total == 1 and result.counted:
-            self.set_status(f"1 {unit} matches. Enter jumps, ↓ picks, Esc closes")
+            self.set_status(f"1 {unit} matches. Enter jumps, ↓ picks, {key(self.app, 'close_search')} closes")
         elif result.counted and result.total == len(result.hits):
-            self.set_status(f"{total} {unit}s match. Enter jumps, ↓ picks, Esc closes")
+            self.set_status(f"{total} {unit}s match. Enter jumps, ↓ picks, {key(self.app, 'close_search')} closes")
         else:
-            self.set_status(f"{total} {unit}s match; best {len(result.hits)}. Enter jumps, ↓ picks, Esc closes")
+            self.set_status(f"{total} {unit}s match; best {len(result.hits)}. Enter jumps, ↓ picks, "
+                            f"{key(self.app, 'close_search')} closes")
 
     def show_error(self, message: str) -> None:
         self.result = None
