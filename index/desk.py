@@ -32,7 +32,7 @@ from .claims.model import DEFAULT_THRESHOLD, ClaimReport
 from .claims_parallel import PARALLEL_MIN_ARTICLES
 from .config import Config, load_config
 from .errors import AccordError, InputNotFound, QueryError
-from .ingest import bundled_seeds, discover
+from .discovery import bundled_seeds, discover
 from .library import Library, Progress
 from .model import Article, ArticleSummary, SearchResult, SyncReport
 from .short_text import shorten

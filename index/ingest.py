@@ -1,4 +1,4 @@
-"""Find article files, read them safely, and build `Article`s.
+"""Read article files safely and build `Article`s (finding them is discovery.py's).
 
 Bad files never stop a load: binary, empty, non-UTF-8, huge or malformed
 files are skipped with a warning naming the file; the rest still load.
@@ -8,83 +8,20 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from .catalog import FileState
 from .cleaning import clean
-from .errors import InputNotFound
 from .model import Article, Removed, Repair
-from .readers import SUFFIXES, Document, ReadError, read_documents
+from .discovery import IngestWarning, WarningSink, bundled_seeds, discover, utf8_name  # noqa: F401 (ingest's API)
+from .readers import Document, ReadError, read_documents
 from .regular_file import NotReadable, read_regular
 from .repairs import strip_controls
 from .rules import DEFAULT_RULES, Rule
-from .safe_text import printable
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # larger files are almost never one news article
-
-
-@dataclass(frozen=True, slots=True)
-class IngestWarning:
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        """One printable line: a file name may hold escapes or bytes that are not UTF-8."""
-        return printable(f"{self.path}: {self.message}").replace("\n", " ")
-
-
-WarningSink = Callable[[IngestWarning], None]
-
-
-def bundled_seeds() -> Path:
-    """The sample corpus shipped with Accord (five reports, December 2023)."""
-    return Path(str(resources.files("accord").joinpath("seeds")))
-
-
-def discover(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Expand files and folders (recursively) into article files, sorted.
-
-    Hidden files and folders are skipped. Walks with os.scandir, whose
-    directory entries already know their type: Path.rglob with a stat and a
-    resolve per file took 0.6 s for 10k files, on every launch.
-
-    Raises InputNotFound for a path that does not exist.
-    """
-    found: list[str] = []
-    for raw in paths:
-        path = Path(raw).expanduser()
-        if not path.exists():
-            raise InputNotFound(f"no such file or folder: {raw}")
-        if path.is_dir():
-            root = os.path.realpath(path)
-            found.extend(sorted(_article_files(root, {root}), key=lambda f: f.split(os.sep)))
-        else:
-            found.append(os.path.realpath(path))
-    return [Path(f) for f in dict.fromkeys(found)]
-
-
-def _article_files(folder: str, seen: set[str]) -> Iterator[str]:
-    """Article files under a resolved folder, as resolved paths; `seen` folders
-    are not entered again (symlink cycles)."""
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return  # an unreadable sub-folder is skipped, as an unreadable file would be
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        path = os.path.realpath(entry.path) if entry.is_symlink() else entry.path
-        if os.path.isdir(path) if entry.is_symlink() else entry.is_dir():
-            if path not in seen:
-                seen.add(path)
-                yield from _article_files(path, seen)
-        elif os.path.splitext(path)[1].lower() in SUFFIXES and (
-            os.path.isfile(path) if entry.is_symlink() else entry.is_file()
-        ):
-            yield path
 
 
 def file_digest(data: bytes) -> str:
@@ -133,15 +70,6 @@ def load_file(file: str, known_digest: str | None, rules: tuple[Rule, ...] | lis
     except Exception as error:  # noqa: BLE001  one hostile file must never stop the rest loading
         articles, warnings = [], [IngestWarning(file, f"skipped: cannot read ({type(error).__name__}: {error})"[:300])]
     return FileLoad(state, articles, warnings)
-
-
-def utf8_name(file: str) -> bool:
-    """Whether a file name can be stored and printed (not a name of undecodable bytes)."""
-    try:
-        file.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def read_file(path: Path, rules: tuple[Rule, ...] | list[Rule] = DEFAULT_RULES) -> tuple[list[Article], list[IngestWarning]]:

@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING, TypeVar
 from .atomic_write import write_atomically
 from .catalog import ArticleSummary, Catalog, FileState, sqlite_failure
 from .errors import AccordError, IndexDamaged, NoArticles
-from .ingest import FileLoad, IngestWarning, discover, utf8_name
-from .loading import load_in_order, worker_count
+from .discovery import IngestWarning, discover, utf8_name
 from .model import Article, SearchHit, SearchResult, Sentence, SyncReport
 from .rules import DEFAULT_RULES, Rule
 from .schema import index_looks_current
@@ -29,6 +28,7 @@ from .workspace import Workspace
 
 if TYPE_CHECKING:
     from .fulltext import FullTextIndex, RawHit
+    from .ingest import FileLoad
 
 Progress = Callable[[int, int, str], None]  # (files done, files total, current file)
 R = TypeVar("R")
@@ -218,6 +218,8 @@ class Library:
         gone = self._deleted_files(paths, set(files))
         todo = self._files_to_read(files, report)
         jobs = ((position, (file, known.digest if known else None)) for position, file, known in todo)
+        from .loading import load_in_order, worker_count  # reading files: only when there are some to read
+
         loads = load_in_order(jobs, self.rules, worker_count(len(todo)))
         batch: list[tuple[str, FileState, list[Article]]] = []
         interval, last_commit = COMMIT_FIRST_SECONDS, time.monotonic()

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .ingest import IngestWarning
+    from .discovery import IngestWarning
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,6 @@ from html.parser import HTMLParser
 from .cleaning import Block, Metadata
 from .dates import parse_date
 
-SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl"}
 
 
 @dataclass(slots=True)

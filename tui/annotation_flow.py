@@ -15,23 +15,28 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 from textual.screen import Screen
 
-from accord.index.anchoring import Anchor
-from accord.index.annotations import Annotation, Placed
 from accord.index.desk import AnnotationChange, Desk, Placement
 from accord.index.errors import AccordError
 from accord.index.model import ArticleSummary
 
-from .annotation_screens import RECENT_TAG_KEYS, AnnotationsScreen, Listed, NoteScreen, OrphansScreen, TagScreen
 from .article_pane import ArticlePane
-from .export_screen import ExportScreen
-from .keys import key
+from .keys import RECENT_TAG_KEYS, key
 from .pane_deck import PaneDeck
 from .search_panel import SearchPanel
 from .status_line import StatusLine
+
+# The dialogs and the annotation records are imported where used: the reader's first
+# frame opens none of them.
+if TYPE_CHECKING:
+    from accord.index.anchoring import Anchor
+    from accord.index.annotations import Annotation, Placed
+
+    from .annotation_screens import Listed
 
 STORE_POLL_SECONDS = 2.0  # how often another Accord's changes are looked for
 
@@ -107,6 +112,8 @@ class AnnotationFlow:
         self._in_worker(poll, "store-poll", exclusive=True)
 
     def _loaded(self) -> None:
+        from .annotation_screens import AnnotationsScreen
+
         if not self.screen.is_attached:
             return
         self.shown = self.desk.placement
@@ -127,6 +134,8 @@ class AnnotationFlow:
     # Annotating the selection ---------------------------------------------------------------
 
     def _target(self) -> Target | None:
+        from accord.index.anchoring import Anchor
+
         pane = self.deck.focused_pane()
         if pane is None or pane.view.article is None:
             return None
@@ -139,6 +148,8 @@ class AnnotationFlow:
         return Target(pane, Anchor.at(article.id, article.text, *span), existing)
 
     def tag(self) -> None:
+        from .annotation_screens import TagScreen
+
         target = self._target()
         if target is None:
             return
@@ -161,6 +172,8 @@ class AnnotationFlow:
             self._save_on(target, tags=(known[number - 1],), merge=True)
 
     def note(self) -> None:
+        from .annotation_screens import NoteScreen
+
         target = self._target()
         if target is None:
             return
@@ -207,6 +220,8 @@ class AnnotationFlow:
     # The annotations panel and orphans --------------------------------------------------------
 
     def _listed(self) -> list[Listed]:
+        from .annotation_screens import Listed
+
         position = {article_id: n for n, article_id in enumerate(self.deck.ids)}
         rows = []
         for placed in self.desk.placement.placed:
@@ -216,6 +231,8 @@ class AnnotationFlow:
         return rows
 
     def show_panel(self, undo: Callable[[], None]) -> None:
+        from .annotation_screens import AnnotationsScreen
+
         def chosen(placed: Placed | None) -> None:
             if placed is not None:
                 sentence = self.desk.placement.sentence_of.get(placed.id, 0)
@@ -233,6 +250,8 @@ class AnnotationFlow:
         self.screen.app.push_screen(panel, chosen)
 
     def _edit(self, what: str, annotation: Annotation) -> None:
+        from .annotation_screens import NoteScreen, TagScreen
+
         if what == "delete":
             self._change(partial(self.desk.delete, annotation.id), "Annotation deleted")
         elif what == "tags":
@@ -250,6 +269,8 @@ class AnnotationFlow:
             self.screen.app.push_screen(NoteScreen(annotation.anchor.quote, annotation.note), written)
 
     def _show_orphans(self) -> None:
+        from .annotation_screens import AnnotationsScreen, OrphansScreen
+
         orphans = self.desk.placement.orphans
         if not orphans:
             self._notify("No unanchored annotations: every passage was found", timeout=3)
@@ -284,6 +305,8 @@ class AnnotationFlow:
     # The briefing ------------------------------------------------------------------------
 
     def export(self, export_dir: Path) -> None:
+        from .export_screen import ExportScreen
+
         ids = list(self.deck.ids)
         if not ids:
             self._notify("The articles are still opening…")

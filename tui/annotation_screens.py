@@ -20,10 +20,9 @@ from accord.index.annotations import Annotation, Orphan, Placed, parse_tags
 from accord.index.errors import AccordError
 
 from .in_order_input import InOrderInput
-from .keys import key
+from .keys import RECENT_TAG_KEYS, key
 from .layout import printable
 
-RECENT_TAG_KEYS = 9
 
 
 def shorten(text: str, width: int) -> str:

@@ -27,8 +27,9 @@ from . import runtime_tuning
 from .article_view import ArticleView
 from .early_read import EarlyRead
 from .layout import shown_path
-from .main_screen import FIRST_SUMMARIES, MainScreen
+from .main_screen import MainScreen
 from .pane_deck import MAX_PANES
+from .sync_messages import FIRST_SUMMARIES
 from .themes import DEFAULT_THEME, load_themes, with_derived_variables
 
 if TYPE_CHECKING:

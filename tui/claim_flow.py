@@ -22,7 +22,6 @@ from accord.index.errors import AccordError
 from accord.index.support import SupportMap
 
 from . import runtime_tuning
-from .claim_screens import ClaimGridScreen, OthersScreen
 from .claims_panel import ClaimsPanel
 from .keys import key
 from .pane_deck import PaneDeck
@@ -191,12 +190,16 @@ class ClaimFlow:
         report, support = self.desk.report, self.desk.support
         assert report is not None and support is not None
         entry = support.get(member.article, member.sentence)
+        from .claim_screens import OthersScreen  # dialogs are imported when first opened
+
         self.screen.app.push_screen(OthersScreen(member, entry, report, self.outlets()), self._show_member)
 
     def grid(self) -> None:
         if not self._ready_or_explain():
             return
         assert self.desk.report is not None
+        from .claim_screens import ClaimGridScreen
+
         self.screen.app.push_screen(ClaimGridScreen(self.desk.report, self.outlets()), self._show_member)
 
     def _show_member(self, member: Member | None) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from textual.app import App
 
+RECENT_TAG_KEYS = 9  # 1-9 apply the most recent tags
+
 
 def key(app: App, binding_id: str) -> str:
     """The first key bound to `binding_id` now, as the footer shows it ("u", "^s", "esc")."""

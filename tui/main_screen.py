@@ -9,7 +9,6 @@ the search panel, claims and annotations in their flows, panes in the deck.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterable
 
 from rich.text import Text
@@ -35,10 +34,9 @@ from .footer import FittedFooter
 from .keys import key, keys
 from .marks import CONFLICT_GLYPH, SUPPORT_GLYPHS
 from .pane_deck import MIN_PANE_WIDTH, PaneDeck
-from .open_screen import OpenScreen
 from .search_panel import SearchPanel
 from .status_line import Part, StatusLine
-from .sync_messages import ArticlesCommitted, SyncFinished, SyncMessage, SyncProgress, Superseded
+from .sync_messages import ArticlesCommitted, SyncFinished, SyncMessage, SyncProgress, sync_paths
 
 # Side panels: (preferred, minimum) widths. From TWO_PANES_FROM columns on, the panels
 # leave room for two panes; below it, for one. A panel that would squeeze a pane below
@@ -46,10 +44,7 @@ from .sync_messages import ArticlesCommitted, SyncFinished, SyncMessage, SyncPro
 SIDE_PANELS = {"article-list": (38, 26), "claims": (56, 30)}
 TWO_PANES_FROM = 120
 LEGEND_KEYS_FROM = 120
-FIRST_SUMMARIES = 50  # article summaries sent before the first paint
 KNOWN_WAIT = 0.5  # seconds compose waits for the early read of the known articles
-FIRST_PAINT_GRACE = 1.0  # seconds a sync waits for the first article to be painted
-PROGRESS_INTERVAL = 0.1  # seconds between progress updates from the sync worker
 
 
 class MainScreen(Screen):
@@ -176,40 +171,11 @@ class MainScreen(Screen):
 
     @work(thread=True, group="sync")
     def _sync(self, paths: list[str], opening: int, early: KnownArticles | None = None) -> None:
-        """Show what the workspace already knows (unless `early` already has), then index
-        what changed, batch by batch."""
-
         def send(message: SyncMessage) -> None:
             message.opening = opening
             self.post_message(message)
 
-        try:
-            known = early.ids if early is not None else self.desk.known_ids(paths)
-            first = known[:FIRST_SUMMARIES]  # enough to fill the panes; the rest follow the first paint
-            send(ArticlesCommitted(known, early.summaries if early is not None else self.desk.summaries(first)))
-            if known:
-                self.first_article_shown.wait(FIRST_PAINT_GRACE)
-            if len(known) > len(first):
-                send(ArticlesCommitted(known, self.desk.summaries(known[len(first):])))
-            last_post = 0.0
-
-            def progress(done: int, total: int, _file: str) -> None:
-                nonlocal last_post
-                if opening != self._opening:
-                    raise Superseded  # stop between files; the batch in hand is simply not committed
-                now = time.monotonic()
-                if now - last_post >= PROGRESS_INTERVAL or done == total:
-                    last_post = now
-                    send(SyncProgress(done, total))
-
-            def committed(ids: list[str]) -> None:
-                send(ArticlesCommitted(ids, self.desk.summaries(ids), reindexed=True))
-
-            send(SyncFinished(self.desk.sync(paths, progress, committed)))
-        except AccordError as error:
-            send(SyncFinished(None, str(error)))
-        except Superseded:
-            pass
+        sync_paths(self.desk, paths, send, lambda: opening != self._opening, self.first_article_shown, early)
 
     def on_articles_committed(self, message: ArticlesCommitted) -> None:
         if message.opening != self._opening:
@@ -275,6 +241,8 @@ class MainScreen(Screen):
                 self.claims.reset()
                 self.status.articles = 0
                 self.open(self.paths)
+
+        from .open_screen import OpenScreen  # imported when first opened
 
         self.app.push_screen(OpenScreen(), opened)
 

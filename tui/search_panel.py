@@ -21,7 +21,6 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from accord.index.claim_query import has_filters
 from accord.index.desk import Desk
 from accord.index.errors import QueryError
 from accord.index.model import SearchHit, SearchResult
@@ -102,6 +101,8 @@ class SearchPanel(Vertical):
 
     def refresh_answer(self) -> None:
         """The claims or annotations changed: a query with filters has a new answer."""
+        from accord.index.claim_query import has_filters  # the filters' module loads with the first search
+
         if has_filters(self.query_text):
             self.run_query(self.query_text)
 
@@ -263,6 +264,8 @@ class SearchPanel(Vertical):
             self.results.add_options(Option(self._render_hit(hit)) for hit in result.hits[FIRST_OPTIONS:])
 
     def _say_found(self, result: SearchResult) -> None:
+        from accord.index.claim_query import has_filters
+
         unit = "sentence" if has_filters(result.query) else "article"  # claim filters pick sentences
         total = f"{result.total}{'' if result.counted else '+'}"
         if not result.total:

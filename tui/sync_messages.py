@@ -1,8 +1,15 @@
-"""Messages from the screen's sync worker to the screen, as an open proceeds."""
+"""Opening paths: the sync a screen's worker runs, and its messages to the screen."""
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
+
 from textual.message import Message
+
+from accord.index.desk import Desk, KnownArticles
+from accord.index.errors import AccordError
 
 from accord.index.model import ArticleSummary, SyncReport
 
@@ -34,3 +41,44 @@ class SyncFinished(SyncMessage):
     def __init__(self, report: SyncReport | None, error: str = "") -> None:
         super().__init__()
         self.report, self.error = report, error
+
+
+FIRST_SUMMARIES = 50  # article summaries sent before the first paint
+FIRST_PAINT_GRACE = 1.0  # seconds a sync waits for the first article to be painted
+PROGRESS_INTERVAL = 0.1  # seconds between progress updates
+
+
+def sync_paths(
+    desk: Desk, paths: list[str], send: Callable[[SyncMessage], None], superseded: Callable[[], bool],
+    first_article_shown: threading.Event, early: KnownArticles | None = None,
+) -> None:
+    """In a worker: show what the workspace already knows of `paths` (unless `early` has),
+    wait a moment for the first article to be painted (so opening the index does not
+    compete with it), then index what changed, batch by batch, until done or superseded."""
+    try:
+        known = early.ids if early is not None else desk.known_ids(paths)
+        first = known[:FIRST_SUMMARIES]  # enough to fill the panes; the rest follow the first paint
+        send(ArticlesCommitted(known, early.summaries if early is not None else desk.summaries(first)))
+        if known:
+            first_article_shown.wait(FIRST_PAINT_GRACE)
+        if len(known) > len(first):
+            send(ArticlesCommitted(known, desk.summaries(known[len(first):])))
+        last_post = 0.0
+
+        def progress(done: int, total: int, _file: str) -> None:
+            nonlocal last_post
+            if superseded():
+                raise Superseded  # stop between files; the batch in hand is simply not committed
+            now = time.monotonic()
+            if now - last_post >= PROGRESS_INTERVAL or done == total:
+                last_post = now
+                send(SyncProgress(done, total))
+
+        def committed(ids: list[str]) -> None:
+            send(ArticlesCommitted(ids, desk.summaries(ids), reindexed=True))
+
+        send(SyncFinished(desk.sync(paths, progress, committed)))
+    except AccordError as error:
+        send(SyncFinished(None, str(error)))
+    except Superseded:
+        pass

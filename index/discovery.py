@@ -1,0 +1,88 @@
+"""Finding article files: the paths a user gives, expanded into the files Accord reads.
+
+Apart from reading them (ingest.py), so that showing what a workspace already holds of
+some paths needs no parser: the reader's first frame waits for this module, not them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from .errors import InputNotFound
+from .safe_text import printable
+
+SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl"}  # what readers.py reads
+
+
+@dataclass(frozen=True, slots=True)
+class IngestWarning:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        """One printable line: a file name may hold escapes or bytes that are not UTF-8."""
+        return printable(f"{self.path}: {self.message}").replace("\n", " ")
+
+
+WarningSink = Callable[[IngestWarning], None]
+
+
+def bundled_seeds() -> Path:
+    """The sample corpus shipped with Accord (five reports, December 2023)."""
+    return Path(str(resources.files("accord").joinpath("seeds")))
+
+
+def discover(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Expand files and folders (recursively) into article files, sorted.
+
+    Hidden files and folders are skipped. Walks with os.scandir, whose
+    directory entries already know their type: Path.rglob with a stat and a
+    resolve per file took 0.6 s for 10k files, on every launch.
+
+    Raises InputNotFound for a path that does not exist.
+    """
+    found: list[str] = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if not path.exists():
+            raise InputNotFound(f"no such file or folder: {raw}")
+        if path.is_dir():
+            root = os.path.realpath(path)
+            found.extend(sorted(_article_files(root, {root}), key=lambda f: f.split(os.sep)))
+        else:
+            found.append(os.path.realpath(path))
+    return [Path(f) for f in dict.fromkeys(found)]
+
+
+def _article_files(folder: str, seen: set[str]) -> Iterator[str]:
+    """Article files under a resolved folder, as resolved paths; `seen` folders
+    are not entered again (symlink cycles)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return  # an unreadable sub-folder is skipped, as an unreadable file would be
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = os.path.realpath(entry.path) if entry.is_symlink() else entry.path
+        if os.path.isdir(path) if entry.is_symlink() else entry.is_dir():
+            if path not in seen:
+                seen.add(path)
+                yield from _article_files(path, seen)
+        elif os.path.splitext(path)[1].lower() in SUFFIXES and (
+            os.path.isfile(path) if entry.is_symlink() else entry.is_file()
+        ):
+            yield path
+
+
+def utf8_name(file: str) -> bool:
+    """Whether a file name can be stored and printed (not a name of undecodable bytes)."""
+    try:
+        file.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
