@@ -78,7 +78,14 @@ def terminal(isolated_home: Path) -> Iterator[Callable[..., Terminal]]:
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
         # Without COLUMNS and LINES: Python's terminal size honours them over the real window's.
         command = f"env -u COLUMNS -u LINES {exports} TERM=xterm-256color {shlex.join([*ACCORD, *args])}; echo ACCORD-EXIT=$?; sleep 30"
-        subprocess.run([*TMUX, "new-session", "-d", "-s", name, "-x", columns, "-y", rows, command], check=True)
+        for attempt in range(3):  # the private server exits with its last session; a new one may race it
+            started = subprocess.run([*TMUX, "new-session", "-d", "-s", name, "-x", columns, "-y", rows, command],
+                                     capture_output=True, text=True)
+            if started.returncode == 0:
+                break
+            time.sleep(0.3)
+        else:
+            pytest.fail(f"tmux could not start a session: {started.stderr.strip()}")
         # Some tmux builds start detached sessions at 80x24 whatever -x/-y say; insist.
         subprocess.run([*TMUX, "resize-window", "-t", name, "-x", columns, "-y", rows], capture_output=True)
         return Terminal(name)
