@@ -244,13 +244,13 @@ def _snapshot(library: Library, report) -> tuple:
 def test_worker_processes_load_a_big_import_exactly_as_in_process(
     tmp_path: Path, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from accord.index import library as library_module
+    from accord.index import loading
     from accord.index.loading import PARALLEL_MIN_FILES
 
     folder = _many_reports(tmp_path / "many", seeds_dir, PARALLEL_MIN_FILES + 20)
     results = []
     for workers in (2, 0):
-        monkeypatch.setattr(library_module, "worker_count", lambda files, workers=workers: workers)
+        monkeypatch.setattr(loading, "worker_count", lambda files, workers=workers: workers)
         with Library(Workspace(tmp_path / f"ws-{workers}")) as library:
             results.append(_snapshot(library, library.sync([folder])))
     parallel, serial = results
@@ -262,8 +262,9 @@ def test_a_cancelled_big_import_stops_its_workers_and_resumes_later(
     tmp_path: Path, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from accord.index import library as library_module
+    from accord.index import loading
 
-    monkeypatch.setattr(library_module, "worker_count", lambda files: 2)
+    monkeypatch.setattr(loading, "worker_count", lambda files: 2)
     monkeypatch.setattr(library_module, "COMMIT_EVERY_FILES", 50)
     folder = _many_reports(tmp_path / "many", seeds_dir, 240)
 
