@@ -120,6 +120,7 @@ async def test_both_side_panels_leave_the_panes_uncovered(app, size, panes, keys
         assert last.display and last.region.width > 0 and last.has_focus_within  # the one opened last stays
         if size[0] >= 200:
             assert article_list.display and claims.display  # room for both beside two panes
+            assert article_list.shown == set(deck.shown_ids())  # the list marks what the panes show
 
 
 async def test_the_status_line_fits_80_columns(app) -> None:

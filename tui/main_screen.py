@@ -138,6 +138,7 @@ class MainScreen(Screen):
             panel.set_class(panel_id in layout.floating, "-floating")
         if self.deck.size.width:  # the panes the deck will have room for, before it is laid out again
             self.deck.layout_panes(layout.deck_width)
+            self._refresh_list()  # it marks the articles on screen: a pane may have gone
 
     @property
     def status(self) -> StatusLine:
