@@ -120,6 +120,7 @@ async def test_both_side_panels_leave_the_panes_uncovered(app, size, panes, keys
         assert last.display and last.region.width > 0 and last.has_focus_within  # the one opened last stays
         if size[0] >= 200:
             assert article_list.display and claims.display  # room for both beside two panes
+            assert article_list.shown == set(deck.shown_ids())  # the list marks what the panes show
 
 
 async def test_the_status_line_fits_80_columns(app) -> None:
@@ -321,3 +322,20 @@ async def test_no_pane_is_laid_out_below_its_minimum_while_a_panel_opens(app, mo
             await pilot.pause(0.2)
         await until(pilot, lambda: all(p.region.width for p in app.main.deck.panes), "the panes laid out")
         assert widths and min(widths) >= MIN_PANE_WIDTH, widths
+
+
+@pytest.mark.parametrize("width, kept, floating", [
+    (60, {"claims": 30}, {"claims"}),  # too narrow for a panel beside one pane: it floats
+    (80, {"claims": 35}, set()),
+    (110, {"article-list": 35, "claims": 30}, set()),  # both beside the one pane
+    (120, {"claims": 30}, set()),  # two panes: room for one panel only
+    (150, {"article-list": 30, "claims": 30}, set()),
+    (200, {"article-list": 38, "claims": 56}, set()),
+], ids=lambda v: str(v))
+def test_side_panels_fit_the_width(width, kept, floating) -> None:
+    from accord.tui import side_panels
+
+    layout = side_panels.fit(width, ["article-list", "claims"], keep="claims")
+    assert layout.widths == kept and layout.floating == floating
+    panes = 2 if width >= side_panels.TWO_PANES_FROM else 1
+    assert floating or layout.deck_width >= panes * MIN_PANE_WIDTH

@@ -24,7 +24,7 @@ from accord.index.config import default_export_dir
 from accord.index.desk import DecisionChange, Desk, KnownArticles
 from accord.index.errors import AccordError
 
-from . import runtime_tuning
+from . import runtime_tuning, side_panels
 from .annotation_flow import ANNOTATION_BINDINGS, AnnotationFlow
 from .article_list import ArticleList
 from .claim_flow import CLAIM_BINDINGS, ClaimFlow
@@ -33,16 +33,12 @@ from .early_read import EarlyRead
 from .footer import FittedFooter
 from .keys import key, keys
 from .marks import CONFLICT_GLYPH, SUPPORT_GLYPHS
-from .pane_deck import MIN_PANE_WIDTH, PaneDeck
+from .pane_deck import PaneDeck
 from .search_panel import SearchPanel
+from .side_panels import SIDE_PANELS
 from .status_line import Part, StatusLine
 from .sync_messages import ArticlesCommitted, SyncFinished, SyncMessage, SyncProgress, sync_paths
 
-# Side panels: (preferred, minimum) widths. From TWO_PANES_FROM columns on, the panels
-# leave room for two panes; below it, for one. A panel that would squeeze a pane below
-# its minimum floats over the panes instead.
-SIDE_PANELS = {"article-list": (38, 26), "claims": (56, 30)}
-TWO_PANES_FROM = 120
 LEGEND_KEYS_FROM = 120
 KNOWN_WAIT = 0.5  # seconds compose waits for the early read of the known articles
 
@@ -122,34 +118,22 @@ class MainScreen(Screen):
         self.query_one(".legend-keys").display = self.size.width >= LEGEND_KEYS_FROM
 
     def fit_side_panels(self, opened: str | None = None) -> None:
-        """Size the open side panels so the panes keep their minimum width (two panes from
-        TWO_PANES_FROM columns on). Where two open panels cannot both sit beside the panes,
-        only one stays: the one just `opened`, else the one with the focus, else the claims
-        panel. A single panel floats over the panes only where the terminal is too narrow
-        for it and one pane."""
-        width = self.size.width
-        room = width - (2 if width >= TWO_PANES_FROM else 1) * MIN_PANE_WIDTH
+        """Size the open side panels so the panes keep their minimum width (side_panels.fit);
+        where only one can stay it is the one just `opened`, else the one with the focus,
+        else the claims panel."""
         panels = {panel_id: self.query_one(f"#{panel_id}") for panel_id in SIDE_PANELS}
         shown = [panel_id for panel_id, panel in panels.items() if panel.display]
-        if len(shown) > 1 and sum(SIDE_PANELS[p][1] for p in shown) > room:
-            keep = opened or next((p for p in shown if panels[p].has_focus_within), "claims")
-            for panel_id in shown:
-                if panel_id != keep:
-                    panels[panel_id].display = False  # the focus is in the one kept, or goes to it
-            shown = [keep]
-        spare = room - sum(SIDE_PANELS[p][1] for p in shown)
-        docked = 0
-        for panel_id in shown:
-            preferred, minimum = SIDE_PANELS[panel_id]
-            floating = spare < 0
-            extra = 0 if floating else min(preferred - minimum, spare)
-            spare -= extra
-            panels[panel_id].styles.width = minimum + extra
-            panels[panel_id].set_class(floating, "-floating")
-            if not floating:
-                docked += minimum + extra
+        keep = opened or next((p for p in shown if panels[p].has_focus_within), "claims")
+        layout = side_panels.fit(self.size.width, shown, keep)
+        for panel_id, panel in panels.items():
+            if panel_id not in layout.widths:
+                panel.display = False  # the focus is in the one kept, or goes to it
+                continue
+            panel.styles.width = layout.widths[panel_id]
+            panel.set_class(panel_id in layout.floating, "-floating")
         if self.deck.size.width:  # the panes the deck will have room for, before it is laid out again
-            self.deck.layout_panes(width - docked)
+            self.deck.layout_panes(layout.deck_width)
+            self._refresh_list()  # it marks the articles on screen: a pane may have gone
 
     @property
     def status(self) -> StatusLine:
