@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from hostile_cases import CASES, GOOD_WORD, Case, prepare
+from hostile_cases import CASES, GOOD_TEXT, GOOD_WORD, Case, prepare
 
 from accord.index.config import load_config
 from accord.index.workspace import config_path
@@ -173,3 +173,54 @@ def test_export_to_an_empty_file_name_says_so() -> None:
     result = accord("export", "-o", "")
     assert result.returncode == 1
     assert lines_of(result.stderr) == ["accord: error: -o needs a file name (or - for standard output)"]
+
+
+# The reader on hostile text -------------------------------------------------------------------
+
+READER_SECONDS = 120  # generous: a 10 MB article is read, indexed and wrapped in a few seconds here
+
+
+def test_wrapping_a_word_of_megabytes_is_linear() -> None:
+    """Cutting a word longer than the width re-measured the rest of the word at each cut:
+    200 KB took 2.9 s, 400 KB 12.7 s; 4 MB would take about 20 minutes."""
+    from accord.index.model import Paragraph
+    from accord.tui.layout import wrap
+
+    word = "abcdefghij" * 400_000 + "漢字" * 50_000 + "é\u0301" * 50_000  # narrow, wide, combining
+    text = f"Title\n\n{word} and a tail"
+    paragraphs = [Paragraph(0, 0, 5), Paragraph(1, 7, len(text))]
+    started = time.monotonic()
+    lines = wrap(text, paragraphs, 80)
+    assert time.monotonic() - started < 30
+    from rich.cells import cell_len
+
+    body = lines[2:]
+    assert body[0].start == 7 and body[-1].end == len(text)
+    assert all(a.end == b.start for a, b in zip(body, body[1:]))  # slices of the text, nothing lost
+    assert all(cell_len(text[line.start : line.end].rstrip()) <= 80 for line in body)
+    assert len(body) == 4_000_000 // 80 + 100_000 * 2 // 80 + 50_000 // 80 + 1
+
+
+async def test_the_reader_shows_a_10_mb_article_without_spaces_and_stays_responsive(tmp_path: Path) -> None:
+    from accord.tui.article_list import ArticleList
+    from tui_helpers import make_app, panes, until, visible_text
+
+    folder = tmp_path / "src"
+    folder.mkdir()
+    (folder / "good.txt").write_text(GOOD_TEXT, encoding="utf-8")
+    (folder / "letters.txt").write_bytes(b"A title of a long file\n\n" + b"abcdefghij" * 1_000_000 + b"\n")
+    app = make_app([folder], tmp_path / "ws")
+    async with app.run_test(size=(120, 40)) as pilot:
+        def shown() -> str:
+            return "\n".join(visible_text(pane) for pane in panes(app) if pane.view.article is not None)
+
+        await until(pilot, lambda: "abcdefghijabcdefghij" in shown() and "harbour" in shown(),
+                    "both articles on screen", timeout=READER_SECONDS)
+        started = time.monotonic()
+        await pilot.press("b")
+        article_list = app.query_one(ArticleList)
+        await until(pilot, lambda: article_list.display and article_list.has_focus, "the article list",
+                    timeout=READER_SECONDS)
+        await pilot.pause()
+        assert time.monotonic() - started < 30  # one re-wrap of 10 MB at the narrower width, not minutes
+        assert "abcdefghijabcdefghij" in shown()

@@ -23,8 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for host
 from hostile_cases import CASES, GOOD_TEXT, prepare  # noqa: E402
 
 from accord.index.ingest import discover, load_file  # noqa: E402
+from accord.index.model import Paragraph  # noqa: E402
 from accord.index.repairs import english_words, split_glued  # noqa: E402
 from accord.index.rules import compile_rules  # noqa: E402
+from accord.tui.layout import wrap  # noqa: E402
 
 CASE_LIMIT_S = 90.0  # the per-case limit tests/test_hostile.py allows
 
@@ -70,6 +72,14 @@ def main() -> None:
             path = root / f"letters-{megabytes}.txt"
             path.write_bytes(b"A title of a long file\n\n" + b"abcdefghij" * int(megabytes * 100_000) + b"\n")
             seconds = engine_seconds([str(path)])
+            print(f"  {megabytes:5} MB: {seconds:7.3f} s  ({seconds / megabytes:.3f} s/MB)")
+
+        print("\nThe reader's wrap (80 columns) of a word without spaces (was quadratic: 200 KB 2.9 s, 400 KB 12.7 s):")
+        for megabytes in sizes:
+            word = "abcdefghij" * int(megabytes * 100_000)
+            started = time.perf_counter()
+            wrap(word, [Paragraph(0, 0, len(word))], 80)
+            seconds = time.perf_counter() - started
             print(f"  {megabytes:5} MB: {seconds:7.3f} s  ({seconds / megabytes:.3f} s/MB)")
 
         run = "abcdefghij" * 20_000  # the 200 KB run the issue timed at 9 s
