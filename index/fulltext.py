@@ -70,10 +70,16 @@ LOCK_TIMEOUT = 5.0  # seconds to wait for another Accord process's writer
 
 _STEMS: dict[str, str] = {}  # module level, so it is never pickled into the index's schema
 _STEMS_MAX = 500_000
+# Longer words are indexed, searched and compared (claims) as written, never stemmed: Whoosh's
+# Snowball English stemmer is quadratic in a word's length (a 10 MB line of random letters
+# took minutes; 400 KB of "ay" 8.4 s). No English word is this long, and a query's word goes
+# through the same analyzer, so such a word is still found as typed.
+STEM_MAX = 64
 
 
 class WildcardSafeStemFilter(StemFilter):
-    """Stems words but leaves wildcard patterns (`cos*`, `te?t`) as typed.
+    """Stems words but leaves wildcard patterns (`cos*`, `te?t`) and words over
+    `STEM_MAX` characters as typed.
 
     A plain dict in front of Whoosh's own stem cache: its LFU wrapper was a
     tenth of the indexing time.
@@ -84,6 +90,9 @@ class WildcardSafeStemFilter(StemFilter):
         for token in tokens:
             if not token.stopped:
                 text = token.text
+                if len(text) > STEM_MAX:
+                    yield token
+                    continue
                 stemmed = stems.get(text)
                 if stemmed is None:
                     if "*" in text or "?" in text:
@@ -1000,7 +1009,10 @@ class IndexWriter:
 
 def stem(word: str) -> str:
     """`word` through the Snowball English stemmer the index uses (claims compare sentences on
-    the same stems); the stemmer is made on first use."""
+    the same stems); the stemmer is made on first use. A word over `STEM_MAX` characters is
+    returned as written, as the index keeps it."""
+    if len(word) > STEM_MAX:
+        return word
     global _ENGLISH_STEMMER
     if _ENGLISH_STEMMER is None:
         from whoosh.lang.snowball.english import EnglishStemmer

@@ -78,6 +78,36 @@ def test_an_escape_in_a_file_name_is_shown_not_sent(tmp_path: Path) -> None:
     assert "title\\u001b]0;pwned\\u0007\\u009b31m\\u202e.txt: skipped: empty file" in warning
 
 
+def test_a_long_word_is_never_sent_through_the_stemmer() -> None:
+    """Snowball's English stemmer is quadratic on a long word with many "y"s: 400 KB of
+    "ay" took 8.4 s, 3 MB of random letters 13.9 s; 2 MB of either would take minutes."""
+    from hostile_cases import random_letters
+
+    from accord.index.fulltext import STEM_MAX, make_schema, stem
+
+    analyzer = make_schema()["body"].analyzer
+    for word in ("ay" * 1_000_000, random_letters(2_000_000).decode()):
+        started = time.monotonic()
+        assert stem(word) == word  # as written, as the index keeps it
+        assert [token.text for token in analyzer(f"Storms {word} flooding")] == ["storm", word, "flood"]
+        assert time.monotonic() - started < 30
+    assert stem("y" * STEM_MAX + "ing") == "y" * STEM_MAX + "ing"
+    assert stem("negotiating") == stem("negotiate")  # English words are stemmed as before
+
+
+def test_a_long_word_is_found_as_typed(tmp_path: Path) -> None:
+    from accord.index.library import Library
+    from accord.index.workspace import Workspace
+
+    long_word = "flooding" * 10  # 80 letters: over the stemming limit, indexed as written
+    write(tmp_path / "src" / "a.txt", f"Storm report\n\nThe storms kept {long_word} the valley.\n")
+    with Library(Workspace(tmp_path / "ws")) as library:
+        library.sync([tmp_path / "src"])
+        assert len(library.search(long_word).hits) == 1
+        assert len(library.search(long_word.upper()).hits) == 1
+        assert len(library.search("storm").hits) == 1  # stemmed words beside it as before
+
+
 # Hostile config -------------------------------------------------------------------------------
 
 
