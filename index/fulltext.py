@@ -716,6 +716,9 @@ class FullTextIndex:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.rebuilt = False
+        # The source files an outdated or damaged index held, read (when it could be) before it
+        # was replaced: what a rebuild re-indexes when the workspace's sources.json is missing.
+        self.salvaged: list[str] | None = None
         self._ix = self._open_or_create()
         self._parser = self._make_parser()
         self._searcher = None
@@ -734,11 +737,37 @@ class FullTextIndex:
                 return ix
         except Exception:  # noqa: BLE001  any failure to open means: rebuild the cache
             pass
+        self.salvaged = self._stored_files_in_folder()
         return self._create(version_file)
 
+    def _stored_files_in_folder(self) -> list[str] | None:
+        """The files an index about to be replaced recorded (another version's too, when
+        Whoosh still reads it); None when there is none or it cannot be read."""
+        try:
+            if not self.folder.is_dir() or not index.exists_in(str(self.folder)):
+                return None
+            ix = index.open_dir(str(self.folder))
+            try:
+                with ix.searcher() as searcher:
+                    return _stored_files(searcher)
+            finally:
+                ix.close()
+        except Exception:  # noqa: BLE001  a damaged index: nothing to salvage
+            return None
+
+    def stored_files(self) -> list[str] | None:
+        """The source files this index holds articles of; None when it cannot be read."""
+        try:
+            with self._ix.searcher() as searcher:
+                return _stored_files(searcher)
+        except Exception:  # noqa: BLE001  damaged segments
+            return None
+
     def _create(self, version_file: Path):
-        if self.folder.exists():
+        if self.folder.is_dir() and not self.folder.is_symlink():
             shutil.rmtree(self.folder)
+        elif self.folder.exists() or self.folder.is_symlink():  # a file (or a link) where the folder belongs
+            self.folder.unlink()
         self.folder.mkdir(parents=True)
         ix = index.create_in(str(self.folder), make_schema())
         version_file.write_text(f"{SCHEMA_VERSION}\n")
@@ -1005,6 +1034,11 @@ class IndexWriter:
         if date:
             document["date"] = date
         self._writer.add_document(**document)
+
+
+def _stored_files(searcher) -> list[str]:
+    files = (stored.get("file") for stored in searcher.all_stored_fields())
+    return list(dict.fromkeys(f for f in files if isinstance(f, str)))
 
 
 def stem(word: str) -> str:

@@ -175,6 +175,119 @@ def test_a_damaged_whoosh_segment_is_rebuilt_on_search(sources: Path, isolated_h
     assert json.loads(accord("note", "list", "--json").stdout)[0]["anchored"] == "offsets"
 
 
+def junk_whoosh(workspace: Path) -> None:
+    """Every segment file unreadable from its header on: the index fails to open."""
+    for segment in (workspace / "index" / "whoosh").glob("*.seg"):
+        segment.write_bytes(b"garbage")
+
+
+def test_a_damaged_catalog_without_sources_json_is_rebuilt_from_what_the_index_recorded(
+        sources: Path, isolated_home: Path) -> None:
+    """A workspace from before sources.json existed: its catalog's file list (or the Whoosh
+    index's) says what to index again, never the seeds in its place."""
+    assert accord("index", str(sources)).returncode == 0
+    annotate(sources, 2)
+    workspace = isolated_home / "workspace"
+    (workspace / "sources.json").unlink()
+    catalog = workspace / "index" / "catalog.sqlite"
+    damage_page(catalog, root_page(catalog, "articles"))
+    listed = accord("note", "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert "re-indexed 12 articles" in one_line(listed, "warning")
+    assert [row["anchored"] for row in json.loads(listed.stdout)] == ["offsets", "offsets"]
+    assert own_hits("harbour") == [f"story{n:02}.txt" for n in range(12)]
+    assert own_hits("patriot") == []
+
+
+def test_a_damaged_catalog_and_index_without_sources_json_are_rebuilt_from_the_index_recorded(
+        sources: Path, isolated_home: Path) -> None:
+    assert accord("index", str(sources)).returncode == 0
+    workspace = isolated_home / "workspace"
+    (workspace / "sources.json").unlink()
+    catalog = workspace / "index" / "catalog.sqlite"
+    damage_page(catalog, root_page(catalog, "articles"))
+    junk_whoosh(workspace)  # only the damaged catalog's own file list is left
+    result = accord("search", "harbour", "--json", "--limit", "50")
+    assert "re-indexed 12 articles" in one_line(result, "warning")
+    assert own_hits("harbour") == [f"story{n:02}.txt" for n in range(12)]
+
+
+def test_a_healthy_open_writes_a_missing_sources_json(sources: Path, isolated_home: Path) -> None:
+    assert accord("index", str(sources)).returncode == 0
+    workspace = isolated_home / "workspace"
+    (workspace / "sources.json").unlink()
+    opened = accord("search", "ferry")
+    assert opened.returncode == 0 and opened.stderr == ""
+    assert sorted(Path(p).name for p in json.loads((workspace / "sources.json").read_text())) == [
+        f"story{n:02}.txt" for n in range(12)]
+    (workspace / "index" / "catalog.sqlite").write_bytes(b"not a database at all" * 500)  # nothing to salvage
+    junk_whoosh(workspace)
+    result = accord("search", "harbour", "--json", "--limit", "50")
+    assert "re-indexed 12 articles" in one_line(result, "warning")
+    assert own_hits("harbour") == [f"story{n:02}.txt" for n in range(12)]
+
+
+def test_an_index_lost_without_any_record_of_its_sources_is_said_in_one_line(
+        sources: Path, isolated_home: Path) -> None:
+    assert accord("index", str(sources)).returncode == 0
+    annotate(sources, 2)
+    workspace = isolated_home / "workspace"
+    store = workspace / "annotations.sqlite"
+    kept = digest(store)
+    (workspace / "sources.json").unlink()
+    (workspace / "index" / "catalog.sqlite").write_bytes(b"not a database at all" * 500)
+    junk_whoosh(workspace)
+    listed = accord("note", "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    warning = one_line(listed, "warning")
+    assert "could not be found again" in warning and "sources.json is missing" in warning
+    assert "open them again" in warning and "annotations are kept" in warning
+    assert [row["anchored"] for row in json.loads(listed.stdout)] == [None, None]  # unanchored, not lost
+    assert digest(store) == kept
+    assert accord("index", str(sources)).returncode == 0  # opened again: the notes are back on their text
+    relisted = json.loads(accord("note", "list", "--json").stdout)
+    assert [row["anchored"] for row in relisted] == ["offsets", "offsets"]
+
+
+def make_fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+@pytest.mark.parametrize(("hostile", "problem"), [
+    (lambda path: path.write_text("{{{"), "not readable JSON"),
+    (lambda path: path.write_text("[" * 100_000 + "]" * 100_000), "nested too deeply"),
+    (lambda path: path.write_text('{"sources": 3}'), "not a list of paths"),
+    (lambda path: path.write_bytes(b"\xff\xfe\x00junk"), "not readable JSON"),
+    (make_fifo, "not a regular file (a FIFO)"),
+], ids=["junk", "nested 100,000 deep", "not a list", "not UTF-8", "FIFO"])
+def test_a_hostile_sources_json_is_one_warning_and_is_written_again(
+        sources: Path, isolated_home: Path, hostile, problem: str) -> None:
+    assert accord("index", str(sources)).returncode == 0
+    workspace = isolated_home / "workspace"
+    listing = workspace / "sources.json"
+    listing.unlink()
+    hostile(listing)
+    indexed = accord("index", str(sources))
+    assert indexed.returncode == 0, indexed.stderr
+    warning = one_line(indexed, "warning")
+    assert "sources.json" in warning and problem in warning and "written again" in warning
+    listed = json.loads(listing.read_text())  # a regular file again, read without blocking
+    assert str(sources.resolve()) in listed
+    again = accord("search", "harbour")
+    assert again.returncode == 0 and again.stderr == ""
+
+
+def test_a_file_in_place_of_the_whoosh_folder_is_damage_rebuilt(sources: Path, isolated_home: Path) -> None:
+    assert accord("index", str(sources)).returncode == 0
+    whoosh = isolated_home / "workspace" / "index" / "whoosh"
+    shutil.rmtree(whoosh)
+    whoosh.write_text("not a folder")
+    result = accord("search", "harbour", "--json", "--limit", "50")
+    assert result.returncode == 0, result.stderr
+    assert "re-indexed 12 articles" in one_line(result, "warning")
+    assert own_hits("harbour") == [f"story{n:02}.txt" for n in range(12)]
+
+
 # A full disk --------------------------------------------------------------------------------------
 
 
