@@ -114,13 +114,16 @@ def test_a_long_word_is_found_as_typed(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("config", "problem"),
     [
-        ('[[boilerplate]]\nname = "huge"\npattern = "a{4294967296}"\n', None),
+        ('[[boilerplate]]\nname = "huge"\npattern = "a{4294967296}"\n', "boilerplate rule 'huge': bad pattern (repetition {4294967296}"),
+        ('[[boilerplate]]\nname = "range"\npattern = "a{2,99999999999}"\n', "boilerplate rule 'range': bad pattern"),
+        ('[[boilerplate]]\nname = "fine"\npattern = "[a{5000}]x{1000}\\\\{5000}"\n', None),
         ('[[boilerplate]]\nname = "big"\npattern = "(x{1000}){1000}"\n', "boilerplate rule 'big': bad pattern"),
         ('[[boilerplate]]\nname = "look"\npattern = "(?<=a)b"\n', "boilerplate rule 'look': bad pattern"),
         ("deep = " + "[" * 3000 + "]" * 3000 + "\n", "not readable TOML (nested too deeply)"),
         ('[[boilerplate]]\nname = "x"\npattern = "' + "a" * 20_000 + '"\n', "longer than 10000 characters"),
     ],
-    ids=["repetition 2^32", "repetition too large", "look-behind", "TOML 3000 deep", "pattern 20k chars"],
+    ids=["repetition 2^32", "range to 10^11", "braces that are no repetition", "repetition too large", "look-behind",
+         "TOML 3000 deep", "pattern 20k chars"],
 )
 def test_hostile_config_is_one_warning_and_every_command_still_works(
     tmp_path: Path, config: str, problem: str | None
