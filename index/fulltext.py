@@ -1014,14 +1014,45 @@ class IndexWriter:
             raise
 
     def _abandon(self) -> None:
-        """Cancel, and release the write lock even when cancelling fails too (a full disk):
-        Whoosh releases it only at the end of a cancel or commit that succeeds."""
+        """Cancel: close the new segment's files, delete them (a failed commit on a full disk
+        left its partial .pst/.trm files filling the disk), then drop the temporary postings
+        and release the write lock, even when closing fails too: Whoosh releases the lock only
+        at the end of a cancel or commit that succeeds."""
+        writer = self._writer
         try:
-            self._writer.cancel()
-        except Exception:  # noqa: BLE001  the lock matters more than the cancel's own failure
-            lock = getattr(self._writer, "writelock", None)
-            if lock is not None:
-                lock.release()
+            writer._close_segment()
+        except Exception:  # noqa: BLE001  a full disk fails the close's last writes too
+            _close_open_files([writer.perdocwriter, writer.fieldwriter, writer.pool])  # deleted files free no space while open
+        try:
+            self._remove_new_segment_files()
+        finally:
+            try:
+                writer._finish()  # the temporary postings folder, then the lock
+            except Exception:  # noqa: BLE001  the lock matters more than the cleanup's own failure
+                try:
+                    writer._tempstorage.destroy()
+                except Exception:  # noqa: BLE001
+                    pass
+                lock = getattr(writer, "writelock", None)
+                if lock is not None:
+                    lock.release()
+
+    def _remove_new_segment_files(self) -> None:
+        """Delete the files of the segment this writer was making, and a table of contents
+        it did not finish, unless the index's table of contents lists that segment (a commit
+        that failed after writing it). When the table cannot be read, nothing is deleted."""
+        writer = self._writer
+        try:
+            segment_id = writer.newsegment.segment_id()
+            listed = {segment.segment_id() for segment in index.TOC.read(writer.storage, writer.indexname).segments}
+            if segment_id in listed:
+                return
+            unfinished_toc = f"_{writer.indexname}_{writer.generation}.toc."
+            for name in writer.storage.list():
+                if name.startswith((f"{segment_id}.", unfinished_toc)):
+                    writer.storage.delete_file(name)
+        except Exception:  # noqa: BLE001  a file that is already gone, an unreadable table: leave the rest
+            pass
 
     def remove_file(self, file: str) -> None:
         self._writer.delete_by_term("file", file)
@@ -1034,6 +1065,39 @@ class IndexWriter:
         if date:
             document["date"] = date
         self._writer.add_document(**document)
+
+
+def _close_open_files(roots: list[object]) -> None:
+    """Close every file a failed writer still holds (its segment's, its temporary postings'),
+    found among its parts' attributes; a close whose last flush fails still closes the file."""
+    import io as _io
+
+    from whoosh.filedb.filestore import Storage
+    from whoosh.filedb.structfile import StructFile
+
+    seen: set[int] = set()
+    stack = [(root, 0) for root in roots]
+    while stack:
+        item, depth = stack.pop()
+        if id(item) in seen or isinstance(item, Storage):
+            continue
+        seen.add(id(item))
+        if isinstance(item, (StructFile, _io.IOBase)):
+            try:
+                (item.file if isinstance(item, StructFile) else item).close()
+            except Exception:  # noqa: BLE001  a full disk fails the flush; the file is closed all the same
+                pass
+            continue
+        if depth >= 4:
+            continue
+        if isinstance(item, dict):
+            children = list(item.values())
+        elif isinstance(item, (list, tuple)):
+            children = list(item)
+        else:
+            children = list(getattr(item, "__dict__", {}).values())
+        stack.extend((child, depth + 1) for child in children
+                     if isinstance(child, (dict, list, tuple, _io.IOBase)) or type(child).__module__.startswith("whoosh"))
 
 
 def _stored_files(searcher) -> list[str]:

@@ -427,3 +427,55 @@ def test_a_disk_filling_up_during_a_sync_is_one_error_and_the_index_stays_usable
         assert [hit.path for hit in library.search("harbour").hits] == [str(folder / "a.txt")]
         report = library.sync([folder])
         assert report.added == 1 and len(library.search("lagoon").hits) == 1
+
+
+def _whoosh_files_outside_its_toc(whoosh: Path) -> list[str]:
+    """Files in the Whoosh folder that its table of contents does not account for: what a
+    failed commit left behind."""
+    from whoosh import index
+
+    ix = index.open_dir(str(whoosh))
+    try:
+        ids = [segment.segment_id() for segment in ix._segments()]
+        generation = ix.latest_generation()
+    finally:
+        ix.close()
+    kept = {"schema-version", f"_MAIN_{generation}.toc"}
+    return sorted(name for name in os.listdir(whoosh)
+                  if name not in kept and not name.endswith("WRITELOCK")
+                  and not any(name.startswith(f"{segment_id}.") for segment_id in ids))
+
+
+def test_a_commit_that_fills_the_disk_leaves_no_segment_files_behind(small_disk: Path, tmp_path: Path) -> None:
+    """A failed commit's partial segment files (.pst, .trm, ...) kept the disk full, so every
+    later command failed with exit 6 until a commit succeeded."""
+    from accord.index.errors import AccordError
+    from accord.index.library import Library
+    from accord.index.workspace import Workspace
+
+    folder = tmp_path / "own"
+    write(folder / "a.txt", "Harbour report\n\nThe harbour ferry service resumed on Monday after the storm.\n")
+    workspace = Workspace(small_disk / "ws")
+    with Library(workspace) as library:
+        library.sync([folder])
+    before = _whoosh_files_outside_its_toc(workspace.whoosh_dir)
+    assert before == []
+    filler = fill(small_disk)
+    filler_size = filler.stat().st_size
+    with open(filler, "r+b") as handle:  # room for the catalog's few pages, not for the new segment
+        handle.truncate(filler_size - 160 * 1024)
+    words = " ".join(f"lagoon{n} bridge{n * 7} reopened{n * 13}" for n in range(600))  # a segment of ~370 KB
+    write(folder / "b.txt", "Lagoon report\n\n" + words + "\n")
+    with Library(workspace) as library:
+        with pytest.raises(AccordError) as raised:
+            library.sync([folder])
+        assert raised.value.exit_code == 6, raised.value
+    assert _whoosh_files_outside_its_toc(workspace.whoosh_dir) == []
+    assert not (workspace.whoosh_dir / "MAIN.tmp").exists()
+    free = os.statvfs(small_disk)
+    assert free.f_bavail * free.f_frsize >= 100 * 1024  # the room the failed commit took is back
+    filler.unlink()
+    with Library(workspace) as library:
+        assert [hit.path for hit in library.search("harbour").hits] == [str(folder / "a.txt")]
+        assert library.sync([folder]).added == 1
+        assert len(library.search("lagoon5").hits) == 1
