@@ -322,7 +322,10 @@ class Library:
         if self.fulltext.segment_count() > MERGE_AFTER_SEGMENTS:
             self.fulltext.optimize()
         if not (report.added or report.updated or report.unchanged) and not self.catalog.article_ids(files):
-            raise NoArticles(f"no articles found in {', '.join(str(p) for p in paths)}")
+            # the error is all the command prints, so it says why when files were skipped
+            why = f"; {report.warnings[0]}" if report.warnings else ""
+            more = f" (and {len(report.warnings) - 1} more skipped)" if len(report.warnings) > 1 else ""
+            raise NoArticles(f"no articles found in {', '.join(str(p) for p in paths)}{why}{more}")
         return report
 
     def _deleted_files(self, paths: list[Path], present: set[str]) -> list[str]:

@@ -32,9 +32,13 @@ class FileBytes:
 def read_regular(path: str | os.PathLike[str], limit: int) -> FileBytes:
     """The bytes of a regular file of at most `limit` bytes.
 
-    Raises NotReadable for anything else (a FIFO, a device, a folder, a file too
-    large) and OSError when it cannot be opened.
+    Raises NotReadable for anything else (a FIFO, a device, a socket, a folder, a file
+    too large) and OSError when it cannot be opened. The path is checked before it is
+    opened, and the open descriptor again (a swap of the path in between changes nothing).
     """
+    mode = os.stat(path).st_mode  # a device or FIFO is never even opened (a tape rewinds on open)
+    if not stat.S_ISREG(mode):
+        raise NotReadable(f"not a regular file ({_kind(mode)})")
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
         info = os.fstat(descriptor)

@@ -78,6 +78,64 @@ def test_an_escape_in_a_file_name_is_shown_not_sent(tmp_path: Path) -> None:
     assert "title\\u001b]0;pwned\\u0007\\u009b31m\\u202e.txt: skipped: empty file" in warning
 
 
+def test_what_is_no_regular_file_inside_a_folder_is_named_and_skipped(tmp_path: Path) -> None:
+    """A FIFO, a device link, a socket and a broken link found in a folder were skipped
+    silently; each is one warning now, named as it stands in the folder."""
+    import socket
+
+    folder = tmp_path / "src"
+    folder.mkdir()
+    (folder / "good.txt").write_text(GOOD_TEXT, encoding="utf-8")
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "zero.md").symlink_to("/dev/zero")
+    (folder / "gone.txt").symlink_to(folder / "nothing-here.txt")
+    (folder / "notes.bin").symlink_to("/dev/zero")  # not an article's suffix: not looked at
+    listener = socket.socket(socket.AF_UNIX)
+    try:
+        listener.bind(str(folder / "sock.txt"))
+    except OSError:  # a path too long for a socket's address
+        listener.close()
+        listener = None
+    try:
+        started = time.monotonic()
+        result = accord("index", str(folder))
+        assert time.monotonic() - started < CASE_SECONDS
+    finally:
+        if listener is not None:
+            listener.close()
+    assert result.returncode == 0, result.stderr
+    warnings = assert_one_line_each(result.stderr)
+    expected = {"pipe.txt": "skipped: not a regular file (a FIFO)", "zero.md": "skipped: not a regular file (a device)",
+                "gone.txt": "skipped: cannot read"}
+    if listener is not None:
+        expected["sock.txt"] = "skipped: not a regular file (a socket)"
+    assert len(warnings) == len(expected), warnings
+    for name, reason in expected.items():
+        assert any(f"{folder / name}: {reason}" in line for line in warnings), (name, warnings)
+    assert not any("/dev/zero" in line for line in warnings)
+    assert json.loads(accord("search", GOOD_WORD, "--json").stdout)["total"] == 1
+
+
+def test_a_device_link_given_is_named_as_given(tmp_path: Path) -> None:
+    args = prepare(next(case for case in CASES if case.name == "symlink to /dev/zero"), tmp_path)
+    [warning] = assert_one_line_each(accord("index", *args).stderr)
+    assert warning == f"accord: warning: {args[1]}: skipped: not a regular file (a device)"
+
+
+@pytest.mark.parametrize(("make", "reason"), [
+    (lambda folder: os.path.join(os.fsencode(folder), b"caf\xe9.txt"), "the file name is not valid UTF-8; rename it"),
+    (lambda folder: os.fsencode(folder / "image.md"), "binary file"),
+], ids=["file name not UTF-8", "binary file"])
+def test_a_lone_file_that_gives_no_articles_says_why(tmp_path: Path, make, reason: str) -> None:
+    path = make(tmp_path)
+    with open(path, "wb") as handle:
+        handle.write(b"Headline of a story\n\nA story.\n" if b"caf" in path else bytes(range(256)) * 8)
+    result = accord("index", os.fsdecode(path))
+    assert result.returncode == 1
+    [error] = assert_one_line_each(result.stderr)
+    assert error.startswith("accord: error: no articles found in ") and error.endswith(f": skipped: {reason}"), error
+
+
 def test_a_long_word_is_never_sent_through_the_stemmer() -> None:
     """Snowball's English stemmer is quadratic on a long word with many "y"s: 400 KB of
     "ay" took 8.4 s, 3 MB of random letters 13.9 s; 2 MB of either would take minutes."""
