@@ -361,11 +361,19 @@ def test_a_full_disk_is_one_line_wipes_nothing_and_work_resumes(small_disk: Path
 # The reader on damaged files ------------------------------------------------------------------
 
 
+READER_WAIT = 120.0  # generous: under load the sync, the rebuild and the workers take far longer than alone
+
+
 @pytest.mark.parametrize("damage", ["catalog page", "whoosh segment", "empty store", "not a store"])
-async def test_the_reader_starts_on_a_damaged_workspace(damage: str, sources: Path, tmp_path: Path) -> None:
+async def test_the_reader_starts_on_a_damaged_workspace(
+        damage: str, sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from textual.app import App
+
     from accord.index.library import Library
     from accord.index.workspace import Workspace
-    from tui_helpers import make_app, panes, ready
+    from tui_helpers import make_app, panes, panes_loaded, until
 
     root = tmp_path / "ws"
     with Library(Workspace(root)) as library:
@@ -384,25 +392,37 @@ async def test_the_reader_starts_on_a_damaged_workspace(damage: str, sources: Pa
     else:
         (root / "annotations.sqlite").write_bytes(b"the analyst's only copy, not a database" * 100)
     store_before = (root / "annotations.sqlite").read_bytes() if "store" in damage else None
+    # Every notification the reader shows, when it shows it: the app's own list drops them as
+    # they expire, and under load one may expire before the test looks.
+    shown: list[tuple[float, str, str, str]] = []
+    notify = App.notify
+
+    def recording(self, message, *, title="", severity="information", timeout=None, markup=True):
+        shown.append((time.monotonic(), severity, title, str(message)))
+        return notify(self, message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    monkeypatch.setattr(App, "notify", recording)
     app = make_app([sources], root)
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
+        await until(pilot, lambda: all(w.is_finished for w in app.workers if w.group == "sync"), "indexing",
+                    timeout=READER_WAIT)
+        await until(pilot, lambda: panes_loaded(app), "panes to show their articles", timeout=READER_WAIT)
         assert len(app.main.deck.ids) == 12  # the analyst's own articles, not the seeds
         assert panes(app)[0].view.article is not None
         if "store" in damage:
-            def store_errors() -> list:
-                return [n for n in app._notifications if n.severity == "error" and "annotation store" in n.message]
+            def store_errors() -> list[float]:
+                return [at for at, severity, _, message in shown if severity == "error" and "annotation store" in message]
 
-            from tui_helpers import until
-
-            await until(pilot, lambda: store_errors(), "the store's error")
-            await pilot.pause(0.5)  # every worker that met the store has spoken by now
-            assert len(store_errors()) == 1, "one broken store, one notification"
+            await until(pilot, lambda: bool(store_errors()), "the store's error", timeout=READER_WAIT)
+            await until(pilot, lambda: all(w.is_finished for w in app.workers), "every worker to finish",
+                        timeout=READER_WAIT)
+            await pilot.pause()
+            errors = store_errors()
+            # one broken store, one notification on screen: a repeat only once the first has gone
+            assert all(later - earlier >= app.NOTIFICATION_TIMEOUT for earlier, later in zip(errors, errors[1:])), errors
         else:
-            from tui_helpers import until
-
-            await until(pilot, lambda: any(n.title == "Index" and "rebuilt" in n.message for n in app._notifications),
-                        "the reader told the index was rebuilt")
+            await until(pilot, lambda: any(title == "Index" and "rebuilt" in message for _, _, title, message in shown),
+                        "the reader told the index was rebuilt", timeout=READER_WAIT)
     if store_before is not None:
         assert (root / "annotations.sqlite").read_bytes() == store_before
 
