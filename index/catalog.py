@@ -123,6 +123,11 @@ class Catalog:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.rebuilt = False
+        # The files an outdated or damaged catalog recorded, read before it was wiped (its
+        # `files` table often survives a damaged page): what a rebuild re-indexes when the
+        # workspace's sources.json is missing. None when there was no catalog file or its
+        # list could not be read.
+        self.salvaged: list[str] | None = None
         self._db = self._open()
 
     @property
@@ -138,6 +143,7 @@ class Catalog:
 
     def _open(self) -> sqlite3.Connection:
         db = None
+        existed = self.path.exists()
         try:
             if self._damage_marker.exists():
                 version = -1
@@ -157,6 +163,7 @@ class Catalog:
         if version != CATALOG_VERSION:
             if db is not None:
                 db.close()
+            self.salvaged = self._salvage() if existed else None
             try:
                 self._wipe()
                 db = self._connect()
@@ -167,6 +174,23 @@ class Catalog:
                 raise sqlite_failure(error, f"the index catalog {self.path}", self.path) from None
             self._damage_marker.unlink(missing_ok=True)
         return db
+
+    def _salvage(self) -> list[str] | None:
+        """The file paths the catalog about to be wiped recorded, read-only; None if unreadable."""
+        try:
+            db = sqlite3.connect(f"{self.path.absolute().as_uri()}?mode=ro", uri=True, timeout=10.0)
+        except (sqlite3.Error, OSError, ValueError):
+            return None
+        found: list[str] = []
+        try:
+            for (path,) in db.execute("SELECT path FROM files"):
+                if isinstance(path, str):
+                    found.append(path)
+        except sqlite3.Error:
+            return found or None  # the rows before a damaged page
+        finally:
+            db.close()
+        return found
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=10.0, check_same_thread=False, isolation_level=None)

@@ -168,12 +168,35 @@ def state_path() -> Path:
     return config_dir() / "state.json"
 
 
-def load_state() -> dict[str, object]:
+MAX_STATE_BYTES = 1024 * 1024  # a theme's name and a few more settings; more is not Accord's
+
+
+def _read_state() -> tuple[dict[str, object], str | None]:
+    """state.json's settings and, when it exists but cannot be used, why (one line).
+    Only a regular file of bounded size is opened: a FIFO would block the reader."""
+    path = state_path()
     try:
-        data = json.loads(state_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        data = json.loads(read_regular(path, MAX_STATE_BYTES).data.decode("utf-8"))
+    except FileNotFoundError:
+        return {}, None
+    except OSError as error:
+        return {}, f"{path}: {error.strerror or error}; the remembered theme is not used"
+    except RecursionError:
+        return {}, f"{path} is not readable JSON (nested too deeply); the remembered theme is not used"
+    except ValueError:  # not JSON, not UTF-8
+        return {}, f"{path} is not readable JSON; the remembered theme is not used"
+    if not isinstance(data, dict):
+        return {}, f"{path} is not a JSON object; the remembered theme is not used"
+    return data, None
+
+
+def load_state() -> dict[str, object]:
+    return _read_state()[0]
+
+
+def state_problem() -> str | None:
+    """Why state.json cannot be used, or None (missing is fine: nothing remembered yet)."""
+    return _read_state()[1]
 
 
 def save_state(**changes: object) -> None:

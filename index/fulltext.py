@@ -70,10 +70,16 @@ LOCK_TIMEOUT = 5.0  # seconds to wait for another Accord process's writer
 
 _STEMS: dict[str, str] = {}  # module level, so it is never pickled into the index's schema
 _STEMS_MAX = 500_000
+# Longer words are indexed, searched and compared (claims) as written, never stemmed: Whoosh's
+# Snowball English stemmer is quadratic in a word's length (a 10 MB line of random letters
+# took minutes; 400 KB of "ay" 8.4 s). No English word is this long, and a query's word goes
+# through the same analyzer, so such a word is still found as typed.
+STEM_MAX = 64
 
 
 class WildcardSafeStemFilter(StemFilter):
-    """Stems words but leaves wildcard patterns (`cos*`, `te?t`) as typed.
+    """Stems words but leaves wildcard patterns (`cos*`, `te?t`) and words over
+    `STEM_MAX` characters as typed.
 
     A plain dict in front of Whoosh's own stem cache: its LFU wrapper was a
     tenth of the indexing time.
@@ -84,6 +90,9 @@ class WildcardSafeStemFilter(StemFilter):
         for token in tokens:
             if not token.stopped:
                 text = token.text
+                if len(text) > STEM_MAX:
+                    yield token
+                    continue
                 stemmed = stems.get(text)
                 if stemmed is None:
                     if "*" in text or "?" in text:
@@ -707,6 +716,9 @@ class FullTextIndex:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.rebuilt = False
+        # The source files an outdated or damaged index held, read (when it could be) before it
+        # was replaced: what a rebuild re-indexes when the workspace's sources.json is missing.
+        self.salvaged: list[str] | None = None
         self._ix = self._open_or_create()
         self._parser = self._make_parser()
         self._searcher = None
@@ -725,11 +737,37 @@ class FullTextIndex:
                 return ix
         except Exception:  # noqa: BLE001  any failure to open means: rebuild the cache
             pass
+        self.salvaged = self._stored_files_in_folder()
         return self._create(version_file)
 
+    def _stored_files_in_folder(self) -> list[str] | None:
+        """The files an index about to be replaced recorded (another version's too, when
+        Whoosh still reads it); None when there is none or it cannot be read."""
+        try:
+            if not self.folder.is_dir() or not index.exists_in(str(self.folder)):
+                return None
+            ix = index.open_dir(str(self.folder))
+            try:
+                with ix.searcher() as searcher:
+                    return _stored_files(searcher)
+            finally:
+                ix.close()
+        except Exception:  # noqa: BLE001  a damaged index: nothing to salvage
+            return None
+
+    def stored_files(self) -> list[str] | None:
+        """The source files this index holds articles of; None when it cannot be read."""
+        try:
+            with self._ix.searcher() as searcher:
+                return _stored_files(searcher)
+        except Exception:  # noqa: BLE001  damaged segments
+            return None
+
     def _create(self, version_file: Path):
-        if self.folder.exists():
+        if self.folder.is_dir() and not self.folder.is_symlink():
             shutil.rmtree(self.folder)
+        elif self.folder.exists() or self.folder.is_symlink():  # a file (or a link) where the folder belongs
+            self.folder.unlink()
         self.folder.mkdir(parents=True)
         ix = index.create_in(str(self.folder), make_schema())
         version_file.write_text(f"{SCHEMA_VERSION}\n")
@@ -976,14 +1014,45 @@ class IndexWriter:
             raise
 
     def _abandon(self) -> None:
-        """Cancel, and release the write lock even when cancelling fails too (a full disk):
-        Whoosh releases it only at the end of a cancel or commit that succeeds."""
+        """Cancel: close the new segment's files, delete them (a failed commit on a full disk
+        left its partial .pst/.trm files filling the disk), then drop the temporary postings
+        and release the write lock, even when closing fails too: Whoosh releases the lock only
+        at the end of a cancel or commit that succeeds."""
+        writer = self._writer
         try:
-            self._writer.cancel()
-        except Exception:  # noqa: BLE001  the lock matters more than the cancel's own failure
-            lock = getattr(self._writer, "writelock", None)
-            if lock is not None:
-                lock.release()
+            writer._close_segment()
+        except Exception:  # noqa: BLE001  a full disk fails the close's last writes too
+            _close_open_files([writer.perdocwriter, writer.fieldwriter, writer.pool])  # deleted files free no space while open
+        try:
+            self._remove_new_segment_files()
+        finally:
+            try:
+                writer._finish()  # the temporary postings folder, then the lock
+            except Exception:  # noqa: BLE001  the lock matters more than the cleanup's own failure
+                try:
+                    writer._tempstorage.destroy()
+                except Exception:  # noqa: BLE001
+                    pass
+                lock = getattr(writer, "writelock", None)
+                if lock is not None:
+                    lock.release()
+
+    def _remove_new_segment_files(self) -> None:
+        """Delete the files of the segment this writer was making, and a table of contents
+        it did not finish, unless the index's table of contents lists that segment (a commit
+        that failed after writing it). When the table cannot be read, nothing is deleted."""
+        writer = self._writer
+        try:
+            segment_id = writer.newsegment.segment_id()
+            listed = {segment.segment_id() for segment in index.TOC.read(writer.storage, writer.indexname).segments}
+            if segment_id in listed:
+                return
+            unfinished_toc = f"_{writer.indexname}_{writer.generation}.toc."
+            for name in writer.storage.list():
+                if name.startswith((f"{segment_id}.", unfinished_toc)):
+                    writer.storage.delete_file(name)
+        except Exception:  # noqa: BLE001  a file that is already gone, an unreadable table: leave the rest
+            pass
 
     def remove_file(self, file: str) -> None:
         self._writer.delete_by_term("file", file)
@@ -998,9 +1067,50 @@ class IndexWriter:
         self._writer.add_document(**document)
 
 
+def _close_open_files(roots: list[object]) -> None:
+    """Close every file a failed writer still holds (its segment's, its temporary postings'),
+    found among its parts' attributes; a close whose last flush fails still closes the file."""
+    import io as _io
+
+    from whoosh.filedb.filestore import Storage
+    from whoosh.filedb.structfile import StructFile
+
+    seen: set[int] = set()
+    stack = [(root, 0) for root in roots]
+    while stack:
+        item, depth = stack.pop()
+        if id(item) in seen or isinstance(item, Storage):
+            continue
+        seen.add(id(item))
+        if isinstance(item, (StructFile, _io.IOBase)):
+            try:
+                (item.file if isinstance(item, StructFile) else item).close()
+            except Exception:  # noqa: BLE001  a full disk fails the flush; the file is closed all the same
+                pass
+            continue
+        if depth >= 4:
+            continue
+        if isinstance(item, dict):
+            children = list(item.values())
+        elif isinstance(item, (list, tuple)):
+            children = list(item)
+        else:
+            children = list(getattr(item, "__dict__", {}).values())
+        stack.extend((child, depth + 1) for child in children
+                     if isinstance(child, (dict, list, tuple, _io.IOBase)) or type(child).__module__.startswith("whoosh"))
+
+
+def _stored_files(searcher) -> list[str]:
+    files = (stored.get("file") for stored in searcher.all_stored_fields())
+    return list(dict.fromkeys(f for f in files if isinstance(f, str)))
+
+
 def stem(word: str) -> str:
     """`word` through the Snowball English stemmer the index uses (claims compare sentences on
-    the same stems); the stemmer is made on first use."""
+    the same stems); the stemmer is made on first use. A word over `STEM_MAX` characters is
+    returned as written, as the index keeps it."""
+    if len(word) > STEM_MAX:
+        return word
     global _ENGLISH_STEMMER
     if _ENGLISH_STEMMER is None:
         from whoosh.lang.snowball.english import EnglishStemmer

@@ -22,6 +22,7 @@ from .catalog import ArticleSummary, Catalog, FileState, sqlite_failure
 from .errors import AccordError, IndexDamaged, NoArticles
 from .discovery import IngestWarning, discover, utf8_name
 from .model import Article, SearchHit, SearchResult, Sentence, SyncReport
+from .regular_file import NotReadable, read_regular
 from .rules import DEFAULT_RULES, Rule
 from .schema import index_looks_current
 from .workspace import Workspace
@@ -43,6 +44,7 @@ COMMIT_EVERY_FILES = 2000  # bounds the articles held in memory between commits
 MERGE_AFTER_SEGMENTS = 12
 SNIPPET_CHARS = 240
 _REBUILT = "the index was missing, out of date or damaged, so it was rebuilt"
+SOURCES_LIMIT = 64 * 2**20  # sources.json lists files and folders: a few MB at most
 
 
 class Library:
@@ -52,6 +54,9 @@ class Library:
     ) -> None:
         """`on_notice` hears what the analyst should know and no error says: the index was
         found damaged and rebuilt from the workspace's sources."""
+        # A workspace never indexed before has nothing to rebuild; one whose index is there but
+        # unreadable had articles, even when nothing says which.
+        self._new_workspace = not any(os.path.lexists(p) for p in (workspace.index_dir, workspace.sources_path))
         self.workspace = workspace.ensure()
         self.rules = rules
         self.on_notice = on_notice
@@ -62,7 +67,8 @@ class Library:
         if self.catalog.rebuilt or not index_looks_current(workspace.whoosh_dir):
             fulltext = self.fulltext  # open now: the rebuild empties the catalog before anything reads it
             if self.catalog.rebuilt and fulltext.rebuilt and not self._refilled:
-                self._refill(_REBUILT)
+                self._refill(_REBUILT, self._recorded_files())
+        self._keep_sources_listed()
 
     @property
     def fulltext(self) -> FullTextIndex:
@@ -75,7 +81,7 @@ class Library:
             if self.catalog.rebuilt != self._fulltext.rebuilt:
                 # One cache was rebuilt without the other: start both afresh so they agree,
                 # then index again what the workspace had.
-                files = self._catalog_files()
+                files = self._recorded_files()
                 self.catalog.reset()
                 self._fulltext.reset()
                 self._articles.clear()
@@ -97,38 +103,74 @@ class Library:
 
     def sources(self) -> list[str]:
         """The files and folders synced into this workspace (that still exist)."""
+        listed, _ = self._read_sources()
+        return [p for p in listed or () if os.path.exists(p)]
+
+    def _read_sources(self) -> tuple[list[str] | None, str | None]:
+        """sources.json's paths, or (None, None) when it is missing, or (None, why) when it
+        cannot be read: only a regular file of bounded size is opened (a FIFO would block)."""
+        path = self.workspace.sources_path
         try:
-            listed = json.loads(self.workspace.sources_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return []
-        if not isinstance(listed, list):
-            return []
-        return [p for p in listed if isinstance(p, str) and os.path.exists(p)]
+            data = read_regular(path, SOURCES_LIMIT).data
+        except FileNotFoundError:
+            return None, None
+        except NotReadable as error:
+            return None, str(error)
+        except OSError as error:
+            return None, f"not readable ({error.strerror or error})"
+        try:
+            listed = json.loads(data.decode("utf-8"))
+        except RecursionError:
+            return None, "not readable JSON (nested too deeply)"
+        except ValueError:  # malformed JSON, bytes that are not UTF-8, a number too long
+            return None, "not readable JSON"
+        if not isinstance(listed, list) or not all(isinstance(p, str) for p in listed):
+            return None, "not a list of paths"
+        return listed, None
+
+    def _write_sources(self, paths: list[str]) -> str | None:
+        """Write sources.json; why it failed (a full disk), or None."""
+        try:
+            write_atomically(self.workspace.sources_path, json.dumps(paths, indent=1), overwrite=True)
+        except (AccordError, OSError, UnicodeEncodeError) as error:
+            return str(error)
+        return None
+
+    def _keep_sources_listed(self) -> None:
+        """A workspace from before sources.json existed (or whose file was lost, or garbled)
+        gets one again, from the catalog's files: a later rebuild re-indexes those."""
+        listed, problem = self._read_sources()
+        if listed is not None:
+            return
+        try:
+            files = sorted(self.catalog.file_states())
+        except AccordError:
+            return
+        if not files and problem is None:
+            return  # nothing indexed yet
+        failed = self._write_sources(files)
+        if problem is not None:
+            outcome = f"not replaced ({failed})" if failed else f"written again from the index's {len(files)} files"
+            self._notice(f"{self.workspace.sources_path} is {problem}; {outcome}")
 
     def _remember_sources(self, paths: list[Path]) -> None:
         """Add `paths` to the workspace's sources; a failure (a full disk) costs only the
-        ability to rebuild from them, so it is not an error."""
-        try:
-            listed = json.loads(self.workspace.sources_path.read_text(encoding="utf-8"))
-            known = [p for p in listed if isinstance(p, str)] if isinstance(listed, list) else []
-        except (OSError, ValueError):
-            known = []
+        ability to rebuild from them (the catalog's files still say what was indexed)."""
+        listed, _ = self._read_sources()
+        known = listed or []
         folders = tuple(p.rstrip(os.sep) + os.sep for p in known if os.path.isdir(p))
         fresh = [p for p in dict.fromkeys(os.path.realpath(path) for path in paths)
                  if p not in known and not p.startswith(folders)]  # a file inside a known folder adds nothing
-        if not fresh:
-            return
-        try:
-            write_atomically(self.workspace.sources_path, json.dumps(known + fresh, indent=1), overwrite=True)
-        except (AccordError, OSError, UnicodeEncodeError):
-            pass
+        if fresh:
+            inside = tuple(p.rstrip(os.sep) + os.sep for p in fresh if os.path.isdir(p))
+            self._write_sources([p for p in known if not p.startswith(inside)] + fresh)  # the folder covers them
 
     def _rebuild(self, reason: str) -> None:
         """Throw both caches away and index the workspace's own sources again, so no article
         the analyst had is lost to a damaged page (never the bundled seeds in their place)."""
         if self._rebuilding:
             raise IndexDamaged(f"the index in {self.workspace.index_dir} is damaged ({reason}) and rebuilding it failed")
-        files = self._catalog_files()
+        files = self._recorded_files()
         self.catalog.reset()
         if self._fulltext is not None:
             self._fulltext.reset()
@@ -137,19 +179,40 @@ class Library:
         self._articles.clear()
         self._refill(f"the index was damaged ({reason})", files)
 
-    def _catalog_files(self) -> list[str]:
-        """The files the catalog knows (it may be fine when Whoosh is not)."""
-        try:
-            return [f for f in self.catalog.file_states() if os.path.isfile(f)]
-        except AccordError:
+    def _recorded_files(self) -> list[str] | None:
+        """The files the workspace's caches say it held, read before they are reset: the
+        catalog's, what an outdated or damaged catalog or Whoosh index still lists, or what the
+        Whoosh index holds (it may be fine when the catalog is not). Only those still on disk;
+        None when no list could be read at all (a new workspace has none: [])."""
+        if self._new_workspace:
             return []
+        listings: list[list[str] | None] = [self.catalog.salvaged]
+        if not self.catalog.rebuilt:
+            try:
+                listings.append(list(self.catalog.file_states()))
+            except AccordError:
+                listings.append(None)
+        if self._fulltext is not None:
+            listings.append(self._fulltext.salvaged)
+            if not self._fulltext.rebuilt:
+                listings.append(self._fulltext.stored_files())
+        readable = [listing for listing in listings if listing is not None]
+        if not readable:
+            return None
+        return [f for f in dict.fromkeys(f for listing in readable for f in listing) if os.path.isfile(f)]
 
-    def _refill(self, why: str, extra: list[str] | None = None) -> None:
+    def _refill(self, why: str, extra: list[str] | None) -> None:
         self._refilled = True
         roots = self.sources()
         covered = tuple(root.rstrip(os.sep) + os.sep for root in roots)
         paths = roots + [f for f in extra or () if f not in roots and not f.startswith(covered)]
         if not paths:
+            if extra is None:  # the workspace had articles, and nothing says which
+                listed, problem = self._read_sources()
+                missing = f"{self.workspace.sources_path} is {problem or 'missing'}" if listed is None else (
+                    f"none of the sources in {self.workspace.sources_path} exists any more")
+                self._notice(f"{why}, but its articles could not be found again ({missing}, and the old index "
+                             "could not be read): open them again (accord index PATH...); annotations are kept")
             return
         self._rebuilding = True
         try:
@@ -243,7 +306,10 @@ class Library:
         if self.fulltext.segment_count() > MERGE_AFTER_SEGMENTS:
             self.fulltext.optimize()
         if not (report.added or report.updated or report.unchanged) and not self.catalog.article_ids(files):
-            raise NoArticles(f"no articles found in {', '.join(str(p) for p in paths)}")
+            # the error is all the command prints, so it says why when files were skipped
+            why = f"; {report.warnings[0]}" if report.warnings else ""
+            more = f" (and {len(report.warnings) - 1} more skipped)" if len(report.warnings) > 1 else ""
+            raise NoArticles(f"no articles found in {', '.join(str(p) for p in paths)}{why}{more}")
         return report
 
     def _deleted_files(self, paths: list[Path], present: set[str]) -> list[str]:

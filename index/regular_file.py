@@ -32,16 +32,20 @@ class FileBytes:
 def read_regular(path: str | os.PathLike[str], limit: int) -> FileBytes:
     """The bytes of a regular file of at most `limit` bytes.
 
-    Raises NotReadable for anything else (a FIFO, a device, a folder, a file too
-    large) and OSError when it cannot be opened.
+    Raises NotReadable for anything else (a FIFO, a device, a socket, a folder, a file
+    too large) and OSError when it cannot be opened. The path is checked before it is
+    opened, and the open descriptor again (a swap of the path in between changes nothing).
     """
+    mode = os.stat(path).st_mode  # a device or FIFO is never even opened (a tape rewinds on open)
+    if not stat.S_ISREG(mode):
+        raise NotReadable(f"not a regular file ({_kind(mode)})")
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
             raise NotReadable(f"not a regular file ({_kind(info.st_mode)})")
         if info.st_size > limit:
-            raise NotReadable(f"too large ({info.st_size // 2**20} MiB)", info)
+            raise NotReadable(f"too large ({_amount(info.st_size)}; at most {_amount(limit)})", info)
         chunks: list[bytes] = []
         remaining = limit + 1  # one byte more than allowed tells a file that grew
         while remaining > 0 and (chunk := os.read(descriptor, min(remaining, 1 << 20))):
@@ -49,7 +53,7 @@ def read_regular(path: str | os.PathLike[str], limit: int) -> FileBytes:
             remaining -= len(chunk)
         data = b"".join(chunks)
         if len(data) > limit:
-            raise NotReadable(f"too large (over {limit // 2**20} MiB)", info)
+            raise NotReadable(f"too large (over {_amount(limit)})", info)
         return FileBytes(data, info.st_mtime_ns, info.st_size)
     finally:
         os.close(descriptor)
@@ -65,3 +69,7 @@ def _kind(mode: int) -> str:
     if stat.S_ISSOCK(mode):
         return "a socket"
     return "not a file"
+
+
+def _amount(size: int) -> str:
+    return f"{size // 2**20} MiB" if size >= 2**20 else f"{max(1, size // 1024)} KiB"

@@ -83,7 +83,60 @@ def compile_rules(entries: list[dict[str, str]]) -> list[Rule]:
     return rules
 
 
+MAX_REPETITION = 1000  # RE2's own limit; it reads a count too large to parse as literal text instead
+_REPETITION = re.compile(r"\{(\d+)(?:,(\d*))?\}")
+
+
+def oversized_repetition(pattern: str) -> str | None:
+    """The first `{n}`, `{n,}` or `{n,m}` whose count is over MAX_REPETITION, outside escapes,
+    `\\Q...\\E` and character classes; None if there is none. RE2 refuses `a{1001}` but takes
+    `a{4294967296}` (a count it cannot parse) for the literal text, silently."""
+    position, length = 0, len(pattern)
+    while position < length:
+        char = pattern[position]
+        if char == "\\":
+            if pattern.startswith("Q", position + 1):  # literal up to \\E (or the end)
+                end = pattern.find("\\E", position + 2)
+                position = length if end < 0 else end + 2
+            else:
+                position += 2
+        elif char == "[":
+            position = _class_end(pattern, position)
+        elif char == "{" and (found := _REPETITION.match(pattern, position)):
+            counts = [number.lstrip("0") for number in found.groups() if number]  # no int() of 10,000 digits
+            if any(len(count) > 4 or int(count or 0) > MAX_REPETITION for count in counts):
+                return found.group()
+            position = found.end()
+        else:
+            position += 1
+    return None
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """Where the character class opening at `start` ends (one past its `]`)."""
+    position = start + 1
+    if pattern.startswith("^", position):
+        position += 1
+    if pattern.startswith("]", position):  # a leading ] is a literal
+        position += 1
+    while position < len(pattern):
+        if pattern[position] == "\\":
+            position += 2
+        elif pattern.startswith("[:", position) and (end := pattern.find(":]", position + 2)) >= 0:
+            position = end + 2
+        elif pattern[position] == "]":
+            return position + 1
+        else:
+            position += 1
+    return len(pattern)
+
+
 def _safe_pattern(name: str, pattern: str, ignore_case: bool):
+    too_many = oversized_repetition(pattern)
+    if too_many:
+        raise ValueError(f"boilerplate rule {name!r}: bad pattern (repetition {too_many[:40]} is over "
+                         f"{{{MAX_REPETITION}}}; rules use RE2 syntax: no look-arounds, no back-references, "
+                         f"repetitions up to {{{MAX_REPETITION}}})")
     import re2  # only when the config has rules of its own
 
     options = re2.Options()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: words over fulltext.STEM_MAX characters are indexed unstemmed
 
 
 def index_looks_current(folder: Path) -> bool:

@@ -64,6 +64,19 @@ def _long_line(folder: Path) -> list[str]:
     return _write(folder / "letters.txt", b"A title of a long file\n\n" + b"abcdefghij" * 1_000_000 + b"\n")
 
 
+def random_letters(size: int, seed: int = 16) -> bytes:
+    """`size` random lowercase letters, a third of them "y": the shape Snowball's English
+    stemmer is quadratic on (its y-handling rescans the word)."""
+    import random
+
+    table = bytes((b"abcdefghijklmnopqrstuvwxyz" + b"y" * 13)[n % 39] for n in range(256))
+    return random.Random(seed).randbytes(size).translate(table)
+
+
+def _random_letters(folder: Path) -> list[str]:
+    return _write(folder / "random.txt", b"A title of a random file\n\n" + random_letters(10_000_000) + b"\n")
+
+
 def _fifo(folder: Path) -> list[str]:
     fifo = folder / "pipe.txt"
     os.mkfifo(fifo)
@@ -120,6 +133,7 @@ CASES = [
     Case("JSONL line nested 100,000 deep", _deep_jsonl, loads_word="lagoon"),
     Case("JSON number of 5,000 digits", _huge_number),
     Case("10 MB line of letters", _long_line, warns=False),
+    Case("10 MB line of random letters", _random_letters, warns=False),
     Case("FIFO as a file argument", _fifo),
     Case("symlink to /dev/zero", _dev_zero),
     Case("UTF-16 with a BOM", _utf16, warns=False, loads_word="lighthouse"),

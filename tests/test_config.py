@@ -179,3 +179,108 @@ def test_the_export_folder_comes_from_the_config(tmp_path: Path) -> None:
     path.write_text('[export]\ndir = 7\n', encoding="utf-8")
     config = load_config(path)
     assert config.export_dir is None and any("[export] dir" in p for p in config.problems)
+
+
+# Hostile files beside the config: themes and the app state ---------------------------------------
+
+
+def unblock_after(fifo: Path, seconds: float) -> None:
+    """If something still waits on `fifo` after `seconds` (the bug: open() of a FIFO blocks
+    until a writer comes), be that writer, so the test fails instead of hanging for ever."""
+    import os
+    import threading
+    import time
+
+    def writer() -> None:
+        time.sleep(seconds)
+        for _ in range(200):
+            try:
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))  # the reader then reads end-of-file
+            except OSError:
+                time.sleep(0.05)
+
+    threading.Thread(target=writer, daemon=True).start()
+
+
+def hostile_config_folder() -> list[Path]:
+    """themes/ with a good theme beside a deep one, a FIFO, a device link, a folder and
+    non-UTF-8 bytes; state.json nested 100,000 deep. Returns the FIFOs."""
+    import os
+
+    themes = config_path().parent / "themes"
+    write(themes / "mine.toml", 'name = "mine"\nprimary = "#ff0000"\n')
+    write(themes / "deep.toml", "a = " + "[" * 3000 + "]" * 3000 + "\n")
+    os.mkfifo(themes / "pipe.toml")
+    (themes / "zero.toml").symlink_to("/dev/zero")
+    (themes / "folder.toml").mkdir()
+    (themes / "latin1.toml").write_bytes('name = "café"\nprimary = "#ff0000"\n'.encode("latin-1"))
+    write(state_path(), "[" * 100_000 + "]" * 100_000)
+    return [themes / "pipe.toml"]
+
+
+def test_hostile_theme_files_and_state_are_one_problem_each_and_the_good_theme_loads() -> None:
+    import time
+
+    from accord.tui.themes import load_themes
+
+    for fifo in hostile_config_folder():
+        unblock_after(fifo, 60)
+    started = time.monotonic()
+    themes, problems = load_themes()
+    assert time.monotonic() - started < 30  # never waits on the FIFO
+    assert "mine" in {theme.name for theme in themes}
+    assert len(problems) == 6, problems
+    by_file = {name: [p for p in problems if name in p] for name in
+               ("deep.toml", "pipe.toml", "zero.toml", "folder.toml", "latin1.toml", "state.json")}
+    assert all(len(found) == 1 for found in by_file.values()), by_file
+    assert "nested too deeply" in by_file["deep.toml"][0] and "nested too deeply" in by_file["state.json"][0]
+    assert "not a regular file (a FIFO)" in by_file["pipe.toml"][0]
+    assert "not a regular file (a device)" in by_file["zero.toml"][0]
+    assert all("\n" not in problem for problem in problems)
+
+
+@pytest.mark.parametrize("content", ["[" * 100_000 + "]" * 100_000, "{{{", "\xff junk", "FIFO"],
+                         ids=["nested 100,000 deep", "junk", "not UTF-8", "FIFO"])
+def test_a_hostile_state_file_is_one_problem_and_is_replaced_on_the_next_save(content: str) -> None:
+    import os
+
+    from accord.index.config import state_problem
+
+    if content == "FIFO":
+        state_path().parent.mkdir(parents=True)
+        os.mkfifo(state_path())
+        unblock_after(state_path(), 60)
+    else:
+        write(state_path(), content)
+    assert load_state() == {}
+    problem = state_problem()
+    assert problem and "state.json" in problem and "\n" not in problem
+    save_state(theme="accord-light")
+    assert load_state() == {"theme": "accord-light"} and state_problem() is None
+
+
+def test_commands_carry_on_beside_hostile_theme_and_state_files(seeds_dir: Path) -> None:
+    for fifo in hostile_config_folder():
+        unblock_after(fifo, 60)
+    result = subprocess.run([sys.executable, "-m", "accord", "search", "Mitsubishi", "--limit", "1"],
+                            capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    assert "Mitsubishi" in result.stdout
+
+
+async def test_the_reader_starts_beside_hostile_theme_and_state_files(seeds_dir: Path, tmp_path: Path) -> None:
+    from tui_helpers import make_app, panes, until
+
+    for fifo in hostile_config_folder():
+        unblock_after(fifo, 60)
+    app = make_app([seeds_dir], tmp_path / "ws")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: bool(panes(app)) and panes(app)[0].view.article is not None, "an article shown",
+                    timeout=90)
+        assert app.theme == "accord-dark" and "mine" in app.available_themes
+        messages = [n.message for n in app._notifications if n.title == "Config"]
+        for name in ("deep.toml", "pipe.toml", "zero.toml", "folder.toml", "latin1.toml", "state.json"):
+            assert sum(name in message for message in messages) == 1, (name, messages)
+        app.theme = "mine"  # the state is written again, whole
+        await pilot.pause()
+    assert load_state() == {"theme": "mine"}

@@ -175,6 +175,119 @@ def test_a_damaged_whoosh_segment_is_rebuilt_on_search(sources: Path, isolated_h
     assert json.loads(accord("note", "list", "--json").stdout)[0]["anchored"] == "offsets"
 
 
+def junk_whoosh(workspace: Path) -> None:
+    """Every segment file unreadable from its header on: the index fails to open."""
+    for segment in (workspace / "index" / "whoosh").glob("*.seg"):
+        segment.write_bytes(b"garbage")
+
+
+def test_a_damaged_catalog_without_sources_json_is_rebuilt_from_what_the_index_recorded(
+        sources: Path, isolated_home: Path) -> None:
+    """A workspace from before sources.json existed: its catalog's file list (or the Whoosh
+    index's) says what to index again, never the seeds in its place."""
+    assert accord("index", str(sources)).returncode == 0
+    annotate(sources, 2)
+    workspace = isolated_home / "workspace"
+    (workspace / "sources.json").unlink()
+    catalog = workspace / "index" / "catalog.sqlite"
+    damage_page(catalog, root_page(catalog, "articles"))
+    listed = accord("note", "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert "re-indexed 12 articles" in one_line(listed, "warning")
+    assert [row["anchored"] for row in json.loads(listed.stdout)] == ["offsets", "offsets"]
+    assert own_hits("harbour") == [f"story{n:02}.txt" for n in range(12)]
+    assert own_hits("patriot") == []
+
+
+def test_a_damaged_catalog_and_index_without_sources_json_are_rebuilt_from_the_index_recorded(
+        sources: Path, isolated_home: Path) -> None:
+    assert accord("index", str(sources)).returncode == 0
+    workspace = isolated_home / "workspace"
+    (workspace / "sources.json").unlink()
+    catalog = workspace / "index" / "catalog.sqlite"
+    damage_page(catalog, root_page(catalog, "articles"))
+    junk_whoosh(workspace)  # only the damaged catalog's own file list is left
+    result = accord("search", "harbour", "--json", "--limit", "50")
+    assert "re-indexed 12 articles" in one_line(result, "warning")
+    assert own_hits("harbour") == [f"story{n:02}.txt" for n in range(12)]
+
+
+def test_a_healthy_open_writes_a_missing_sources_json(sources: Path, isolated_home: Path) -> None:
+    assert accord("index", str(sources)).returncode == 0
+    workspace = isolated_home / "workspace"
+    (workspace / "sources.json").unlink()
+    opened = accord("search", "ferry")
+    assert opened.returncode == 0 and opened.stderr == ""
+    assert sorted(Path(p).name for p in json.loads((workspace / "sources.json").read_text())) == [
+        f"story{n:02}.txt" for n in range(12)]
+    (workspace / "index" / "catalog.sqlite").write_bytes(b"not a database at all" * 500)  # nothing to salvage
+    junk_whoosh(workspace)
+    result = accord("search", "harbour", "--json", "--limit", "50")
+    assert "re-indexed 12 articles" in one_line(result, "warning")
+    assert own_hits("harbour") == [f"story{n:02}.txt" for n in range(12)]
+
+
+def test_an_index_lost_without_any_record_of_its_sources_is_said_in_one_line(
+        sources: Path, isolated_home: Path) -> None:
+    assert accord("index", str(sources)).returncode == 0
+    annotate(sources, 2)
+    workspace = isolated_home / "workspace"
+    store = workspace / "annotations.sqlite"
+    kept = digest(store)
+    (workspace / "sources.json").unlink()
+    (workspace / "index" / "catalog.sqlite").write_bytes(b"not a database at all" * 500)
+    junk_whoosh(workspace)
+    listed = accord("note", "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    warning = one_line(listed, "warning")
+    assert "could not be found again" in warning and "sources.json is missing" in warning
+    assert "open them again" in warning and "annotations are kept" in warning
+    assert [row["anchored"] for row in json.loads(listed.stdout)] == [None, None]  # unanchored, not lost
+    assert digest(store) == kept
+    assert accord("index", str(sources)).returncode == 0  # opened again: the notes are back on their text
+    relisted = json.loads(accord("note", "list", "--json").stdout)
+    assert [row["anchored"] for row in relisted] == ["offsets", "offsets"]
+
+
+def make_fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+@pytest.mark.parametrize(("hostile", "problem"), [
+    (lambda path: path.write_text("{{{"), "not readable JSON"),
+    (lambda path: path.write_text("[" * 100_000 + "]" * 100_000), "nested too deeply"),
+    (lambda path: path.write_text('{"sources": 3}'), "not a list of paths"),
+    (lambda path: path.write_bytes(b"\xff\xfe\x00junk"), "not readable JSON"),
+    (make_fifo, "not a regular file (a FIFO)"),
+], ids=["junk", "nested 100,000 deep", "not a list", "not UTF-8", "FIFO"])
+def test_a_hostile_sources_json_is_one_warning_and_is_written_again(
+        sources: Path, isolated_home: Path, hostile, problem: str) -> None:
+    assert accord("index", str(sources)).returncode == 0
+    workspace = isolated_home / "workspace"
+    listing = workspace / "sources.json"
+    listing.unlink()
+    hostile(listing)
+    indexed = accord("index", str(sources))
+    assert indexed.returncode == 0, indexed.stderr
+    warning = one_line(indexed, "warning")
+    assert "sources.json" in warning and problem in warning and "written again" in warning
+    listed = json.loads(listing.read_text())  # a regular file again, read without blocking
+    assert str(sources.resolve()) in listed
+    again = accord("search", "harbour")
+    assert again.returncode == 0 and again.stderr == ""
+
+
+def test_a_file_in_place_of_the_whoosh_folder_is_damage_rebuilt(sources: Path, isolated_home: Path) -> None:
+    assert accord("index", str(sources)).returncode == 0
+    whoosh = isolated_home / "workspace" / "index" / "whoosh"
+    shutil.rmtree(whoosh)
+    whoosh.write_text("not a folder")
+    result = accord("search", "harbour", "--json", "--limit", "50")
+    assert result.returncode == 0, result.stderr
+    assert "re-indexed 12 articles" in one_line(result, "warning")
+    assert own_hits("harbour") == [f"story{n:02}.txt" for n in range(12)]
+
+
 # A full disk --------------------------------------------------------------------------------------
 
 
@@ -248,11 +361,19 @@ def test_a_full_disk_is_one_line_wipes_nothing_and_work_resumes(small_disk: Path
 # The reader on damaged files ------------------------------------------------------------------
 
 
+READER_WAIT = 120.0  # generous: under load the sync, the rebuild and the workers take far longer than alone
+
+
 @pytest.mark.parametrize("damage", ["catalog page", "whoosh segment", "empty store", "not a store"])
-async def test_the_reader_starts_on_a_damaged_workspace(damage: str, sources: Path, tmp_path: Path) -> None:
+async def test_the_reader_starts_on_a_damaged_workspace(
+        damage: str, sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from textual.app import App
+
     from accord.index.library import Library
     from accord.index.workspace import Workspace
-    from tui_helpers import make_app, panes, ready
+    from tui_helpers import make_app, panes, panes_loaded, until
 
     root = tmp_path / "ws"
     with Library(Workspace(root)) as library:
@@ -271,25 +392,37 @@ async def test_the_reader_starts_on_a_damaged_workspace(damage: str, sources: Pa
     else:
         (root / "annotations.sqlite").write_bytes(b"the analyst's only copy, not a database" * 100)
     store_before = (root / "annotations.sqlite").read_bytes() if "store" in damage else None
+    # Every notification the reader shows, when it shows it: the app's own list drops them as
+    # they expire, and under load one may expire before the test looks.
+    shown: list[tuple[float, str, str, str]] = []
+    notify = App.notify
+
+    def recording(self, message, *, title="", severity="information", timeout=None, markup=True):
+        shown.append((time.monotonic(), severity, title, str(message)))
+        return notify(self, message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    monkeypatch.setattr(App, "notify", recording)
     app = make_app([sources], root)
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
+        await until(pilot, lambda: all(w.is_finished for w in app.workers if w.group == "sync"), "indexing",
+                    timeout=READER_WAIT)
+        await until(pilot, lambda: panes_loaded(app), "panes to show their articles", timeout=READER_WAIT)
         assert len(app.main.deck.ids) == 12  # the analyst's own articles, not the seeds
         assert panes(app)[0].view.article is not None
         if "store" in damage:
-            def store_errors() -> list:
-                return [n for n in app._notifications if n.severity == "error" and "annotation store" in n.message]
+            def store_errors() -> list[float]:
+                return [at for at, severity, _, message in shown if severity == "error" and "annotation store" in message]
 
-            from tui_helpers import until
-
-            await until(pilot, lambda: store_errors(), "the store's error")
-            await pilot.pause(0.5)  # every worker that met the store has spoken by now
-            assert len(store_errors()) == 1, "one broken store, one notification"
+            await until(pilot, lambda: bool(store_errors()), "the store's error", timeout=READER_WAIT)
+            await until(pilot, lambda: all(w.is_finished for w in app.workers), "every worker to finish",
+                        timeout=READER_WAIT)
+            await pilot.pause()
+            errors = store_errors()
+            # one broken store, one notification on screen: a repeat only once the first has gone
+            assert all(later - earlier >= app.NOTIFICATION_TIMEOUT for earlier, later in zip(errors, errors[1:])), errors
         else:
-            from tui_helpers import until
-
-            await until(pilot, lambda: any(n.title == "Index" and "rebuilt" in n.message for n in app._notifications),
-                        "the reader told the index was rebuilt")
+            await until(pilot, lambda: any(title == "Index" and "rebuilt" in message for _, _, title, message in shown),
+                        "the reader told the index was rebuilt", timeout=READER_WAIT)
     if store_before is not None:
         assert (root / "annotations.sqlite").read_bytes() == store_before
 
@@ -314,3 +447,55 @@ def test_a_disk_filling_up_during_a_sync_is_one_error_and_the_index_stays_usable
         assert [hit.path for hit in library.search("harbour").hits] == [str(folder / "a.txt")]
         report = library.sync([folder])
         assert report.added == 1 and len(library.search("lagoon").hits) == 1
+
+
+def _whoosh_files_outside_its_toc(whoosh: Path) -> list[str]:
+    """Files in the Whoosh folder that its table of contents does not account for: what a
+    failed commit left behind."""
+    from whoosh import index
+
+    ix = index.open_dir(str(whoosh))
+    try:
+        ids = [segment.segment_id() for segment in ix._segments()]
+        generation = ix.latest_generation()
+    finally:
+        ix.close()
+    kept = {"schema-version", f"_MAIN_{generation}.toc"}
+    return sorted(name for name in os.listdir(whoosh)
+                  if name not in kept and not name.endswith("WRITELOCK")
+                  and not any(name.startswith(f"{segment_id}.") for segment_id in ids))
+
+
+def test_a_commit_that_fills_the_disk_leaves_no_segment_files_behind(small_disk: Path, tmp_path: Path) -> None:
+    """A failed commit's partial segment files (.pst, .trm, ...) kept the disk full, so every
+    later command failed with exit 6 until a commit succeeded."""
+    from accord.index.errors import AccordError
+    from accord.index.library import Library
+    from accord.index.workspace import Workspace
+
+    folder = tmp_path / "own"
+    write(folder / "a.txt", "Harbour report\n\nThe harbour ferry service resumed on Monday after the storm.\n")
+    workspace = Workspace(small_disk / "ws")
+    with Library(workspace) as library:
+        library.sync([folder])
+    before = _whoosh_files_outside_its_toc(workspace.whoosh_dir)
+    assert before == []
+    filler = fill(small_disk)
+    filler_size = filler.stat().st_size
+    with open(filler, "r+b") as handle:  # room for the catalog's few pages, not for the new segment
+        handle.truncate(filler_size - 160 * 1024)
+    words = " ".join(f"lagoon{n} bridge{n * 7} reopened{n * 13}" for n in range(600))  # a segment of ~370 KB
+    write(folder / "b.txt", "Lagoon report\n\n" + words + "\n")
+    with Library(workspace) as library:
+        with pytest.raises(AccordError) as raised:
+            library.sync([folder])
+        assert raised.value.exit_code == 6, raised.value
+    assert _whoosh_files_outside_its_toc(workspace.whoosh_dir) == []
+    assert not (workspace.whoosh_dir / "MAIN.tmp").exists()
+    free = os.statvfs(small_disk)
+    assert free.f_bavail * free.f_frsize >= 100 * 1024  # the room the failed commit took is back
+    filler.unlink()
+    with Library(workspace) as library:
+        assert [hit.path for hit in library.search("harbour").hits] == [str(folder / "a.txt")]
+        assert library.sync([folder]).added == 1
+        assert len(library.search("lagoon5").hits) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import json
 import textwrap
 from pathlib import Path
 
@@ -191,6 +192,19 @@ def test_schema_version_change_rebuilds(workspace: Workspace, corpus: Path) -> N
         # the catalog is rebuilt with it, from the sources the workspace had
         assert library.catalog.count() == 5
         assert library.sync([corpus]).unchanged == 5
+
+
+def test_a_lost_catalog_without_sources_json_is_rebuilt_from_the_files_whoosh_recorded(
+        workspace: Workspace, corpus: Path) -> None:
+    with Library(workspace) as library:
+        library.sync([corpus])
+    workspace.sources_path.unlink()
+    workspace.catalog_path.write_bytes(b"not a database at all" * 500)  # its own file list is gone too
+    notices: list[str] = []
+    with Library(workspace, on_notice=notices.append) as library:
+        assert library.catalog.count() == 5 and len(_ids_for(library, "patriot")) == 5
+    assert len(notices) == 1 and "re-indexed 5 articles" in notices[0], notices
+    assert len(json.loads(workspace.sources_path.read_text())) == 5  # written again, from the catalog's files
 
 
 def test_another_writer_makes_sync_wait_then_fail_clearly(workspace: Workspace, corpus: Path, monkeypatch) -> None:

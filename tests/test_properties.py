@@ -22,7 +22,9 @@ from accord.index.ingest import articles_from_bytes
 from accord.index.markdown_text import inline, lines
 from accord.index.repairs import english_words, repair_paragraph
 from accord.index.safe_text import json_text, printable, printable_same_length
+from accord.index.model import Paragraph
 from accord.index.sentences import split_sentences
+from accord.tui.layout import wrap
 
 SHORT = settings(max_examples=150, deadline=dt.timedelta(seconds=5), suppress_health_check=[HealthCheck.too_slow])
 # 30 s: far above the linear paths (under 0.1 s here, even on a loaded machine) and far
@@ -198,3 +200,56 @@ def test_printable_holds_nothing_raw_and_encodes(text: str) -> None:
     shown = printable(text)
     shown.encode("utf-8")  # lone surrogates never reach a print
     assert not _UNSAFE.search(shown.replace("\n", "").replace("\t", ""))
+
+
+def _greedy_wrap(text: str, paragraphs: list[Paragraph], width: int) -> list[tuple[int, int, bool]]:
+    """The plain greedy wrap `wrap` must equal: measure the line, cut a long word one
+    character at a time (quadratic on a long word, fine on these short texts)."""
+    from rich.cells import cell_len
+
+    lines: list[tuple[int, int, bool]] = []
+    for number, paragraph in enumerate(paragraphs):
+        if number:
+            lines.append((paragraph.start, paragraph.start, True))
+        line_start = paragraph.start
+        for match in re.finditer(r"\S+\s*", text[: paragraph.end]):
+            if match.start() < paragraph.start:
+                continue
+            word_end = match.start() + len(match.group().rstrip())
+            if line_start < match.start() and cell_len(text[line_start:word_end]) > width:
+                lines.append((line_start, match.start(), False))
+                line_start = match.start()
+            while cell_len(text[line_start:word_end]) > width:
+                used, cut = 0, word_end
+                for position in range(line_start, word_end):
+                    used += cell_len(text[position])
+                    if used > width:
+                        cut = max(position, line_start + 1)
+                        break
+                lines.append((line_start, cut, False))
+                line_start = cut
+        lines.append((line_start, paragraph.end, False))
+    return lines
+
+
+# Words of every width: narrow, wide (漢), zero-width (a combining accent), Latin, Greek.
+_wrap_words = st.lists(
+    st.text(alphabet=st.sampled_from(list("abcxyzéßΩж漢字\u0301-.")), min_size=1, max_size=60), min_size=1, max_size=30,
+)
+
+
+@SHORT
+@given(words=_wrap_words, spaces=st.lists(st.sampled_from([" ", "  ", "\n\n"]), min_size=30, max_size=30),
+       width=st.integers(min_value=8, max_value=40))
+def test_wrap_is_the_plain_greedy_wrap_and_tiles_the_text(words: list[str], spaces: list[str], width: int) -> None:
+    text = "".join(word + space for word, space in zip(words, spaces)).strip()
+    paragraphs, start = [], 0
+    for number, part in enumerate(text.split("\n\n")):
+        paragraphs.append(Paragraph(number, start, start + len(part)))
+        start += len(part) + 2
+    lines = wrap(text, paragraphs, width)
+    assert [(line.start, line.end, line.blank) for line in lines] == _greedy_wrap(text, paragraphs, width)
+    from rich.cells import cell_len
+
+    for line in lines:
+        assert cell_len(text[line.start : line.end].rstrip()) <= width

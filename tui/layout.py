@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rich.cells import cell_len
+from rich.cells import cell_len, get_character_cell_size
 
 from accord.index.model import Paragraph
 from accord.index.safe_text import printable_same_length
@@ -47,7 +47,9 @@ def wrap(text: str, paragraphs: list[Paragraph], width: int) -> list[Line]:
     """Greedy word wrap of each paragraph to `width` cells, a blank line between them.
 
     Words longer than the width are cut; trailing spaces stay on the line they
-    follow (off-screen), so no character is lost from the offsets.
+    follow (off-screen), so no character is lost from the offsets. Linear in the
+    text: a long word is measured once and cut in one walk over its characters
+    (re-measuring the rest of a 10 MB word at each cut took minutes).
     """
     width = max(width, 8)
     lines: list[Line] = []
@@ -56,25 +58,57 @@ def wrap(text: str, paragraphs: list[Paragraph], width: int) -> list[Line]:
             lines.append(Line(paragraph.start, paragraph.start, blank=True))
         line_start = paragraph.start
         for match in _WORD.finditer(text, paragraph.start, paragraph.end):
-            word_end = match.start() + len(match.group().rstrip())
-            if line_start < match.start() and cell_len(text[line_start:word_end]) > width:
+            word_end = match.end()
+            while word_end > match.start() and text[word_end - 1].isspace():
+                word_end -= 1
+            if line_start < match.start() and _wider_than(text, line_start, word_end, width):
                 lines.append(Line(line_start, match.start()))
                 line_start = match.start()
-            while cell_len(text[line_start:word_end]) > width:  # a very long token: cut it
-                cut = _cut_at_cells(text, line_start, width)
-                lines.append(Line(line_start, cut))
-                line_start = cut
+            if _wider_than(text, line_start, word_end, width):  # a very long token: cut it
+                for cut in _cuts(text, line_start, word_end, width):
+                    lines.append(Line(line_start, cut))
+                    line_start = cut
         lines.append(Line(line_start, paragraph.end))
     return lines
 
 
-def _cut_at_cells(text: str, start: int, width: int) -> int:
+def _wider_than(text: str, start: int, end: int, width: int) -> bool:
+    if end - start <= width // 2:  # no character is wider than two cells
+        return False
+    return cell_len(text[start:end]) > width
+
+
+# Characters one cell wide each (a subset of Rich's own table): a run of them is cut by counting.
+_SINGLE_CELL_RUN = re.compile("[\x20-\x7e\xa0-\xac\xae-\u02ff\u0370-\u0482]+")
+
+
+def _cuts(text: str, start: int, end: int, width: int) -> list[int]:
+    """Where to cut `text[start:end]` so each piece but the last fills `width` cells
+    without passing it (every piece holds at least one character); one walk."""
+    cuts: list[int] = []
     used = 0
-    for position in range(start, len(text)):
-        used += cell_len(text[position])
-        if used > width:
-            return max(position, start + 1)
-    return len(text)
+    position = start
+    line_start = start
+    while position < end:
+        run = _SINGLE_CELL_RUN.match(text, position, end)
+        if run:  # the line fills at `full`, then every `width` characters, while one follows
+            run_end = run.end()
+            full = position + width - used
+            if full < run_end:
+                cuts.extend(range(full, run_end, width))
+                line_start = cuts[-1]
+                used = run_end - line_start
+            else:
+                used += run_end - position
+            position = run_end
+            continue
+        cells = get_character_cell_size(text[position])
+        if used + cells > width and position > line_start:
+            cuts.append(position)
+            line_start, used = position, 0
+        used += cells
+        position += 1
+    return cuts
 
 
 class LineIndex:

@@ -10,6 +10,8 @@ from pathlib import Path
 from textual.color import ColorParseError
 from textual.theme import Theme
 
+from accord.index.config import MAX_CONFIG_BYTES, state_problem
+from accord.index.regular_file import read_regular
 from accord.index.workspace import config_dir
 
 DEFAULT_THEME = "accord-dark"
@@ -69,12 +71,18 @@ def load_themes() -> tuple[list[Theme], list[str]]:
     user_dir = user_theme_dir()
     user_files = sorted(user_dir.glob("*.toml")) if user_dir.is_dir() else []
     for path in [*bundled_theme_files(), *user_files]:
-        try:
-            theme = theme_from_toml(path.read_text(encoding="utf-8"), fallback_name=path.stem)
+        try:  # only a regular file of bounded size: a FIFO would block the reader's start
+            theme = theme_from_toml(read_regular(path, MAX_CONFIG_BYTES).data.decode("utf-8"), fallback_name=path.stem)
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError, ColorParseError) as error:
-            problems.append(f"theme {path}: {error}")
+            problems.append(f"theme {path}: {' '.join(str(error).split())}")
+            continue
+        except RecursionError:
+            problems.append(f"theme {path}: not readable TOML (nested too deeply)")
             continue
         themes[theme.name] = theme
+    problem = state_problem()  # the theme chosen last is kept there
+    if problem:
+        problems.append(problem)
     return list(themes.values()), problems
 
 

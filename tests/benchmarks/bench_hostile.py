@@ -1,7 +1,8 @@
 """What hostile input costs: each case of tests/hostile_cases.py read by the engine
 (`load_file`, in this process) and indexed by the real `accord index` (a subprocess,
 the hostile file beside a good one), and how the cost of a line with no spaces grows
-with its length (linear: the glued-word splitter no longer tries every cut).
+with its length (linear: the glued-word splitter no longer tries every cut, the reader
+cuts a long word in one walk, a word over 64 characters is never stemmed).
 
     .venv/bin/python tests/benchmarks/bench_hostile.py           # every case, lines up to 10 MB
     .venv/bin/python tests/benchmarks/bench_hostile.py --quick   # lines up to 2 MB
@@ -20,11 +21,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for hostile_cases
 
-from hostile_cases import CASES, GOOD_TEXT, prepare  # noqa: E402
+from hostile_cases import CASES, GOOD_TEXT, prepare, random_letters  # noqa: E402
 
+from accord.index.fulltext import make_schema, stem  # noqa: E402
 from accord.index.ingest import discover, load_file  # noqa: E402
+from accord.index.model import Paragraph  # noqa: E402
 from accord.index.repairs import english_words, split_glued  # noqa: E402
 from accord.index.rules import compile_rules  # noqa: E402
+from accord.tui.layout import wrap  # noqa: E402
 
 CASE_LIMIT_S = 90.0  # the per-case limit tests/test_hostile.py allows
 
@@ -71,6 +75,28 @@ def main() -> None:
             path.write_bytes(b"A title of a long file\n\n" + b"abcdefghij" * int(megabytes * 100_000) + b"\n")
             seconds = engine_seconds([str(path)])
             print(f"  {megabytes:5} MB: {seconds:7.3f} s  ({seconds / megabytes:.3f} s/MB)")
+
+        print("\nThe reader's wrap (80 columns) of a word without spaces (was quadratic: 200 KB 2.9 s, 400 KB 12.7 s):")
+        for megabytes in sizes:
+            word = "abcdefghij" * int(megabytes * 100_000)
+            started = time.perf_counter()
+            wrap(word, [Paragraph(0, 0, len(word))], 80)
+            seconds = time.perf_counter() - started
+            print(f"  {megabytes:5} MB: {seconds:7.3f} s  ({seconds / megabytes:.3f} s/MB)")
+
+        print("\nA line of random letters, a third of them 'y', through the index's analyzer (was quadratic in the"
+              " stemmer: 3 MB 13.9 s):")
+        analyzer = make_schema()["body"].analyzer
+        for megabytes in sizes:
+            line = f"Storms {random_letters(int(megabytes * 1_000_000)).decode()} flooding"
+            started = time.perf_counter()
+            for _token in analyzer(line):
+                pass
+            seconds = time.perf_counter() - started
+            print(f"  {megabytes:5} MB: {seconds:7.3f} s  ({seconds / megabytes:.3f} s/MB)")
+        started = time.perf_counter()
+        stem("ay" * 200_000)
+        print(f"stem() of 400 KB of 'ay': {(time.perf_counter() - started) * 1000:.3f} ms (was 8.4 s)")
 
         run = "abcdefghij" * 20_000  # the 200 KB run the issue timed at 9 s
         split_glued.cache_clear()
