@@ -266,13 +266,22 @@ class Catalog:
         """The articles of `files`, in file order, then in their order within a file."""
         files = list(files)
         by_file: dict[str, list[str]] = {}
-        for chunk in _chunks(files, 500):
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                f"SELECT file, id FROM articles WHERE file IN ({marks}) ORDER BY file, position", chunk
-            )
+        wanted = set(files)
+        # Most of the catalog asked for (a reader opening its folder of 10k files): one scan
+        # beats twenty IN queries (the scan takes a third of their time).
+        whole = len(files) > 1000 and self._db.execute("SELECT count(*) FROM articles").fetchone()[0] <= 4 * len(files)
+        chunks = [None] if whole else _chunks(files, 500)
+        for chunk in chunks:
+            if chunk is None:
+                rows = self._db.execute("SELECT file, id FROM articles ORDER BY file, position")
+            else:
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    f"SELECT file, id FROM articles WHERE file IN ({marks}) ORDER BY file, position", chunk
+                )
             for file, article in rows:
-                by_file.setdefault(file, []).append(article)
+                if file in wanted:
+                    by_file.setdefault(file, []).append(article)
         return [article for file in dict.fromkeys(files) for article in by_file.get(file, ())]
 
     @_guarded

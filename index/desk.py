@@ -32,7 +32,7 @@ from .claims.model import DEFAULT_THRESHOLD, ClaimReport
 from .claims_parallel import PARALLEL_MIN_ARTICLES
 from .config import Config, load_config
 from .errors import AccordError, InputNotFound, QueryError
-from .discovery import bundled_seeds, discover
+from .discovery import bundled_seeds, discover_files
 from .library import Library, Progress
 from .model import Article, ArticleSummary, SearchResult, SyncReport
 from .short_text import shorten
@@ -171,7 +171,7 @@ class Desk:
     def known_ids(self, paths: Iterable[str]) -> list[str]:
         """Articles of `paths` the workspace already holds, before any sync: enough to
         show something at once."""
-        files = [str(f) for f in discover(paths)]
+        files = discover_files(paths)
         with self._lock:
             return self.library.article_ids(files)
 

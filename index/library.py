@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TypeVar
 from .atomic_write import write_atomically
 from .catalog import ArticleSummary, Catalog, FileState, sqlite_failure
 from .errors import AccordError, IndexDamaged, NoArticles
-from .discovery import IngestWarning, discover, utf8_name
+from .discovery import IngestWarning, discover_files, utf8_name
 from .model import Article, SearchHit, SearchResult, Sentence, SyncReport
 from .regular_file import NotReadable, read_regular
 from .rules import DEFAULT_RULES, Rule
@@ -265,7 +265,7 @@ class Library:
         IndexBusy when another process holds the index for too long.
         """
         paths = [Path(p) for p in paths]
-        found = [str(f) for f in discover(paths)]
+        found = discover_files(paths)
         files = [f for f in found if utf8_name(f)]  # a name with non-UTF-8 bytes cannot be stored: warned of, skipped
         unnamed = [IngestWarning(f, "skipped: the file name is not valid UTF-8; rename it") for f in found if not utf8_name(f)]
         if not self._rebuilding:
