@@ -107,7 +107,9 @@ class Desk:
         was found damaged and rebuilt from the workspace's sources."""
         # Nothing touches the disk here: a reader builds its desk on the UI thread.
         self.workspace = workspace
-        self.on_notice = on_notice
+        self._on_notice = on_notice
+        self._unheard: list[str] = []  # notices that came before anyone listened
+        self._notice_lock = threading.Lock()
         self.config = config if config is not None else load_config()
         self.threshold = self.config.claim_threshold or DEFAULT_THRESHOLD
         self.min_sources = self.config.min_sources
@@ -133,6 +135,28 @@ class Desk:
         self._annotating = threading.Lock()  # looking for the passage's annotation and saving, as one step
         self._changes = 0  # sequence numbers of the history's changes
 
+    @property
+    def on_notice(self) -> Callable[[str], None] | None:
+        return self._on_notice
+
+    @on_notice.setter
+    def on_notice(self, listener: Callable[[str], None] | None) -> None:
+        """A reader starts reading before its app can listen: what was said meanwhile is
+        passed on to the listener when it comes."""
+        with self._notice_lock:
+            self._on_notice = listener
+            unheard, self._unheard = (self._unheard, []) if listener is not None else ([], self._unheard)
+        for message in unheard:
+            listener(message)  # type: ignore[misc]
+
+    def _notice(self, message: str) -> None:
+        with self._notice_lock:
+            listener = self._on_notice
+            if listener is None:
+                self._unheard.append(message)
+                return
+        listener(message)
+
     def close(self) -> None:
         with self._lock:
             if self._library is not None:
@@ -154,7 +178,7 @@ class Desk:
         """The reading library, opened on first use (from a worker: it touches the disk)."""
         with self._lock:
             if self._library is None:
-                self._library = Library(self.workspace, self.config.rules, on_notice=self.on_notice)
+                self._library = Library(self.workspace, self.config.rules, on_notice=self._notice)
             return self._library
 
     @property
@@ -191,7 +215,7 @@ class Desk:
         own, so reads and searches go on meanwhile; `on_commit` receives the ids of
         each committed batch, readable from then on. Exceptions from `progress`
         (a front end cancelling) propagate."""
-        writer = Library(self.workspace, self.config.rules, on_notice=self.on_notice)
+        writer = Library(self.workspace, self.config.rules, on_notice=self._notice)
         try:
             def committed(files: list[str]) -> None:
                 ids = writer.article_ids(files)

@@ -364,7 +364,8 @@ def test_a_full_disk_is_one_line_wipes_nothing_and_work_resumes(small_disk: Path
 READER_WAIT = 120.0  # generous: under load the sync, the rebuild and the workers take far longer than alone
 
 
-@pytest.mark.parametrize("damage", ["catalog page", "whoosh segment", "empty store", "not a store"])
+@pytest.mark.parametrize("damage", ["catalog page", "catalog page, read before the app", "whoosh segment",
+                                    "empty store", "not a store"])
 async def test_the_reader_starts_on_a_damaged_workspace(
         damage: str, sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import time
@@ -379,7 +380,7 @@ async def test_the_reader_starts_on_a_damaged_workspace(
     with Library(Workspace(root)) as library:
         library.sync([sources])
     catalog = root / "index" / "catalog.sqlite"
-    if damage == "catalog page":
+    if damage.startswith("catalog page"):
         damage_page(catalog, root_page(catalog, "articles"))
     elif damage == "whoosh segment":
         for segment in (root / "index" / "whoosh").glob("*.seg"):
@@ -402,7 +403,20 @@ async def test_the_reader_starts_on_a_damaged_workspace(
         return notify(self, message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     monkeypatch.setattr(App, "notify", recording)
-    app = make_app([sources], root)
+    if damage.endswith("before the app"):
+        # As `accord` starts: the workspace is read (and rebuilt, with its notice) while
+        # Textual is imported, before the app exists to hear it.
+        from accord.index.config import load_config
+        from accord.index.desk import Desk
+        from accord.tui.app import AccordApp
+        from accord.tui.early_read import read_known
+
+        desk = Desk(Workspace(root), load_config())
+        known = read_known(desk, [str(sources)])
+        assert known.result(READER_WAIT) is not None
+        app = AccordApp(Workspace(root), [str(sources)], desk.config, desk=desk, known=known)
+    else:
+        app = make_app([sources], root)
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: all(w.is_finished for w in app.workers if w.group == "sync"), "indexing",
                     timeout=READER_WAIT)

@@ -36,6 +36,23 @@ def test_opening_a_desk_touches_no_disk(tmp_path: Path) -> None:
     assert not (tmp_path / "ws").exists()
 
 
+def test_what_the_desk_says_before_anyone_listens_reaches_the_first_listener(tmp_path: Path, seeds_dir: Path) -> None:
+    from test_damage import damage_page, root_page
+
+    workspace = Workspace(tmp_path / "ws")
+    with Desk(workspace) as desk:
+        desk.sync([str(seeds_dir)])
+    catalog = tmp_path / "ws" / "index" / "catalog.sqlite"
+    damage_page(catalog, root_page(catalog, "articles"))
+    heard: list[str] = []
+    with Desk(workspace) as desk:
+        assert len(desk.known_ids([str(seeds_dir)])) == 5  # rebuilt from the workspace's sources
+        desk.on_notice = heard.append
+        assert len(heard) == 1 and "rebuilt" in heard[0]
+        desk.library.on_notice("later")  # and what it says from then on
+    assert heard[1:] == ["later"]
+
+
 def test_known_ids_come_from_the_catalog_before_any_sync(desk: Desk, seeds_dir: Path, tmp_path: Path) -> None:
     assert len(desk.known_ids([str(seeds_dir)])) == 5
     assert desk.known_ids([str(tmp_path)]) == []

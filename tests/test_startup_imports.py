@@ -39,3 +39,10 @@ def test_starting_the_reader_imports_only_what_its_first_frame_needs() -> None:
                                            check=True).stdout))
     early = [name for name in LATER if name in loaded]
     assert early == [], f"imported before the first frame: {early}"
+
+
+def test_the_first_frame_reads_as_many_articles_as_the_deck_shows_panes() -> None:
+    from accord.tui.early_read import FIRST_ARTICLES
+    from accord.tui.pane_deck import MAX_PANES
+
+    assert FIRST_ARTICLES == MAX_PANES

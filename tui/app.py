@@ -20,16 +20,14 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from accord.index.config import Config, load_config, load_state, save_state
-from accord.index.desk import Desk
+from accord.index.desk import Desk, KnownArticles
 from accord.index.workspace import Workspace, config_path
 
 from . import runtime_tuning
 from .article_view import ArticleView
-from .early_read import EarlyRead
+from .early_read import EarlyRead, read_known
 from .layout import shown_path
 from .main_screen import MainScreen
-from .pane_deck import MAX_PANES
-from .sync_messages import FIRST_SUMMARIES
 from .themes import DEFAULT_THEME, load_themes, with_derived_variables
 
 if TYPE_CHECKING:
@@ -45,19 +43,23 @@ class AccordApp(App[None]):
         Binding("q", "quit", "Quit", id="quit"),
     ]
 
-    def __init__(self, workspace: Workspace, paths: list[str], config: Config | None = None) -> None:
+    def __init__(
+        self, workspace: Workspace, paths: list[str], config: Config | None = None, *,
+        desk: Desk | None = None, known: EarlyRead[KnownArticles] | None = None,
+    ) -> None:
+        """`desk` and `known` when the command has started reading the workspace already."""
         super().__init__()
         self.workspace = workspace
         self.paths = paths
         self.config = config or load_config()
-        self.desk = Desk(workspace, self.config, on_notice=self._notice)
         self._notified: dict[tuple[str, str], float] = {}  # (message, severity) -> when last shown
         self._startup_problems: list[tuple[str, str]] = [("Config", p) for p in self.config.problems]
         self._notices_lock = threading.Lock()  # engine notices before mount wait in _startup_problems
         self._mounted = False
-        # Read what the workspace knows of the paths while Textual starts; the screen's
-        # first frame shows it.
-        self._known = EarlyRead(partial(self.desk.known, paths, FIRST_SUMMARIES, MAX_PANES))
+        self.desk = desk if desk is not None else Desk(workspace, self.config)
+        self.desk.on_notice = self._notice  # with what it said before the app existed
+        # What the workspace knows of the paths, read while Textual starts: the first frame shows it.
+        self._known = known if known is not None else read_known(self.desk, paths)
         themes, theme_problems = load_themes()
         self._startup_problems += [("Config", p) for p in theme_problems]
         for theme in themes:

@@ -9,9 +9,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from functools import partial
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from accord.index.desk import Desk, KnownArticles
 
 T = TypeVar("T")
+FIRST_SUMMARIES = 50  # article summaries read for the first frame (the list's first screenful and more)
+FIRST_ARTICLES = 4  # articles read for it: as many panes as the deck shows at most (pane_deck.MAX_PANES)
 
 
 class EarlyRead(Generic[T]):
@@ -33,3 +39,9 @@ class EarlyRead(Generic[T]):
         """The value, or None if the read failed or is not done within `timeout` seconds."""
         self._thread.join(timeout)
         return None if self._thread.is_alive() else self._value
+
+
+def read_known(desk: "Desk", paths: list[str]) -> EarlyRead["KnownArticles"]:
+    """Start reading what the workspace knows of `paths` for the first frame. The command
+    starts it before importing Textual, so the read overlaps the import."""
+    return EarlyRead(partial(desk.known, paths, FIRST_SUMMARIES, FIRST_ARTICLES))

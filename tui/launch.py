@@ -5,15 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from accord.index.config import Config
+from accord.index.desk import Desk
 from accord.index.errors import InputNotFound
 from accord.index.workspace import Workspace
+
+from .early_read import read_known
 
 
 def run_reader(workspace: Workspace, paths: list[str], config: Config) -> int:
     for path in paths:
         if not Path(path).expanduser().exists():
             raise InputNotFound(f"no such file or folder: {path}")
+    paths = [str(Path(p).expanduser()) for p in paths]
+    # The workspace is read while Textual is imported (the catalog's checks and queries
+    # run in SQLite, off the interpreter lock): at 10k articles the first frame waited for it.
+    desk = Desk(workspace, config)
+    known = read_known(desk, paths)
     from .app import AccordApp  # Textual loads only when the reader starts
 
-    AccordApp(workspace, [str(Path(p).expanduser()) for p in paths], config).run()
+    AccordApp(workspace, paths, config, desk=desk, known=known).run()
     return 0

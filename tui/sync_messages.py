@@ -13,6 +13,8 @@ from accord.index.errors import AccordError
 
 from accord.index.model import ArticleSummary, SyncReport
 
+from .early_read import FIRST_SUMMARIES
+
 
 class Superseded(Exception):
     """Raised inside a sync whose open was replaced by a newer one."""
@@ -43,7 +45,6 @@ class SyncFinished(SyncMessage):
         self.report, self.error = report, error
 
 
-FIRST_SUMMARIES = 50  # article summaries sent before the first paint
 FIRST_PAINT_GRACE = 1.0  # seconds a sync waits for the first article to be painted
 PROGRESS_INTERVAL = 0.1  # seconds between progress updates
 
