@@ -253,3 +253,19 @@ def test_wrap_is_the_plain_greedy_wrap_and_tiles_the_text(words: list[str], spac
 
     for line in lines:
         assert cell_len(text[line.start : line.end].rstrip()) <= width
+
+
+_PATH_PARTS = st.lists(st.text(st.sampled_from(list("ab.-_ Z0é")), min_size=1, max_size=6), min_size=1, max_size=4)
+
+
+@SHORT
+@given(st.lists(_PATH_PARTS, min_size=1, max_size=12))
+def test_discovery_sorts_paths_by_their_parts_and_reads_suffixes_as_splitext(parts: list[list[str]]) -> None:
+    import os
+
+    from accord.index.discovery import _suffix
+
+    paths = [os.sep.join(["", *p]) for p in parts]
+    assert sorted(paths, key=lambda f: f.replace(os.sep, "\0")) == sorted(paths, key=lambda f: f.split(os.sep))
+    for path in paths:
+        assert _suffix(path) == os.path.splitext(path)[1].lower()
