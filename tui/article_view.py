@@ -15,7 +15,7 @@ from textual import events
 from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.selection import Selection
@@ -92,6 +92,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._wrapped_width = 0
         self._generation = 0  # bumps whenever the content or the marks change
         self._cache: LRUCache[tuple, Strip] = LRUCache(_CACHE_LINES)
+        self._frame_styles: tuple[Style, LineStyles] | None = None  # while a frame is rendered
 
     # Content ----------------------------------------------------------------------------
 
@@ -378,13 +379,21 @@ class ArticleView(ScrollView, can_focus=True):
 
     # Rendering --------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The styles are looked up once a frame: per line they were a fifth of painting a pane.
+        self._frame_styles = self._line_styles()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame_styles = None
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
         if self.article is not None and width - GUTTER != self._wrapped_width:
             self._rewrap()  # a pane's first frame comes before the Resize that wraps its text
-        base = self.rich_style
+        base, styles = self._frame_styles or self._line_styles()
         if not self._lines:
             if y != 0:
                 return Strip.blank(width, base)
@@ -392,11 +401,12 @@ class ArticleView(ScrollView, can_focus=True):
             return Strip([Segment(printable(self.placeholder)[:width], style)]).extend_cell_length(width, base)
         if index >= len(self._lines):
             return Strip.blank(width, base)
-        strip = self._line_strip(index, base)
+        strip = self._line_strip(index, base, styles)
         return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, index)
 
-    def _line_strip(self, index: int, base: Style) -> Strip:
-        styles = LineStyles(
+    def _line_styles(self) -> tuple[Style, LineStyles]:
+        """The view's own style and the styles of everything painted on a line."""
+        return self.rich_style, LineStyles(
             cursor=self.get_component_rich_style(
                 "article-view--cursor" if self.has_focus else "article-view--cursor-inactive"
             ),
@@ -407,6 +417,8 @@ class ArticleView(ScrollView, can_focus=True):
                         ["article-view--annotation", *(f"article-view--tag-{n}" for n in range(1, TAG_TONES + 1))]),
             note=self.get_component_rich_style("article-view--note"),
         )
+
+    def _line_strip(self, index: int, base: Style, styles: LineStyles) -> Strip:
         selection = self.text_selection
         key = (index, self._generation, styles, base)
         if selection is None and (cached := self._cache.get(key)) is not None:
