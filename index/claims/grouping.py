@@ -31,6 +31,7 @@ from .scoring import Scorer
 GROUP_FACTOR = 0.8  # a core's average likeness may be a little below the link threshold
 JOIN_FACTOR = 0.9  # ... and so may a second claim's, for a sentence linked into it
 MERGE_FACTOR = 0.8  # pieces of a claim merge at the end when alike on average at this share of the cores'
+COHESION_FACTOR = 0.85  # every member of a claim must be this alike to the rest on average
 MAX_CLAIMS_PER_SENTENCE = 2
 PAIR_MARGIN = 0.03  # how far above the threshold a claim of two sentences must score
 MEAN_SAMPLE = 12  # members of each side a mean likeness is taken over
@@ -76,6 +77,7 @@ def story_groups(
     links = [link for link in links if link[2] >= threshold]
     groups = cover_links(links, similarity, threshold * GROUP_FACTOR, threshold * JOIN_FACTOR, constraints, article)
     groups = consolidate(groups, links, similarity, threshold * GROUP_FACTOR * MERGE_FACTOR, constraints)
+    groups = [cohesive(g, similarity, article, threshold * COHESION_FACTOR) for g in groups]
     # a claim of two sentences rests on one link alone: it must clear the threshold by a margin
     groups = [g for g in groups if len(g) > 2 or similarity(*sorted(g)) >= threshold + PAIR_MARGIN]
     return [g for g in groups if not any(g < other for other in groups)], links, similarity  # inside another: nothing new
@@ -242,3 +244,16 @@ def consolidate(
         for z in sorted(near(x)):
             measure(x, z)
     return [alive[n] for n in sorted(alive)]
+
+
+def cohesive(group: set[int], similarity: Similarity, article: dict[int, str], level: float) -> set[int]:
+    """The claim without the members least alike to the rest, dropped one at a time
+    while one's mean likeness to the others is under `level`."""
+    kept = set(group)
+    while len(kept) > 2:
+        worst = min(sorted(kept), key=lambda m: alike_to_claim(m, kept - {m}, similarity, article))
+        if alike_to_claim(worst, kept - {worst}, similarity, article) >= level:
+            break
+        kept.discard(worst)
+    return kept
+
