@@ -82,7 +82,11 @@ def story_groups(
     links = [link for link in links if link[2] >= threshold]
     groups = cover_links(links, similarity, threshold * GROUP_FACTOR, threshold * JOIN_FACTOR, constraints, article)
     groups = consolidate(groups, links, similarity, threshold * GROUP_FACTOR * MERGE_FACTOR, constraints, article)
-    groups = [cohesive(g, similarity, article, threshold * COHESION_FACTOR) for g in groups]
+    partners: dict[int, set[int]] = defaultdict(set)
+    for i, j in must:
+        partners[i].add(j)
+        partners[j].add(i)
+    groups = [cohesive(g, similarity, article, threshold * COHESION_FACTOR, partners) for g in groups]
     # a claim of two sentences rests on one link alone: it must clear the threshold by a margin
     groups = [g for g in groups if len(g) > 2 or similarity(*sorted(g)) >= threshold + PAIR_MARGIN]
     return [g for g in groups if not any(g < other for other in groups)], links, similarity  # inside another: nothing new
@@ -255,14 +259,17 @@ def consolidate(
     return [alive[n] for n in sorted(alive)]
 
 
-def cohesive(group: set[int], similarity: Similarity, article: dict[int, str], level: float) -> set[int]:
+def cohesive(
+    group: set[int], similarity: Similarity, article: dict[int, str], level: float, partners: dict[int, set[int]]
+) -> set[int]:
     """The claim without the members least alike to the rest, dropped one at a time
-    while one's mean likeness to the others is under `level`."""
+    while one's mean likeness to the others is under `level`. A sentence the analyst
+    linked to another member (its `partners`) stays: the analyst's links override likeness."""
     kept = set(group)
     while len(kept) > 2:
-        worst = min(sorted(kept), key=lambda m: alike_to_claim(m, kept - {m}, similarity, article))
-        if alike_to_claim(worst, kept - {worst}, similarity, article) >= level:
+        alike = {m: alike_to_claim(m, kept - {m}, similarity, article) for m in sorted(kept) if not partners[m] & kept}
+        worst = min(alike, key=lambda m: (alike[m], m), default=None)
+        if worst is None or alike[worst] >= level:
             break
         kept.discard(worst)
     return kept
-
