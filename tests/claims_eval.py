@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from accord.index.claims import ClaimReport, find_claims
+from accord.index.claims import DEFAULT_THRESHOLD, ClaimReport, find_claims
 from accord.index.ingest import load
 from accord.index.model import Article
 
@@ -191,14 +191,14 @@ def labelled_sets(names: tuple[str, ...] = TUNING_SETS) -> dict[str, LabelledSet
 
 if __name__ == "__main__":
     # python tests/claims_eval.py [SET ...]           scores at DEFAULT_THRESHOLD (all sets by default)
-    # python tests/claims_eval.py --sweep [SET ...]   ... and at 0.24, 0.25, ... 0.32
+    # python tests/claims_eval.py --sweep [SET ...]   ... and at DEFAULT_THRESHOLD - 0.04 ... + 0.04
     import sys
 
     args = sys.argv[1:]
     sweep = "--sweep" in args
     names = tuple(a for a in args if a != "--sweep") or TUNING_SETS
     sets = labelled_sets(names)
-    thresholds = [None] + ([round(0.24 + 0.01 * k, 2) for k in range(9)] if sweep else [])
+    thresholds = [None] + ([round(DEFAULT_THRESHOLD - 0.04 + 0.01 * k, 2) for k in range(9)] if sweep else [])
     for threshold in thresholds:
         print(threshold or "default")
         for name, labelled in sets.items():

@@ -37,28 +37,30 @@ def fire():
     return fire_set()
 
 
-# Figures at DEFAULT_THRESHOLD = 0.27 (`python tests/claims_eval.py --sweep` scores 0.24..0.32 on every
+# Figures at DEFAULT_THRESHOLD = 0.33 (`python tests/claims_eval.py --sweep` scores 0.29..0.37 on every
 # set); `pairs` are true cross-outlet pairs linked, P is linked-pair precision (`also` links right;
 # strict: not); "two-claim" counts sentences labelled in two claims whose claims were each found by a
 # claim of its own (strict), or found linked to both in any way (lenient: one claim merging both counts):
-#   seeds:  pairs 28/55 P=0.68 (strict 0.41), claims 9/12, two-claim 1/1 (lenient 1), single-source P=0.47 R=0.58
+#   seeds:  pairs 27/55 P=0.84 (strict 0.53), claims 9/12, two-claim 1/1 (lenient 1), single-source P=0.47 R=0.67
 #   quake:  pairs 16/16 P=1.00, claims 7/7
-#   fire:   pairs 32/35 P=0.91, claims 8/8, single-source P=0.83 R=0.71
-#   court:  pairs 35/56 P=0.93 (strict 0.78), claims 8/10, two-claim 1/4 (lenient 3), single-source P=0.40 R=1.00
-#   recall: pairs 24/33 P=0.81 (strict 0.65), claims 7/9, two-claim 1/6 (lenient 3), single-source P=1.00 R=0.83
-#   rates:  pairs 14/30 P=0.93, claims 6/8, two-claim 0/3 (lenient 2), single-source P=0.45 R=0.83
+#   fire:   pairs 32/35 P=0.89, claims 8/8, single-source P=0.80 R=0.57
+#   court:  pairs 36/56 P=0.98 (strict 0.82), claims 9/10, two-claim 1/4 (lenient 3), single-source P=0.44 R=1.00
+#   recall: pairs 27/33 P=0.82 (strict 0.68), claims 8/9, two-claim 1/6 (lenient 3), single-source P=1.00 R=0.83
+#   rates:  pairs 17/30 P=0.81, claims 7/8, two-claim 0/3 (lenient 2), single-source P=0.71 R=0.83
 # The seeds miss issue 12's targets (32 of 55 pairs at P >= 0.8, 10 of 12 claims): those figures were
 # reached with topic synonyms (weapons/arms, manufacture/produce, stockpile/inventory) written into the
 # lexicon for them, and the lexicon now holds general paraphrase only (see the lexicon test below).
+# Fire's single-source recall fell from 0.71 to 0.57 when words only one sentence uses came to weigh
+# less (an injured-workers detail joins the lede's claim); pooled over the sets it rose in precision.
 
 
 def test_seed_claims_reach_the_quality_floors(seeds) -> None:
     result = score(seeds)
     print(result)
     assert result.pairs_true == 55 and result.claims_true == 12  # the issue's count of the seed labels
-    assert result.pairs_linked >= 27 and result.pair_precision >= 0.65 and result.strict_precision >= 0.38
+    assert result.pairs_linked >= 26 and result.pair_precision >= 0.82 and result.strict_precision >= 0.5
     assert result.claims_linked >= 9 and result.multi_strict >= 1
-    assert result.single_precision >= 0.45 and result.single_recall >= 0.55
+    assert result.single_precision >= 0.45 and result.single_recall >= 0.65
 
 
 def test_second_story_claims_reach_the_quality_floors(quake) -> None:
@@ -71,14 +73,14 @@ def test_second_story_claims_reach_the_quality_floors(quake) -> None:
 def test_third_story_claims_reach_the_quality_floors(fire) -> None:
     result = score(fire)
     print(result)
-    assert result.pair_precision >= 0.88 and result.pair_recall >= 0.9
+    assert result.pair_precision >= 0.87 and result.pair_recall >= 0.9
     assert result.claims_recovered >= 0.99
-    assert result.single_precision >= 0.8 and result.single_recall >= 0.7
+    assert result.single_precision >= 0.78 and result.single_recall >= 0.55
 
 
 @pytest.mark.parametrize("name, pairs, precision, claims, two_claim, lenient", [
-    ("court", 34, 0.9, 8, 1, 3),
-    ("recall", 23, 0.78, 7, 1, 3),
+    ("court", 35, 0.95, 9, 1, 3),
+    ("recall", 26, 0.8, 8, 1, 3),
 ])
 def test_new_stories_reach_the_quality_floors(name: str, pairs: int, precision: float, claims: int, two_claim: int,
                                               lenient: int) -> None:
@@ -625,22 +627,26 @@ def test_the_wordnet_table_is_what_the_generator_makes() -> None:
 
 # The rate decision (rates) was held out once: written and labelled before tuning and scored after the
 # last change of its time (pairs 14/30 P=0.93, claims 6/8, the misspelt governor found). It has been
-# looked at since, so it is a tuning set now; its floors sit just under today's figures like the others'.
+# looked at since, so it is a tuning set now; its floors sit just under today's figures like the others'
+# (pairs 17/30 P=0.81, claims 7/8: three more pairs and one more claim for three more wrong links).
 
 
 # The tram line (tram) was written and labelled blind for issue 12 by someone who never ran the
 # engine on it, and scored once, after the last change of this round: pairs 58/93 P=0.80 (strict
 # 0.77), claims 13/14, two-claim sentences 4/15 strict (12 lenient), single-source P=0.56 R=0.78,
-# Barker/Baker and Tuesday/Monday found, 612 vs 621 million missed. Its floors hold that figure.
+# Barker/Baker and Tuesday/Monday found, 612 vs 621 million missed. Scored once more after the next
+# round's last change (claim cohesion, rare words weighing less, threshold 0.33): pairs 68/93 P=0.87
+# (strict 0.81), claims 14/14, two-claim 3/15 strict (15 lenient), single-source P=0.67 R=0.67 (a
+# loss of recall, as on the fire), discrepancies 2 of 3. Its floors hold that figure.
 
 
 def test_the_held_out_tram_line_reaches_its_floors() -> None:
     labelled = story_set("tram")
     result = score(labelled)
     print(result)
-    assert result.pairs_linked >= 56 and result.pair_precision >= 0.78
-    assert result.claims_linked >= 13
-    assert result.single_recall >= 0.75
+    assert result.pairs_linked >= 66 and result.pair_precision >= 0.85
+    assert result.claims_linked >= 14
+    assert result.single_recall >= 0.65
     assert result.discrepancies_found >= 2  # the misspelt councillor and the weekday; the figure is missed
     assert result.false_names == [] and result.self_conflicts == 0
 
@@ -649,8 +655,8 @@ def test_the_rate_decision_reaches_its_floors() -> None:
     labelled = story_set("rates")
     result = score(labelled)
     print(result)
-    assert result.pairs_linked >= 13 and result.pair_precision >= 0.9
-    assert result.claims_linked >= 6 and result.multi_found >= 2  # lenient; strict: 0 of 3
+    assert result.pairs_linked >= 16 and result.pair_precision >= 0.78
+    assert result.claims_linked >= 7 and result.multi_found >= 2  # lenient; strict: 0 of 3
     assert result.single_recall >= 0.8
     assert result.discrepancies_found == result.discrepancies_true  # Halvorsen vs Halvorson
     assert result.false_names == [] and result.self_conflicts == 0

@@ -13,6 +13,11 @@
    the threshold: their sentences sat in different groups that were not alike on
    average.
 4. Pieces of one claim are merged at the end (`consolidate`) when alike on average.
+5. Each claim loses, one at a time, the members least alike to the rest (`cohesive`):
+   a sentence that came in on one strong link but is unlike the claim as a whole
+   brought wrong links with every other member.
+"Alike on average" is over sentence pairs from different articles: an article's
+sentence is never compared with its own article's.
 The analyst's links come first; a rejected pair never shares a claim.
 """
 
@@ -30,7 +35,8 @@ from .scoring import Scorer
 
 GROUP_FACTOR = 0.8  # a core's average likeness may be a little below the link threshold
 JOIN_FACTOR = 0.9  # ... and so may a second claim's, for a sentence linked into it
-MERGE_FACTOR = 0.8  # pieces of a claim merge at the end when alike on average at this share of the cores'
+MERGE_FACTOR = 0.9  # pieces of a claim merge at the end when alike on average at this share of the cores'
+COHESION_FACTOR = 0.85  # every member of a claim must be this alike to the rest on average
 MAX_CLAIMS_PER_SENTENCE = 2
 PAIR_MARGIN = 0.03  # how far above the threshold a claim of two sentences must score
 MEAN_SAMPLE = 12  # members of each side a mean likeness is taken over
@@ -75,7 +81,12 @@ def story_groups(
     links = [(i, j, similarity(i, j)) for i, j in sorted(pairs)]
     links = [link for link in links if link[2] >= threshold]
     groups = cover_links(links, similarity, threshold * GROUP_FACTOR, threshold * JOIN_FACTOR, constraints, article)
-    groups = consolidate(groups, links, similarity, threshold * GROUP_FACTOR * MERGE_FACTOR, constraints)
+    groups = consolidate(groups, links, similarity, threshold * GROUP_FACTOR * MERGE_FACTOR, constraints, article)
+    partners: dict[int, set[int]] = defaultdict(set)
+    for i, j in must:
+        partners[i].add(j)
+        partners[j].add(i)
+    groups = [cohesive(g, similarity, article, threshold * COHESION_FACTOR, partners) for g in groups]
     # a claim of two sentences rests on one link alone: it must clear the threshold by a margin
     groups = [g for g in groups if len(g) > 2 or similarity(*sorted(g)) >= threshold + PAIR_MARGIN]
     return [g for g in groups if not any(g < other for other in groups)], links, similarity  # inside another: nothing new
@@ -100,12 +111,15 @@ def candidate_pairs(sentences: StorySentences, df: Counter, cap: int) -> Iterabl
     return sorted(pair for pair, n in shared.items() if n >= MIN_SHARED_TERMS)
 
 
-def _mean(left: set[int], right: set[int], similarity: Similarity) -> float:
-    """Mean likeness between two groups, over at most MEAN_SAMPLE of each (evenly
-    spaced, so the same every run): a claim retold by a hundred articles would
-    otherwise cost ten thousand scores per comparison."""
+def _mean(left: set[int], right: set[int], similarity: Similarity, article: dict[int, str]) -> float:
+    """Mean likeness between two groups' sentences from different articles, over at
+    most MEAN_SAMPLE of each (evenly spaced, so the same every run): a claim retold by
+    a hundred articles would otherwise cost ten thousand scores per comparison. An
+    article's pair with itself is left out, not counted as unlike: a lede group and its
+    second half, each holding one sentence of an article, are not less alike for it."""
     a, b = _sample(left), _sample(right)
-    return math.fsum(similarity(x, y) for x in a for y in b) / (len(a) * len(b))
+    scores = [similarity(x, y) for x in a for y in b if article[x] != article[y]]
+    return math.fsum(scores) / len(scores) if scores else 0.0
 
 
 def _sample(group: set[int]) -> list[int]:
@@ -163,7 +177,7 @@ def cover_links(
                 left, right = claims[a], claims[b]
                 if constraints.apart(left, right):
                     continue
-                mean = _mean(left - right, right - left, similarity) if left - right and right - left else 1.0
+                mean = _mean(left - right, right - left, similarity, article) if left - right and right - left else 1.0
                 if mean >= threshold and (best is None or mean > best[0]):
                     best = (mean, a, b)
         if best is not None:
@@ -194,7 +208,8 @@ def cover_links(
 
 
 def consolidate(
-    claims: list[set[int]], links: list[Link], similarity: Similarity, threshold: float, constraints: Constraints
+    claims: list[set[int]], links: list[Link], similarity: Similarity, threshold: float, constraints: Constraints,
+    article: dict[int, str],
 ) -> list[set[int]]:
     """Claims that state one fact in pieces are merged, the most alike pair first,
     while the two are alike on average (their own members, at `threshold`). Only
@@ -221,7 +236,7 @@ def consolidate(
         left, right = a - b, b - a
         if not left or not right or constraints.apart(left, right):
             return
-        mean = _mean(left, right, similarity)
+        mean = _mean(left, right, similarity, article)
         if mean >= threshold:
             low, high = min(x, y), max(x, y)
             heapq.heappush(heap, (-mean, low, high, version[low], version[high]))
@@ -242,3 +257,19 @@ def consolidate(
         for z in sorted(near(x)):
             measure(x, z)
     return [alive[n] for n in sorted(alive)]
+
+
+def cohesive(
+    group: set[int], similarity: Similarity, article: dict[int, str], level: float, partners: dict[int, set[int]]
+) -> set[int]:
+    """The claim without the members least alike to the rest, dropped one at a time
+    while one's mean likeness to the others is under `level`. A sentence the analyst
+    linked to another member (its `partners`) stays: the analyst's links override likeness."""
+    kept = set(group)
+    while len(kept) > 2:
+        alike = {m: alike_to_claim(m, kept - {m}, similarity, article) for m in sorted(kept) if not partners[m] & kept}
+        worst = min(alike, key=lambda m: (alike[m], m), default=None)
+        if worst is None or alike[worst] >= level:
+            break
+        kept.discard(worst)
+    return kept

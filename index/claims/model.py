@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from ..decisions import LinkDecision
 
-DEFAULT_THRESHOLD = 0.27  # how alike two sentences must be to link; chosen on the labelled sets in tests/data/claims
+DEFAULT_THRESHOLD = 0.33  # how alike two sentences must be to link; chosen on the labelled sets in tests/data/claims
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,8 @@
 """How alike two sentences of one story are.
 
 Word cosine (IDF from the story itself, so the words every report of this story
-uses weigh little), character 4-gram cosine of the same words (inflections and
-transliterations stems miss), and bonuses for a shared number, date or clock
+uses weigh little, and so do the words only one sentence uses), character 4-gram
+cosine of the same words (inflections and transliterations stems miss), and bonuses for a shared number, date or clock
 time and for two ledes (news states the main event first).
 """
 
@@ -18,6 +18,10 @@ WORD_WEIGHT = 0.6  # word cosine vs character 4-gram cosine
 NUMBER_BONUS = 0.1  # both give the same number, date or time
 LEDE, LEDE_BONUS = 2, 0.1  # one a first sentence, the other among its article's first two
 SPEAKER_WEIGHT = 0.5  # a title or a person's name weighs this much of its rarity
+# A word no other sentence of the story uses weighs this much of its rarity: it cannot be
+# shared, and at full weight (the rarest of all) it only made a long sentence unlike every
+# retelling of the fact it states beside its own detail.
+HAPAX_WEIGHT = 0.2
 
 
 def dot(a: dict, b: dict) -> float:
@@ -36,7 +40,7 @@ class Scorer:
 
     def __init__(self, sentences: StorySentences, df: Counter) -> None:
         count = max(1, len(sentences))
-        self.idf = {term: math.log(1 + count / n) for term, n in df.items()}
+        self.idf = {term: math.log(1 + count / n) * (HAPAX_WEIGHT if n == 1 else 1.0) for term, n in df.items()}
         self.sentences = sentences
         self.words = {i: {t: self.idf[t] * (SPEAKER_WEIGHT if t in s.speaker else 1.0) for t in s.terms}
                       for i, s in sentences.items()}
