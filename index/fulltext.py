@@ -66,6 +66,13 @@ CHECK_BATCH = 2048  # phrase candidates checked between two looks at `cancelled`
 PLANS_KEPT = 4  # recent queries whose expansions and posting lists are kept for their count and highlights
 POSTINGS_KEPT = 2_000_000  # decoded postings kept across queries (8 bytes each)
 LOCK_TIMEOUT = 5.0  # seconds to wait for another Accord process's writer
+# Posting blocks are written without zlib (Whoosh's default compresses each at level 3).
+# A posting block holds its ids, weights and word positions in one pickle, so reading a
+# common word's documents decompresses its positions too: at 10k articles decompression was
+# a third of a phrase of common words (p95 57 -> 41 ms uncompressed) for 40% more index on
+# disk (156 -> 218 MB). Segments written compressed (by earlier versions) stay readable: each
+# block records its own compression, and a merge rewrites them uncompressed.
+POSTINGS_COMPRESSION = 0
 
 
 _STEMS: dict[str, str] = {}  # module level, so it is never pickled into the index's schema
@@ -798,7 +805,7 @@ class FullTextIndex:
 
     def writer(self) -> "IndexWriter":
         try:
-            return IndexWriter(self._ix.writer(timeout=LOCK_TIMEOUT))
+            return IndexWriter(self._ix.writer(timeout=LOCK_TIMEOUT, codec=W3Codec(compression=POSTINGS_COMPRESSION)))
         except LockError:
             raise IndexBusy(
                 f"another Accord process is writing the index in {self.folder}; try again when it has finished"

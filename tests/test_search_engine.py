@@ -198,3 +198,45 @@ def test_a_commit_makes_the_next_search_see_the_new_articles(engine: Library, tm
     write(tmp_path / "new" / "n.txt", "Headline\nThe zyxwvut appeared today.\n")
     engine.sync([tmp_path / "new"])
     assert (before, engine.search("zyxwvut").total, engine.count("zyxwvut")) == (0, 1, 1)
+
+
+def _block_compression(library: Library, word: bytes) -> list[int]:
+    """Each segment's zlib level for the first posting block of `word` (0: stored as is)."""
+    levels = []
+    with library.fulltext._ix.searcher() as searcher:
+        for sub, _ in searcher.leaf_searchers():
+            matcher = sub.reader().postings("body", word)
+            while not isinstance(matcher, fulltext.W3LeafMatcher):
+                matcher = matcher.child  # a segment with deletions wraps its postings
+            levels.append(matcher._compression)
+    return levels
+
+
+def test_an_index_written_compressed_by_an_earlier_version_reads_beside_new_segments_and_merges(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Postings are written uncompressed now; a workspace indexed before, with Whoosh's zlib
+    blocks, is searched as it is (no rebuild), and a merge rewrites it uncompressed."""
+    rng = random.Random(7)
+    library = Library(Workspace(tmp_path / "ws"))
+    monkeypatch.setattr(fulltext, "POSTINGS_COMPRESSION", 3)  # what earlier versions wrote (Whoosh's default)
+    for number in range(12):  # six small segments: Whoosh's merge policy merges them
+        write(tmp_path / "corpus" / "old" / f"o{number:03d}.txt", _article(rng, number))
+        if number % 2:
+            library.sync([tmp_path / "corpus"])
+    monkeypatch.undo()
+    for number in range(150):
+        write(tmp_path / "corpus" / "new" / f"n{number:03d}.txt", _article(rng, 12 + number))
+    library.sync([tmp_path / "corpus"])
+    assert sorted(_block_compression(library, b"japan")) == [0] + [3] * 6
+    queries = ['"the united states"', "japan missiles", "patr*", "kalu~"]
+    before = {text: {h.article for h in library.search(text, limit=500).hits} for text in queries}
+    for text in queries:
+        assert before[text] == set(_reference(library, text)[0]), text
+    library.fulltext.optimize()
+    library.fulltext._plans.clear()
+    library.fulltext._shared.clear()
+    # Whoosh's policy merged five of the six small old segments: into one written uncompressed
+    assert sorted(_block_compression(library, b"japan")) == [0, 0, 3]
+    assert {text: {h.article for h in library.search(text, limit=500).hits} for text in queries} == before
+    library.close()
