@@ -119,10 +119,18 @@ def _guarded(method: Callable[P, R]) -> Callable[P, R]:
     return guarded
 
 
+def _intact(db: sqlite3.Connection) -> bool:
+    return db.execute("PRAGMA quick_check(1)").fetchone()[0] == "ok"
+
+
 class Catalog:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, check: bool = True) -> None:
+        """`check=False` leaves the integrity check for `check()`: a reader's first frame
+        reads a few rows, and the check reads every page (30 ms at 10k articles)."""
         self.path = path
         self.rebuilt = False
+        self.checked = False
+        self._check_at_open = check
         # The files an outdated or damaged catalog recorded, read before it was wiped (its
         # `files` table often survives a damaged page): what a rebuild re-indexes when the
         # workspace's sources.json is missing. None when there was no catalog file or its
@@ -152,8 +160,10 @@ class Catalog:
                 version = db.execute("PRAGMA user_version").fetchone()[0]
                 # A damaged page otherwise shows up later, in the middle of a command. The check
                 # reads every page: 30 ms for the 78 MB catalog of 10k articles.
-                if db.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok":
-                    version = -1
+                if self._check_at_open and version == CATALOG_VERSION:
+                    if not _intact(db):
+                        version = -1
+                    self.checked = True
         except sqlite3.DatabaseError as error:
             if db is not None:
                 db.close()
@@ -163,7 +173,7 @@ class Catalog:
         if version != CATALOG_VERSION:
             if db is not None:
                 db.close()
-            self.salvaged = self._salvage() if existed else None
+            self.salvaged = self.salvage() if existed else None
             try:
                 self._wipe()
                 db = self._connect()
@@ -173,9 +183,22 @@ class Catalog:
             except (sqlite3.DatabaseError, OSError) as error:
                 raise sqlite_failure(error, f"the index catalog {self.path}", self.path) from None
             self._damage_marker.unlink(missing_ok=True)
+            self.checked = True  # made just now
         return db
 
-    def _salvage(self) -> list[str] | None:
+    @_guarded
+    def check(self) -> None:
+        """The integrity check an open with `check=False` left out (once): damage found
+        marks the file for rebuilding and raises IndexDamaged, as any damaged read does."""
+        if self.checked:
+            return
+        if not _intact(self._db):
+            self.mark_damaged()
+            raise IndexDamaged(f"the index catalog {self.path} is damaged (its integrity check failed); it is "
+                               "rebuilt from the sources on the next command")
+        self.checked = True
+
+    def salvage(self) -> list[str] | None:
         """The file paths the catalog about to be wiped recorded, read-only; None if unreadable."""
         try:
             db = sqlite3.connect(f"{self.path.absolute().as_uri()}?mode=ro", uri=True, timeout=10.0)

@@ -175,10 +175,20 @@ class Desk:
 
     @property
     def library(self) -> Library:
-        """The reading library, opened on first use (from a worker: it touches the disk)."""
+        """The reading library, opened on first use (from a worker: it touches the disk),
+        its catalog checked whole before it serves anything but the first frame's reads."""
+        with self._lock:
+            library = self._opened_library()
+            library.check_catalog()
+            return library
+
+    def _opened_library(self) -> Library:
+        """The reading library as opened: `known` reads a few rows through it before its
+        catalog is checked, the check (every page) left out of the reader's first frame."""
         with self._lock:
             if self._library is None:
-                self._library = Library(self.workspace, self.config.rules, on_notice=self._notice)
+                self._library = Library(self.workspace, self.config.rules, on_notice=self._notice,
+                                        check_catalog=False)
             return self._library
 
     @property
@@ -197,15 +207,17 @@ class Desk:
         show something at once."""
         files = discover_files(paths)
         with self._lock:
-            return self.library.article_ids(files)
+            return self._opened_library().article_ids(files)
 
     def known(self, paths: Iterable[str], summaries: int, articles: int) -> KnownArticles:
         """The known articles of `paths` (see `known_ids`), the summaries of the first
-        `summaries` and the first `articles` loaded."""
+        `summaries` and the first `articles` loaded. A damaged page these reads meet is
+        rebuilt here; one they miss, when the catalog is checked at the desk's next use."""
         ids = self.known_ids(paths)
         with self._lock:
-            loaded = {i: a for i in ids[:articles] if (a := self.library.find(i)) is not None}
-            return KnownArticles(ids, self.library.summaries(ids[:summaries]), loaded)
+            library = self._opened_library()
+            loaded = {i: a for i in ids[:articles] if (a := library.find(i)) is not None}
+            return KnownArticles(ids, library.summaries(ids[:summaries]), loaded)
 
     def sync(
         self, paths: Iterable[str], progress: Progress | None = None,
@@ -215,6 +227,7 @@ class Desk:
         own, so reads and searches go on meanwhile; `on_commit` receives the ids of
         each committed batch, readable from then on. Exceptions from `progress`
         (a front end cancelling) propagate."""
+        self.library  # noqa: B018  checked first: a damaged catalog is rebuilt by one library, not two
         writer = Library(self.workspace, self.config.rules, on_notice=self._notice)
         try:
             def committed(files: list[str]) -> None:

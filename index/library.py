@@ -50,17 +50,18 @@ SOURCES_LIMIT = 64 * 2**20  # sources.json lists files and folders: a few MB at 
 class Library:
     def __init__(
         self, workspace: Workspace, rules: tuple[Rule, ...] | list[Rule] = DEFAULT_RULES,
-        on_notice: Notice | None = None,
+        on_notice: Notice | None = None, check_catalog: bool = True,
     ) -> None:
         """`on_notice` hears what the analyst should know and no error says: the index was
-        found damaged and rebuilt from the workspace's sources."""
+        found damaged and rebuilt from the workspace's sources. `check_catalog=False` leaves
+        the catalog's integrity check to `check_catalog()` (a first frame's few reads)."""
         # A workspace never indexed before has nothing to rebuild; one whose index is there but
         # unreadable had articles, even when nothing says which.
         self._new_workspace = not any(os.path.lexists(p) for p in (workspace.index_dir, workspace.sources_path))
         self.workspace = workspace.ensure()
         self.rules = rules
         self.on_notice = on_notice
-        self.catalog = Catalog(workspace.catalog_path)
+        self.catalog = Catalog(workspace.catalog_path, check=check_catalog)
         self._fulltext: FullTextIndex | None = None
         self._articles: OrderedDict[str, Article] = OrderedDict()
         self._rebuilding = self._refilled = False
@@ -170,12 +171,16 @@ class Library:
         the analyst had is lost to a damaged page (never the bundled seeds in their place)."""
         if self._rebuilding:
             raise IndexDamaged(f"the index in {self.workspace.index_dir} is damaged ({reason}) and rebuilding it failed")
+        if self._fulltext is None:
+            # Opened before the catalog is reset: opened after, it found a fresh catalog beside
+            # an index that was not and rebuilt both, before this rebuilt them again.
+            refilled = self._refilled
+            self.fulltext  # noqa: B018
+            if self._refilled and not refilled:
+                return  # the Whoosh index was damaged too: opening it rebuilt both
         files = self._recorded_files()
         self.catalog.reset()
-        if self._fulltext is not None:
-            self._fulltext.reset()
-        else:
-            self.fulltext  # noqa: B018  opens it; a damaged one is created afresh
+        self.fulltext.reset()
         self._articles.clear()
         self._refill(f"the index was damaged ({reason})", files)
 
@@ -190,8 +195,8 @@ class Library:
         if not self.catalog.rebuilt:
             try:
                 listings.append(list(self.catalog.file_states()))
-            except AccordError:
-                listings.append(None)
+            except AccordError:  # a damaged page its check did not meet at open (or was left for later)
+                listings.append(self.catalog.salvage())
         if self._fulltext is not None:
             listings.append(self._fulltext.salvaged)
             if not self._fulltext.rebuilt:
@@ -237,6 +242,11 @@ class Library:
                 raise
             self._rebuild(str(error))
             return action()
+
+    def check_catalog(self) -> None:
+        """The catalog's integrity check, if its open left it out: damage found is rebuilt
+        (and told) as a damaged read is."""
+        self._recovering(self.catalog.check)
 
     def article_count(self) -> int:
         """How many articles the workspace holds."""

@@ -53,6 +53,27 @@ def test_what_the_desk_says_before_anyone_listens_reaches_the_first_listener(tmp
     assert heard[1:] == ["later"]
 
 
+def test_the_first_frames_read_leaves_the_catalog_check_to_the_desks_next_use(tmp_path: Path, seeds_dir: Path) -> None:
+    """`known` (a reader's first frame) reads a few rows, unchecked; damage those reads miss
+    is found by the whole-file check at the next verb, rebuilt and told."""
+    from test_damage import damage_page, root_page
+
+    workspace = Workspace(tmp_path / "ws")
+    with Desk(workspace) as desk:
+        desk.sync([str(seeds_dir)])
+    catalog = tmp_path / "ws" / "index" / "catalog.sqlite"
+    damage_page(catalog, root_page(catalog, "files"))  # the files table: the first frame reads only articles
+    heard: list[str] = []
+    with Desk(workspace, on_notice=heard.append) as desk:
+        known = desk.known([str(seeds_dir)], summaries=5, articles=2)
+        assert len(known.ids) == 5 and len(known.summaries) == 5 and len(known.articles) == 2
+        assert heard == []  # not checked yet
+        assert len(desk.all_ids()) == 5  # the next verb checks the catalog first, and rebuilds it
+        assert len(heard) == 1 and "integrity check failed" in heard[0] and "re-indexed 5 articles" in heard[0]
+        assert desk.sync([str(seeds_dir)]).unchanged == 5
+    assert len(heard) == 1
+
+
 def test_known_ids_come_from_the_catalog_before_any_sync(desk: Desk, seeds_dir: Path, tmp_path: Path) -> None:
     assert len(desk.known_ids([str(seeds_dir)])) == 5
     assert desk.known_ids([str(tmp_path)]) == []
