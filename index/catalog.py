@@ -194,8 +194,8 @@ class Catalog:
             return
         if not _intact(self._db):
             self.mark_damaged()
-            raise IndexDamaged(f"the index catalog {self.path} is damaged (its integrity check failed); it is "
-                               "rebuilt from the sources on the next command")
+            # no "rebuilt on the next command" here: the library's check rebuilds it at once
+            raise IndexDamaged(f"the index catalog {self.path} is damaged (its integrity check failed)")
         self.checked = True
 
     def salvage(self) -> list[str] | None:

@@ -17,8 +17,9 @@ def run_reader(workspace: Workspace, paths: list[str], config: Config) -> int:
         if not Path(path).expanduser().exists():
             raise InputNotFound(f"no such file or folder: {path}")
     paths = [str(Path(p).expanduser()) for p in paths]
-    # The workspace is read while Textual is imported (the catalog's checks and queries
-    # run in SQLite, off the interpreter lock): at 10k articles the first frame waited for it.
+    # The workspace is read while Textual is imported (the catalog's queries run in SQLite,
+    # off the interpreter lock; its whole-file check waits for the desk's next use): at 10k
+    # articles the first frame waited for it.
     desk = Desk(workspace, config)
     known = read_known(desk, paths)
     from .app import AccordApp  # Textual loads only when the reader starts
