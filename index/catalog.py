@@ -194,8 +194,8 @@ class Catalog:
             return
         if not _intact(self._db):
             self.mark_damaged()
-            # no "rebuilt on the next command" here: the library's check rebuilds it at once
-            raise IndexDamaged(f"the index catalog {self.path} is damaged (its integrity check failed)")
+            # not "on the next command", as for a damaged read: the library's check rebuilds it at once
+            raise IndexDamaged(f"the index catalog {self.path} failed its integrity check and is rebuilt")
         self.checked = True
 
     def salvage(self) -> list[str] | None:

@@ -69,7 +69,7 @@ def test_the_first_frames_read_leaves_the_catalog_check_to_the_desks_next_use(tm
         assert len(known.ids) == 5 and len(known.summaries) == 5 and len(known.articles) == 2
         assert heard == []  # not checked yet
         assert len(desk.all_ids()) == 5  # the next verb checks the catalog first, and rebuilds it
-        assert len(heard) == 1 and "integrity check failed" in heard[0] and "re-indexed 5 articles" in heard[0]
+        assert len(heard) == 1 and "failed its integrity check" in heard[0] and "re-indexed 5 articles" in heard[0]
         assert desk.sync([str(seeds_dir)]).unchanged == 5
     assert len(heard) == 1
 
