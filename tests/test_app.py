@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from accord.index.config import load_config, state_path
+from accord.index.config import load_config, save_state, state_path
 from accord.index.workspace import config_path
 from accord.tui.app import AccordApp
 from accord.tui.article_list import ArticleList
@@ -271,7 +271,25 @@ async def test_theme_switch_is_remembered(seeds_dir: Path, tmp_path: Path) -> No
     again = make_app([seeds_dir], tmp_path / "ws")
     async with again.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        assert again.theme == "accord-high-contrast"
+        # Drawn in it from the first frame: the app starts in the saved theme without
+        # running the theme's watcher, so its colours must come from the first parse.
+        assert again.theme == "accord-high-contrast" and again.has_class("-theme-accord-high-contrast")
+        view = again.main.deck.panes[0].view
+        assert view.get_component_rich_style("article-view--cursor").bgcolor.name == "#0072b2"
+
+
+async def test_a_saved_light_theme_starts_light(seeds_dir: Path, tmp_path: Path) -> None:
+    save_state(theme="accord-light")
+    app = make_app([seeds_dir], tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert app.has_class("-light-mode") and not app.has_class("-dark-mode")
+        assert app.screen.styles.background.hex.lower() == "#fafaf7"
+        # And a switch after the start still reaches every widget.
+        app.theme = "accord-dark"
+        await pilot.pause()
+        assert app.has_class("-dark-mode") and not app.has_class("-theme-accord-light")
+        assert app.screen.styles.background.hex.lower() != "#fafaf7"
 
 
 async def test_user_theme_file_is_picked_up(seeds_dir: Path, tmp_path: Path) -> None:
