@@ -23,6 +23,8 @@ from .model import Article, ArticleSummary, Paragraph, Removed, Repair, Sentence
 from .sqlite_tx import immediate
 
 CATALOG_VERSION = 1  # bump when cleaning changes what an article's text is
+BUSY_TIMEOUT = 10.0  # seconds a write waits for another process's
+WHOLE_SCAN_FROM = 1000  # files asked for, from which `article_ids` reads the whole catalog
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -42,7 +44,9 @@ CREATE TABLE IF NOT EXISTS articles (
     sentences INTEGER NOT NULL,
     data TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS articles_by_file ON articles (file, position);
+-- With the id in the index, a folder's article ids are read from the index alone
+-- (4 ms for 10k articles, 13 ms through the table).
+CREATE INDEX IF NOT EXISTS article_ids_by_file ON articles (file, position, id);
 """
 
 
@@ -119,6 +123,23 @@ def _guarded(method: Callable[P, R]) -> Callable[P, R]:
     return guarded
 
 
+def _index_ids_by_file(db: sqlite3.Connection) -> None:
+    """Give a catalog made before `article_ids_by_file` that index in place of the old
+    one (file, position), once. Another process writing leaves it for a later open: the
+    open does not wait for the lock, as a reader's first frame waits for this open."""
+    if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'article_ids_by_file'").fetchone():
+        return
+    db.execute("PRAGMA busy_timeout = 0")
+    try:
+        with immediate(db):
+            db.execute("CREATE INDEX IF NOT EXISTS article_ids_by_file ON articles (file, position, id)")
+            db.execute("DROP INDEX IF EXISTS articles_by_file")
+    except sqlite3.OperationalError:
+        pass  # locked by a writer, or a read-only file: the reads work without it, slower
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+
+
 def _intact(db: sqlite3.Connection) -> bool:
     return db.execute("PRAGMA quick_check(1)").fetchone()[0] == "ok"
 
@@ -164,6 +185,8 @@ class Catalog:
                     if not _intact(db):
                         version = -1
                     self.checked = True
+                if version == CATALOG_VERSION:
+                    _index_ids_by_file(db)
         except sqlite3.DatabaseError as error:
             if db is not None:
                 db.close()
@@ -216,7 +239,7 @@ class Catalog:
         return found
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=10.0, check_same_thread=False, isolation_level=None)
+        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, check_same_thread=False, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         return db
@@ -288,24 +311,39 @@ class Catalog:
     def article_ids(self, files: Iterable[str]) -> list[str]:
         """The articles of `files`, in file order, then in their order within a file."""
         files = list(files)
-        by_file: dict[str, list[str]] = {}
         wanted = set(files)
         # Most of the catalog asked for (a reader opening its folder of 10k files): one scan
         # beats twenty IN queries (the scan takes a third of their time).
-        whole = len(files) > 1000 and self._db.execute("SELECT count(*) FROM articles").fetchone()[0] <= 4 * len(files)
-        chunks = [None] if whole else _chunks(files, 500)
-        for chunk in chunks:
-            if chunk is None:
-                rows = self._db.execute("SELECT file, id FROM articles ORDER BY file, position")
-            else:
-                marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(
-                    f"SELECT file, id FROM articles WHERE file IN ({marks}) ORDER BY file, position", chunk
-                )
-            for file, article in rows:
-                if file in wanted:
-                    by_file.setdefault(file, []).append(article)
+        count = self._db.execute("SELECT count(*) FROM articles").fetchone()[0] if len(files) > WHOLE_SCAN_FROM else None
+        rows = self._every_id_and_file(count) if count is not None and count <= 4 * len(files) else None
+        if rows is None:
+            rows = [row for chunk in _chunks(files, 500) for row in self._db.execute(
+                f"SELECT id, file FROM articles WHERE file IN ({','.join('?' * len(chunk))}) ORDER BY file, position",
+                chunk)]
+        by_file: dict[str, list[str]] = {}
+        for article, file in rows:
+            if file in wanted:
+                if (ids := by_file.get(file)) is None:
+                    by_file[file] = [article]  # most files hold one article
+                else:
+                    ids.append(article)
         return [article for file in dict.fromkeys(files) for article in by_file.get(file, ())]
+
+    def _every_id_and_file(self, count: int) -> list[list[str]] | None:
+        """(id, file) of every article, by file and position, read as one row: a reader reads
+        this in a thread while Textual is imported, and read row by row each of 10k rows
+        waited its turn for the interpreter lock. None when a file name holds the separator
+        (the pairs do not come out `count`): read row by row then. SQLite concatenates in
+        the sub-query's order (3.44's `ORDER BY` inside the aggregate is newer than Debian's
+        SQLite); the tests check a file's articles come by position."""
+        text = self._db.execute(
+            "SELECT group_concat(id || char(31) || file, char(30)) "
+            "FROM (SELECT id, file FROM articles ORDER BY file, position)"
+        ).fetchone()[0]
+        pairs = [pair.split("\x1f", 1) for pair in text.split("\x1e")] if text else []
+        if len(pairs) != count:
+            return None
+        return pairs
 
     @_guarded
     def summaries(self, ids: Iterable[str]) -> list[ArticleSummary]:

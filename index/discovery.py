@@ -7,9 +7,10 @@ some paths needs no parser: the reader's first frame waits for this module, not 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import resources
+from operator import attrgetter
 from pathlib import Path
 
 from .errors import InputNotFound
@@ -63,9 +64,14 @@ def discover_files(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
             raise InputNotFound(f"no such file or folder: {raw}")
         if path.is_dir():
             root = os.path.realpath(path)
-            # Sorted folder by folder: with the separator as NUL (no path holds one) plain string
-            # order is the order of the paths' parts, without a list per path.
-            found.extend(sorted(_article_files(root, {root}), key=lambda f: f.replace(os.sep, "\0")))
+            walk = _Walk(root)
+            files = walk.found
+            if walk.resolved_links:
+                # A link is listed by its target, which may sort anywhere: sort the whole list.
+                # With the separator as NUL (no path holds one) plain string order is the
+                # order of the paths' parts, without a list per path.
+                files.sort(key=lambda f: f.replace(os.sep, "\0"))
+            found.extend(files)
         else:
             found.append(_as_listed(str(path)))
     return list(dict.fromkeys(found))
@@ -76,35 +82,52 @@ def _as_listed(path: str) -> str:
     return resolved if os.path.isfile(resolved) else os.path.abspath(path)
 
 
-def _article_files(folder: str, seen: set[str]) -> Iterator[str]:
-    """Article files under a resolved folder, as resolved paths; `seen` folders
-    are not entered again (symlink cycles)."""
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return  # an unreadable sub-folder is skipped, as an unreadable file would be
-    for entry in entries:
-        name = entry.name
-        if name[0] == ".":
-            continue
-        if entry.is_symlink():
-            path = os.path.realpath(entry.path)
-            if os.path.isdir(path):
-                if path not in seen:
-                    seen.add(path)
-                    yield from _article_files(path, seen)
-            elif os.path.isfile(path):
-                if _suffix(path) in SUFFIXES:
-                    yield path
-            elif _suffix(name) in SUFFIXES:
-                yield entry.path  # a link to a device, a FIFO or nothing: named as it stands here
-        elif entry.is_dir():
-            path = entry.path
-            if path not in seen:
-                seen.add(path)
-                yield from _article_files(path, seen)
-        elif _suffix(name) in SUFFIXES:
-            yield entry.path  # a regular file, or a FIFO, device or socket that reading reports
+_BY_NAME = attrgetter("name")
+_SUFFIX_ENDINGS = tuple(SUFFIXES)
+
+
+class _Walk:
+    """Article files under a resolved folder, as resolved paths, in the order of their
+    paths' parts: each folder's entries by name, a sub-folder's files where its name
+    sorts (so no sort of every path: a reader's first frame waits for this at 10k files).
+    Folders already `seen` are not entered again (symlink cycles)."""
+
+    def __init__(self, root: str) -> None:
+        self.seen = {root}
+        self.found: list[str] = []
+        self.resolved_links = False  # a link listed by its target: the order needs a sort
+        self._add(root)
+
+    def _add(self, folder: str) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=_BY_NAME)
+        except OSError:
+            return  # an unreadable sub-folder is skipped, as an unreadable file would be
+        found = self.found
+        for entry in entries:
+            name = entry.name
+            if name[0] == ".":
+                continue
+            if entry.is_symlink():
+                path = os.path.realpath(entry.path)
+                if os.path.isdir(path):
+                    if path not in self.seen:
+                        self.seen.add(path)
+                        self.resolved_links = True
+                        self._add(path)
+                elif os.path.isfile(path):
+                    if _suffix(path) in SUFFIXES:
+                        self.resolved_links = True
+                        found.append(path)
+                elif _suffix(name) in SUFFIXES:
+                    found.append(entry.path)  # a link to a device, a FIFO or nothing: named as it stands here
+            elif entry.is_dir():
+                path = entry.path
+                if path not in self.seen:
+                    self.seen.add(path)
+                    self._add(path)
+            elif name.lower().endswith(_SUFFIX_ENDINGS):  # `_suffix(name) in SUFFIXES` for a name not hidden
+                found.append(entry.path)  # a regular file, or a FIFO, device or socket that reading reports
 
 
 def _suffix(path: str) -> str:

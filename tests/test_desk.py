@@ -43,7 +43,7 @@ def test_what_the_desk_says_before_anyone_listens_reaches_the_first_listener(tmp
     with Desk(workspace) as desk:
         desk.sync([str(seeds_dir)])
     catalog = tmp_path / "ws" / "index" / "catalog.sqlite"
-    damage_page(catalog, root_page(catalog, "articles"))
+    damage_page(catalog, root_page(catalog, "article_ids_by_file"))  # what `known_ids` reads, the ids of files
     heard: list[str] = []
     with Desk(workspace) as desk:
         assert len(desk.known_ids([str(seeds_dir)])) == 5  # rebuilt from the workspace's sources

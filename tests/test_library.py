@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import subprocess
 import sys
 import json
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
 
 from accord.index import fulltext
+from accord.index.catalog import BUSY_TIMEOUT
 from accord.index.errors import IndexBusy, InputNotFound, NoArticles, QueryError
 from accord.index.library import Library
 from accord.index.workspace import Workspace
@@ -192,6 +195,83 @@ def test_schema_version_change_rebuilds(workspace: Workspace, corpus: Path) -> N
         # the catalog is rebuilt with it, from the sources the workspace had
         assert library.catalog.count() == 5
         assert library.sync([corpus]).unchanged == 5
+
+
+def _old_catalog_index(workspace: Workspace) -> None:
+    """Make the catalog as Accord made it before `article_ids_by_file`."""
+    db = sqlite3.connect(workspace.catalog_path)
+    db.executescript("DROP INDEX article_ids_by_file; CREATE INDEX articles_by_file ON articles (file, position);")
+    db.close()
+
+
+def _ids_plan(workspace: Workspace) -> str:
+    db = sqlite3.connect(workspace.catalog_path)
+    try:
+        return " ".join(row[-1] for row in db.execute(
+            "EXPLAIN QUERY PLAN SELECT file, id FROM articles ORDER BY file, position"))
+    finally:
+        db.close()
+
+
+def test_an_older_catalog_gets_the_covering_index_without_a_rebuild(workspace: Workspace, corpus: Path) -> None:
+    with Library(workspace) as library:
+        library.sync([corpus])
+        ids = library.article_ids([str(p) for p in sorted(corpus.iterdir())])
+    _old_catalog_index(workspace)
+    assert "COVERING INDEX" not in _ids_plan(workspace)
+    notices: list[str] = []
+    with Library(workspace, on_notice=notices.append) as library:
+        assert not library.catalog.rebuilt and not notices  # an index added, nothing re-indexed
+        assert library.article_ids([str(p) for p in sorted(corpus.iterdir())]) == ids
+        assert library.sync([corpus]).unchanged == 5
+    assert "COVERING INDEX article_ids_by_file" in _ids_plan(workspace), _ids_plan(workspace)
+
+
+def test_a_catalog_another_process_is_writing_opens_at_once_and_gets_its_index_later(
+        workspace: Workspace, corpus: Path) -> None:
+    with Library(workspace) as library:
+        library.sync([corpus])
+    _old_catalog_index(workspace)
+    holder = sqlite3.connect(workspace.catalog_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another Accord in the middle of a sync
+    try:
+        started = time.monotonic()
+        with Library(workspace) as library:
+            assert library.catalog.count() == 5
+        assert time.monotonic() - started < BUSY_TIMEOUT / 2  # did not wait out the other's lock
+        assert "COVERING INDEX" not in _ids_plan(workspace)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with Library(workspace) as library:
+        assert library.catalog.count() == 5
+    assert "COVERING INDEX article_ids_by_file" in _ids_plan(workspace)
+
+
+@pytest.mark.parametrize("odd_names", [False, True], ids=["plain names", "names holding the separators"])
+@pytest.mark.parametrize("whole_scan_from", [0, 10_000], ids=["whole catalog in one row", "by file"])
+def test_article_ids_come_in_file_order_whatever_the_file_names_hold(
+        workspace: Workspace, tmp_path: Path, monkeypatch, whole_scan_from: int, odd_names: bool) -> None:
+    """Both reads of `article_ids` give the same order; the one-row read of the whole
+    catalog (separators \\x1e, \\x1f) falls back to rows for names that hold them."""
+    import accord.index.catalog as catalog_module
+
+    folder = tmp_path / "names"
+    names = ["b.txt", "a\x1eb.txt" if odd_names else "ab.txt", "a\x1fc.txt" if odd_names else "a c.txt", "a.txt", "c.jsonl"]
+    for name in names[:-1]:
+        write(folder / name, f"Headline {name!r}\nBody of the article called {name!r} here.\n")
+    write(folder / "c.jsonl", "".join(json.dumps({"title": f"Two {n}", "text": f"Text number {n} of two."}) + "\n"
+                                      for n in (1, 2)))
+    monkeypatch.setattr(catalog_module, "WHOLE_SCAN_FROM", whole_scan_from)
+    with Library(workspace) as library:
+        library.sync([folder])
+        files = [str(folder / n) for n in sorted(names)]
+        ids = library.article_ids(files)
+        assert len(ids) == 6
+        paths = [f for f in files for _ in range(2 if f.endswith("jsonl") else 1)]
+        paths[-2:] = [paths[-2] + "#1", paths[-1] + "#2"]  # a JSON Lines file's articles by position
+        assert [library.article(i).path for i in ids] == paths
+        assert library.article_ids(list(reversed(files)))[:2] == ids[-2:]  # the order asked for, not the catalog's
 
 
 def test_a_lost_catalog_without_sources_json_is_rebuilt_from_the_files_whoosh_recorded(

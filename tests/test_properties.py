@@ -269,3 +269,40 @@ def test_discovery_sorts_paths_by_their_parts_and_reads_suffixes_as_splitext(par
     assert sorted(paths, key=lambda f: f.replace(os.sep, "\0")) == sorted(paths, key=lambda f: f.split(os.sep))
     for path in paths:
         assert _suffix(path) == os.path.splitext(path)[1].lower()
+
+
+_NAMES = st.text(st.sampled_from(list("ab.-_ Z0é")), min_size=1, max_size=5).filter(lambda n: n not in (".", ".."))
+_TREE_PATHS = st.lists(st.lists(_NAMES, min_size=1, max_size=3), min_size=1, max_size=15)
+
+
+@SHORT
+@given(_TREE_PATHS, st.lists(st.sampled_from([".txt", ".MD", ".json", ".bin", ""]), min_size=15, max_size=15))
+def test_discovery_walks_folders_in_the_order_of_the_paths_parts(paths: list[list[str]], suffixes: list[str]) -> None:
+    """Each folder's entries in name order are the order a sort of every path by its parts
+    gives, which the walk no longer does (the tree made of the drawn names, files with the
+    drawn suffixes, hidden names skipped)."""
+    import os
+    import tempfile
+
+    from accord.index.discovery import SUFFIXES, discover_files
+
+    with tempfile.TemporaryDirectory() as top:
+        root = os.path.realpath(top)
+        expected = set()
+        for parts, suffix in zip(paths, suffixes):
+            *folders, name = parts
+            folder = os.path.join(root, *folders)
+            try:
+                os.makedirs(folder, exist_ok=True)
+                file = os.path.join(folder, name + suffix)
+                if not os.path.exists(file):
+                    open(file, "w").close()
+            except (FileExistsError, NotADirectoryError, IsADirectoryError):
+                continue  # a file where a folder was drawn, or the other way round
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            for name in filenames:
+                if not name.startswith(".") and os.path.splitext(name)[1].lower() in SUFFIXES:
+                    expected.add(os.path.join(dirpath, name))
+        found = discover_files([root])
+        assert found == sorted(expected, key=lambda f: f.split(os.sep))
