@@ -12,6 +12,7 @@ from accord.index.workspace import config_path
 from accord.tui.app import AccordApp
 from accord.tui.article_list import ArticleList
 from accord.tui.article_view import GUTTER
+from accord.tui.legend import Legend
 from accord.tui.screens import HelpScreen
 from accord.tui.search_panel import SearchPanel
 
@@ -333,7 +334,7 @@ async def test_a_remapped_key_is_the_one_the_reader_names(seeds_dir: Path, tmp_p
     async with app.run_test(size=(200, 50)) as pilot:
         await ready(pilot)
         await until(pilot, lambda: app.main.claims.ready, "claims")
-        legend = str(app.main.query_one(".legend-keys", Static).render())
+        legend = str(app.main.query_one(Legend).render())
         assert "C claims" in legend and "c claims" not in legend, legend
         await until(pilot, lambda: "C Claims" in screen_lines(app)[-1], "the footer naming C")
         assert " c Claims" not in screen_lines(app)[-1]

@@ -13,6 +13,7 @@ from accord.tui.app import AccordApp
 from accord.tui.marks import CONFLICT_GLYPH, SUPPORT_GLYPHS
 from accord.tui.claim_screens import TEXT_COLUMNS, ClaimGridScreen, OthersScreen
 from accord.tui.claims_panel import ClaimsPanel
+from accord.tui.legend import Legend
 
 from claims_eval import DATA
 from tui_helpers import make_app, ready, static_text, type_text, until
@@ -55,8 +56,16 @@ async def test_sentences_are_coloured_by_support_with_a_legend(app: AccordApp) -
         assert line.text.startswith(SUPPORT_GLYPHS[first_kind])
         colour = view.get_component_rich_style(f"article-view--claim-{first_kind}").color
         assert any(seg.text == SUPPORT_GLYPHS[first_kind] and seg.style.color == colour for seg in line)
-        legend = app.query_one("#legend")
-        assert legend.display and "every outlet" in static_text(legend.query_one(".legend-all"))
+        legend = app.main.query_one(Legend)
+        assert legend.display
+        line = legend.render_line(0)
+        for kind, label in (("all", "every outlet"), ("several", "several"), ("single", "one source only")):
+            colour = view.get_component_rich_style(f"article-view--claim-{kind}").color
+            assert any(label in seg.text and seg.style.color == colour for seg in line), (kind, list(line))
+        assert "others say" in line.text  # the claim keys, where they fit beside the marks
+        await pilot.resize_terminal(100, 40)
+        await until(pilot, lambda: "others say" not in legend.render_line(0).text, "the keys left out at 100 columns")
+        assert "sources disagree" in legend.render_line(0).text
 
 
 async def test_a_name_discrepancy_is_marked_in_the_pane(app: AccordApp) -> None:

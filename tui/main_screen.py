@@ -11,13 +11,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 
-from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import ProgressBar, Static
+from textual.widgets import ProgressBar
 
 from accord.index.model import ArticleSummary
 from accord.index.config import default_export_dir
@@ -32,7 +31,7 @@ from .claims_panel import ClaimsPanel
 from .early_read import EarlyRead
 from .footer import FittedFooter
 from .keys import key, keys
-from .marks import CONFLICT_GLYPH, SUPPORT_GLYPHS
+from .legend import Legend
 from .pane_deck import PaneDeck
 from .search_panel import SearchPanel
 from .side_panels import SIDE_PANELS
@@ -89,12 +88,7 @@ class MainScreen(Screen):
             yield self.deck
             yield ClaimsPanel(id="claims")
         yield SearchPanel(self.desk, self.deck.shown_ids, id="search")
-        with Horizontal(id="legend"):
-            yield Static(Text(f"{SUPPORT_GLYPHS['all']} every outlet "), classes="legend-all")
-            yield Static(Text(f" {SUPPORT_GLYPHS['several']} several "), classes="legend-several")
-            yield Static(Text(f" {SUPPORT_GLYPHS['single']} one source only "), classes="legend-single")
-            yield Static(Text(f" {CONFLICT_GLYPH} sources disagree "), classes="legend-conflict")
-            yield Static(Text(self._legend_keys()), classes="legend-keys")
+        yield Legend(self._legend_keys(), id="legend")
         with Horizontal(id="status"):
             yield StatusLine(id="status-text")
             yield ProgressBar(id="progress", show_eta=False)
@@ -115,7 +109,7 @@ class MainScreen(Screen):
     def on_resize(self) -> None:
         self.fit_side_panels()
         # The legend's key hints only where they fit beside the four marks.
-        self.query_one(".legend-keys").display = self.size.width >= LEGEND_KEYS_FROM
+        self.query_one(Legend).keys_shown = self.size.width >= LEGEND_KEYS_FROM
 
     def fit_side_panels(self, opened: str | None = None) -> None:
         """Size the open side panels so the panes keep their minimum width (side_panels.fit);
