@@ -14,10 +14,10 @@ from accord.tui.article_list import ArticleList
 from accord.tui.article_view import GUTTER
 from accord.tui.legend import Legend
 from accord.tui.screens import HelpScreen
-from accord.tui.search_panel import SearchPanel
+from accord.tui.search_panel import SearchInput, SearchPanel
 
 from conftest import write
-from tui_helpers import make_app, ready, screen_lines, type_text, until, visible_text
+from tui_helpers import make_app, ready, screen_lines, static_text, type_text, until, visible_text
 
 SIZE = (130, 40)
 
@@ -480,7 +480,7 @@ async def test_articles_are_readable_while_a_big_folder_indexes(tmp_path: Path, 
         sync = next(w for w in app.workers if w.group == "sync")
         await until(pilot, lambda: app.main.deck.panes and app.main.deck.panes[0].view.article is not None, "the first article")
         assert not sync.is_finished, "the first article should be readable before indexing ends"
-        await until(pilot, lambda: app.query_one("#progress").display, "the progress bar")
+        await until(pilot, lambda: any(bar.display for bar in app.query("#progress")), "the progress bar")
         await ready(pilot)
         assert len(app.main.deck.ids) == 200
         assert not app.query_one("#progress").display
@@ -589,3 +589,48 @@ def test_paths_are_shown_from_the_home_folder(monkeypatch: pytest.MonkeyPatch, t
     assert shown_path(tmp_path / "me") == "~"
     assert shown_path(tmp_path / "meadow" / "x") == str(tmp_path / "meadow" / "x")  # not a prefix match
     assert shown_path("/etc/accord") == "/etc/accord"
+
+
+async def test_what_the_first_frame_does_not_show_is_mounted_later_or_not_at_all(seeds_dir: Path, tmp_path: Path) -> None:
+    """The search and claims panels get their children after the first frame; a folder the
+    workspace already knows never mounts the progress bar (nothing to read)."""
+    from accord.tui.claims_panel import ClaimsPanel
+
+    async with make_app([seeds_dir], tmp_path / "ws").run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert app_has_progress(pilot.app)  # the first open reads five files
+    app = make_app([seeds_dir], tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert not app_has_progress(app)
+        assert len(app.query(SearchInput)) == 1 and len(app.main.query_one(ClaimsPanel).query("#claim-list")) == 1
+        await pilot.press("slash")
+        await type_text(pilot, "hayashi")
+        await until(pilot, lambda: "match" in static_text(app.main.search_panel.status), "the hits")
+        assert len(app.query(SearchInput)) == 1
+
+
+def app_has_progress(app: AccordApp) -> bool:
+    return bool(app.query("#progress"))
+
+
+async def test_a_panel_asked_for_its_children_before_the_first_frame_mounts_them_once() -> None:
+    from textual.app import App
+
+    from accord.tui.claims_panel import ClaimsPanel
+
+    class Host(App[None]):
+        def compose(self):
+            yield SearchPanel(None, list, id="search")  # type: ignore[arg-type]  # no desk: nothing is searched
+            yield ClaimsPanel(id="claims")
+
+        def on_mount(self) -> None:
+            self.query_one(SearchPanel).reset()  # reaches the input, the status and the hits
+            self.query_one(ClaimsPanel).show_report(None, [])
+
+    app = Host()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert len(app.query(SearchInput)) == 1 and len(app.query("#search-status")) == 1
+        assert len(app.query("#claim-list")) == 1 and len(app.query("#claim-detail-text")) == 1

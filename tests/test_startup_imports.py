@@ -30,6 +30,7 @@ LATER = [
     "accord.tui.claim_screens",
     "accord.tui.export_screen",
     "accord.tui.open_screen",
+    "textual.widgets._progress_bar",  # mounted when a sync first has files to read
 ]
 
 

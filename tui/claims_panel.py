@@ -6,19 +6,22 @@ Enter asks the app to align every pane on the chosen item's sentences.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from accord.index.claims import Claim, ClaimReport, Discrepancy, Member
 from accord.index.support import claim_kind, conflict_spans, story_sources
 
+from .late_children import LateChildren
 from .layout import printable
 
 WORDING_CHARS = 160
@@ -57,7 +60,7 @@ def variants_table(discrepancy: Discrepancy) -> Table:
     return table
 
 
-class ClaimsPanel(Vertical, can_focus=False):
+class ClaimsPanel(LateChildren, Vertical, can_focus=False):
     COMPONENT_CLASSES = {
         "claims-panel--all", "claims-panel--several", "claims-panel--conflict", "claims-panel--source",
     }
@@ -83,14 +86,21 @@ class ClaimsPanel(Vertical, can_focus=False):
         self.outlets: list[str] = []
         self.items: list[Claim | Discrepancy] = []
 
-    def compose(self) -> ComposeResult:
-        yield OptionList(id="claim-list")
-        with VerticalScroll(id="claim-detail"):
-            yield Static(id="claim-detail-text")
+    def late_children(self) -> Iterable[Widget]:
+        self._options = OptionList(id="claim-list")
+        self._detail_text = Static(id="claim-detail-text")
+        yield self._options
+        yield VerticalScroll(self._detail_text, id="claim-detail")
 
     @property
     def options(self) -> OptionList:
-        return self.query_one("#claim-list", OptionList)
+        self.mount_late_children()
+        return self._options
+
+    @property
+    def detail(self) -> Static:
+        self.mount_late_children()
+        return self._detail_text  # mounted with its scroll container, which may still be mounting
 
     def on_mount(self) -> None:
         self.border_title = "Claims"
@@ -171,7 +181,7 @@ class ClaimsPanel(Vertical, can_focus=False):
         self._detail(Group(*parts))
 
     def _detail(self, renderable: RenderableType) -> None:
-        self.query_one("#claim-detail-text", Static).update(renderable)
+        self.detail.update(renderable)
 
     def action_move(self, step: int) -> None:
         """j/k as in the panes and the article list."""

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import ProgressBar
 
 from accord.index.model import ArticleSummary
 from accord.index.config import default_export_dir
@@ -37,6 +37,9 @@ from .search_panel import SearchPanel
 from .side_panels import SIDE_PANELS
 from .status_line import Part, StatusLine
 from .sync_messages import ArticlesCommitted, SyncFinished, SyncMessage, SyncProgress, sync_paths
+
+if TYPE_CHECKING:
+    from textual.widgets import ProgressBar
 
 LEGEND_KEYS_FROM = 120
 KNOWN_WAIT = 0.5  # seconds compose waits for the early read of the known articles
@@ -91,7 +94,6 @@ class MainScreen(Screen):
         yield Legend(self._legend_keys(), id="legend")
         with Horizontal(id="status"):
             yield StatusLine(id="status-text")
-            yield ProgressBar(id="progress", show_eta=False)
         yield FittedFooter()
 
     def _legend_keys(self) -> str:
@@ -101,7 +103,6 @@ class MainScreen(Screen):
                 f"{key(app, 'others_say')} others say · {keys(app, 'next_shared', 'next_single', 'next_conflict')} jump")
 
     def on_mount(self) -> None:
-        self.query_one("#progress").display = False
         self.status.message = "opening…"
         self._opening += 1
         self._sync(self.paths, self._opening, self._known)
@@ -171,18 +172,32 @@ class MainScreen(Screen):
     def on_sync_progress(self, message: SyncProgress) -> None:
         if message.opening != self._opening:
             return
-        bar = self.query_one("#progress", ProgressBar)
-        bar.display = message.done < message.total
-        bar.update(total=message.total, progress=message.done)
+        reading = message.done < message.total
+        if reading or self.query("#progress"):
+            bar = self._progress_bar()
+            bar.display = reading
+            bar.update(total=message.total, progress=message.done)
         # The files read lead the status line, counting up; the articles follow as batches commit.
         self.status.indexing = (message.done, message.total) if message.done < message.total else None
         if self.status.message == "opening…":
             self.status.message = ""
 
+    def _progress_bar(self) -> ProgressBar:
+        """The sync's progress bar, mounted the first time a sync has files to read (most
+        opens of a known folder have none, and the first frame is spared three widgets)."""
+        from textual.widgets import ProgressBar
+
+        if bars := self.query("#progress"):
+            return bars.first(ProgressBar)
+        bar = ProgressBar(id="progress", show_eta=False)
+        self.query_one("#status").mount(bar)
+        return bar
+
     def on_sync_finished(self, message: SyncFinished) -> None:
         if message.opening != self._opening:
             return
-        self.query_one("#progress").display = False
+        for bar in self.query("#progress"):
+            bar.display = False
         self.status.indexing = None
         if message.error:
             self.notify(message.error, title="Cannot open", severity="error", markup=False, timeout=15)

@@ -8,15 +8,15 @@ The screen hears `Shown` (highlight the words in the panes) and `Jump` (go to a 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from rich.text import Text
 from textual import events, work
-from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -27,6 +27,7 @@ from accord.index.model import SearchHit, SearchResult
 
 from .in_order_input import InOrderInput
 from .keys import key, keys
+from .late_children import LateChildren
 from .layout import printable
 from .status_line import Part, quoted
 
@@ -40,7 +41,7 @@ class SearchInput(InOrderInput):
     """The query field (its own class, so tests and styles can find it)."""
 
 
-class SearchPanel(Vertical):
+class SearchPanel(LateChildren, Vertical):
     COMPONENT_CLASSES = {"search-panel--hit", "search-panel--source"}
 
     BINDINGS = [
@@ -72,18 +73,25 @@ class SearchPanel(Vertical):
         self.hit_index = -1
         self._pending_jump: int | None = None  # Enter pressed before its search finished
 
-    def compose(self) -> ComposeResult:
+    def late_children(self) -> Iterable[Widget]:
         yield SearchInput(placeholder=PLACEHOLDER, id="search-input")
         yield Static(id="search-status")
         yield OptionList(id="search-results")
 
     @property
     def input(self) -> Input:
+        self.mount_late_children()
         return self.query_one("#search-input", Input)
 
     @property
     def results(self) -> OptionList:
+        self.mount_late_children()
         return self.query_one("#search-results", OptionList)
+
+    @property
+    def status(self) -> Static:
+        self.mount_late_children()
+        return self.query_one("#search-status", Static)
 
     # Searching ---------------------------------------------------------------------------------
 
@@ -243,7 +251,7 @@ class SearchPanel(Vertical):
         self.post_message(self.Closed())
 
     def set_status(self, message: str, *, error: bool = False) -> None:
-        status = self.query_one("#search-status", Static)
+        status = self.status
         status.set_class(error, "-error")
         status.update(Text(printable(message)))
 
