@@ -77,6 +77,10 @@ def _random_letters(folder: Path) -> list[str]:
     return _write(folder / "random.txt", b"A title of a random file\n\n" + random_letters(10_000_000) + b"\n")
 
 
+def _repeated_word(folder: Path) -> list[str]:
+    return _write(folder / "repeated.txt", b"A title of a repeated word\n\n" + b"breakwater " * 900_000 + b"\n")
+
+
 def _fifo(folder: Path) -> list[str]:
     fifo = folder / "pipe.txt"
     os.mkfifo(fifo)
@@ -134,6 +138,7 @@ CASES = [
     Case("JSON number of 5,000 digits", _huge_number),
     Case("10 MB line of letters", _long_line, warns=False),
     Case("10 MB line of random letters", _random_letters, warns=False),
+    Case("10 MB of one word repeated", _repeated_word, warns=False, loads_word="breakwater"),
     Case("FIFO as a file argument", _fifo),
     Case("symlink to /dev/zero", _dev_zero),
     Case("UTF-16 with a BOM", _utf16, warns=False, loads_word="lighthouse"),

@@ -292,6 +292,18 @@ def _articles(tmp_path: Path, *texts: str) -> list:
     return found
 
 
+def test_a_run_on_sentence_is_compared_by_its_first_characters_and_shown_whole(tmp_path: Path) -> None:
+    from accord.index.claims.features import COMPARED_CHARS, features
+
+    run_on = "The harbour ferry resumed on Monday " + "and then " * 2_000 + "Zanzibar heard of it"
+    [article] = _articles(tmp_path, f"Ferry\n\n{run_on}.\n")
+    long = max(range(len(article.sentences)), key=lambda i: len(article.sentence_text(i)))
+    assert len(article.sentence_text(long)) > COMPARED_CHARS
+    sentence = features(article, long, "Outlet")
+    assert "monday" in sentence.terms and not any(t.startswith("zanzibar") for t in sentence.terms)
+    assert sentence.member.text.endswith("Zanzibar heard of it.")  # what the panel and the briefing quote
+
+
 @pytest.fixture
 def bridge(tmp_path: Path):
     return find_claims(_articles(tmp_path, BRIDGE_A, BRIDGE_B)).discrepancies

@@ -108,6 +108,18 @@ def test_repeat_finder_matches_the_plain_pattern_scan(seed_articles) -> None:
         assert [(m.start(), m.end()) for m in repairs._repeat_matches(text)] == expected
 
 
+def test_a_paragraph_made_of_repetition_is_kept_as_written() -> None:
+    """A word written 200,000 times is not a page with a scraping fault: it is left as it
+    is (dropping its repeats a pair at a time cost 9 s for 10 MB), while a long paragraph
+    with a few repeats in it is still repaired."""
+    degenerate = " ".join(["breakwater"] * 200_000)
+    assert repairs.repair_paragraph(degenerate) == (degenerate, [])
+    prose = " ".join(f"word{n}" for n in range(50_000))
+    faulty = prose.replace("word10 ", "word10 word10 ", 1).replace("word700 word701 ", "word700 word701 word700 word701 ", 1)
+    repaired, events = repairs.repair_paragraph(faulty)
+    assert repaired == prose and [kind for _, kind, _, _ in events] == ["repeated-fragment"] * 2
+
+
 def test_legitimate_doubled_words_stay() -> None:
     assert clean([Block(1, "He had had enough of that that morning.")]).text == "He had had enough of that that morning."
 
