@@ -178,7 +178,7 @@ class MainScreen(Screen):
             bar.display = reading
             bar.update(total=message.total, progress=message.done)
         # The files read lead the status line, counting up; the articles follow as batches commit.
-        self.status.indexing = (message.done, message.total) if message.done < message.total else None
+        self.status.indexing = (message.done, message.total) if reading else None
         if self.status.message == "opening…":
             self.status.message = ""
 
