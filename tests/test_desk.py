@@ -79,6 +79,23 @@ def test_known_ids_come_from_the_catalog_before_any_sync(desk: Desk, seeds_dir: 
     assert desk.known_ids([str(tmp_path)]) == []
 
 
+def test_the_first_frames_read_finds_the_files_first_and_reads_the_catalog_in_its_thread(
+        desk: Desk, seeds_dir: Path, tmp_path: Path) -> None:
+    from accord.index.discovery import discover_files
+    from accord.tui.early_read import FIRST_ARTICLES, FIRST_SUMMARIES, read_known
+
+    paths = [str(seeds_dir)]
+    def seen(known) -> tuple:
+        return known.ids, known.summaries, {i: a.text for i, a in known.articles.items()}
+
+    given = desk.known(paths, 5, 2, files=discover_files(paths))
+    assert seen(given) == seen(desk.known(paths, 5, 2)) and len(given.ids) == 5 and len(given.articles) == 2
+    assert seen(read_known(desk, paths).result(5)) == seen(desk.known(paths, FIRST_SUMMARIES, FIRST_ARTICLES))
+    # A path that went away between the check and the read: no early read, no exception
+    # (the sync meets it again and says so).
+    assert read_known(desk, [str(tmp_path / "gone")]).result(5) is None
+
+
 def test_sync_reports_each_committed_batch_and_forgets_stale_copies(desk: Desk, tmp_path: Path) -> None:
     path = write(tmp_path / "news" / "a.txt", "Floods in Valmora\n\nThe river rose two metres.\n")
     batches: list[list[str]] = []
