@@ -279,13 +279,19 @@ async def test_theme_switch_is_remembered(seeds_dir: Path, tmp_path: Path) -> No
         assert view.get_component_rich_style("article-view--cursor").bgcolor.name == "#0072b2"
 
 
-async def test_a_saved_light_theme_starts_light(seeds_dir: Path, tmp_path: Path) -> None:
+async def test_a_saved_light_theme_starts_light(seeds_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    from textual.css.stylesheet import Stylesheet
+
+    reparsed: list[int] = []
+    original = Stylesheet.reparse
+    monkeypatch.setattr(Stylesheet, "reparse", lambda self: (reparsed.append(1), original(self))[1])
     save_state(theme="accord-light")
     app = make_app([seeds_dir], tmp_path / "ws")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         assert app.has_class("-light-mode") and not app.has_class("-dark-mode")
         assert app.screen.styles.background.hex.lower() == "#fafaf7"
+        assert reparsed == []  # parsed once, with the saved theme's variables (not again after the start)
         # And a switch after the start still reaches every widget.
         app.theme = "accord-dark"
         await pilot.pause()
@@ -612,6 +618,27 @@ async def test_what_the_first_frame_does_not_show_is_mounted_later_or_not_at_all
 
 def app_has_progress(app: AccordApp) -> bool:
     return bool(app.query("#progress"))
+
+
+async def test_the_hidden_panels_have_no_children_when_the_screen_mounts(seeds_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    """The screen's own mount comes before its first frame: the panels are still empty
+    then, and have their children once that frame is painted."""
+    from accord.tui.claims_panel import ClaimsPanel
+    from accord.tui.main_screen import MainScreen
+
+    at_mount: dict[str, int] = {}
+
+    class Watched(MainScreen):
+        def on_mount(self) -> None:
+            at_mount["search"] = len(self.query_one(SearchPanel).children)
+            at_mount["claims"] = len(self.query_one(ClaimsPanel).children)
+
+    monkeypatch.setattr(AccordApp, "get_default_screen", lambda self: Watched(self.desk, self.paths, self._known))
+    app = make_app([seeds_dir], tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert at_mount == {"search": 0, "claims": 0}
+        assert len(app.main.query_one(SearchPanel).children) == 3 and len(app.main.query_one(ClaimsPanel).children) == 2
 
 
 async def test_a_panel_asked_for_its_children_before_the_first_frame_mounts_them_once() -> None:

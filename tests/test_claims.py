@@ -302,6 +302,12 @@ def test_a_run_on_sentence_is_compared_by_its_first_characters_and_shown_whole(t
     sentence = features(article, long, "Outlet")
     assert "monday" in sentence.terms and not any(t.startswith("zanzibar") for t in sentence.terms)
     assert sentence.member.text.endswith("Zanzibar heard of it.")  # what the panel and the briefing quote
+    # Cut at a space, never inside a word or a number: "12,500" is not "12,5".
+    head = "The harbour ferry resumed on Monday with "
+    filler = "x" * (COMPARED_CHARS - len(head) - 3 - 1)  # "12,500" starts 3 characters before the limit
+    [article] = _articles(tmp_path, f"Ferry\n\n{head}{filler} 12,500 passengers aboard today.\n")
+    terms = features(article, 0, "Outlet").terms
+    assert not any(t.startswith("#12") for t in terms) and "monday" in terms
 
 
 @pytest.fixture

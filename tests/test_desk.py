@@ -80,7 +80,7 @@ def test_known_ids_come_from_the_catalog_before_any_sync(desk: Desk, seeds_dir: 
 
 
 def test_the_first_frames_read_finds_the_files_first_and_reads_the_catalog_in_its_thread(
-        desk: Desk, seeds_dir: Path, tmp_path: Path) -> None:
+        desk: Desk, seeds_dir: Path, tmp_path: Path, monkeypatch) -> None:
     from accord.index.discovery import discover_files
     from accord.tui.early_read import FIRST_ARTICLES, FIRST_SUMMARIES, read_known
 
@@ -94,6 +94,13 @@ def test_the_first_frames_read_finds_the_files_first_and_reads_the_catalog_in_it
     # A path that went away between the check and the read: no early read, no exception
     # (the sync meets it again and says so).
     assert read_known(desk, [str(tmp_path / "gone")]).result(5) is None
+    # A tree slower to walk than the budget is walked in the read's thread instead.
+    with pytest.raises(TimeoutError):
+        discover_files(paths, deadline=0.0)
+    import accord.tui.early_read as early_read
+
+    monkeypatch.setattr(early_read, "DISCOVERY_BUDGET", -1.0)
+    assert seen(read_known(desk, paths).result(5)) == seen(desk.known(paths, FIRST_SUMMARIES, FIRST_ARTICLES))
 
 
 def test_sync_reports_each_committed_batch_and_forgets_stale_copies(desk: Desk, tmp_path: Path) -> None:

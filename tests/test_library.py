@@ -248,16 +248,18 @@ def test_a_catalog_another_process_is_writing_opens_at_once_and_gets_its_index_l
     assert "COVERING INDEX article_ids_by_file" in _ids_plan(workspace)
 
 
-@pytest.mark.parametrize("odd_names", [False, True], ids=["plain names", "names holding the separators"])
+@pytest.mark.parametrize("odd_names", [(), ("\x1f",), ("\x1e", "\x1f")],
+                         ids=["plain names", "a name holding the pair separator", "names holding both separators"])
 @pytest.mark.parametrize("whole_scan_from", [0, 10_000], ids=["whole catalog in one row", "by file"])
 def test_article_ids_come_in_file_order_whatever_the_file_names_hold(
-        workspace: Workspace, tmp_path: Path, monkeypatch, whole_scan_from: int, odd_names: bool) -> None:
+        workspace: Workspace, tmp_path: Path, monkeypatch, whole_scan_from: int, odd_names: tuple[str, ...]) -> None:
     """Both reads of `article_ids` give the same order; the one-row read of the whole
     catalog (separators \\x1e, \\x1f) falls back to rows for names that hold them."""
     import accord.index.catalog as catalog_module
 
     folder = tmp_path / "names"
-    names = ["b.txt", "a\x1eb.txt" if odd_names else "ab.txt", "a\x1fc.txt" if odd_names else "a c.txt", "a.txt", "c.jsonl"]
+    names = ["b.txt", "a\x1eb.txt" if "\x1e" in odd_names else "ab.txt", "a\x1fc.txt" if "\x1f" in odd_names else "a c.txt",
+             "a.txt", "c.jsonl"]
     for name in names[:-1]:
         write(folder / name, f"Headline {name!r}\nBody of the article called {name!r} here.\n")
     write(folder / "c.jsonl", "".join(json.dumps({"title": f"Two {n}", "text": f"Text number {n} of two."}) + "\n"

@@ -8,6 +8,7 @@ faster than an empty frame, a worker and a second frame.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 FIRST_SUMMARIES = 50  # article summaries read for the first frame (the list's first screenful and more)
 FIRST_ARTICLES = 4  # articles read for it: as many panes as the deck shows at most (pane_deck.MAX_PANES)
+DISCOVERY_BUDGET = 0.1  # seconds the paths' files may take to find before Textual's import (10k: 7 ms)
 
 
 class EarlyRead(Generic[T]):
@@ -50,9 +52,13 @@ def read_known(desk: "Desk", paths: list[str]) -> EarlyRead["KnownArticles"]:
     The paths' files are found first, on this thread: finding 10k files is Python work
     that gives up the interpreter lock at every directory entry, and beside the import it
     took ~150 ms where the two take ~135 ms one after the other (the catalog's reads, a few
-    queries, overlap the import well)."""
+    queries, overlap the import well). A tree that takes longer than DISCOVERY_BUDGET to
+    walk (a home folder, a slow mount) is walked in the thread instead, so the screen is
+    never held up by it: the first frame waits for the read at most its own while."""
     try:
-        files = discover_files(paths)
+        files = discover_files(paths, deadline=time.monotonic() + DISCOVERY_BUDGET)
+    except TimeoutError:
+        return EarlyRead(partial(desk.known, paths, FIRST_SUMMARIES, FIRST_ARTICLES))
     except Exception:  # noqa: BLE001 - the regular path finds them again and reports what went wrong
         return EarlyRead(lambda: None)
     return EarlyRead(partial(desk.known, paths, FIRST_SUMMARIES, FIRST_ARTICLES, files=files))

@@ -29,5 +29,5 @@ class LateChildren(Widget):
     def mount_late_children(self) -> None:
         """Mount the children now, if they are not yet."""
         if not self._late_mounted:
-            self._late_mounted = True
             self.mount_all(self.late_children())
+            self._late_mounted = True  # after: a mount that failed is tried again

@@ -18,7 +18,7 @@ NUMBER_WORD_TERMS = True
 COMMON_WORD_RANK = 20_000  # capitalised words more frequent than this are names only in a person's context
 # A sentence is compared by this much of its text at most. News sentences are far shorter;
 # a run-on "sentence" of 10 MB (text with no full stop) cost 6 s to compare, and its first
-# characters say what it says as well as any.
+# characters say what it says as well as any (cut at a space: half a number is another number).
 COMPARED_CHARS = 2_000
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]|[A-Za-z]|\d+(?:[.,:]\d+)*")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
@@ -90,7 +90,9 @@ StorySentences = Mapping[int, Sentence]  # a story's sentences, by their number 
 def features(article: Article, position: int, source: str) -> Sentence:
     sentence = article.sentences[position]
     text = article.text[sentence.start : sentence.end]
-    compared = text[:COMPARED_CHARS]
+    compared = text
+    if len(text) > COMPARED_CHARS:
+        compared = text[: text.rfind(" ", 0, COMPARED_CHARS) + 1 or COMPARED_CHARS]
     tokens = _WORD.findall(compared)
     terms: list[str] = []
     numbers: dict[str, set[str]] = defaultdict(set)
