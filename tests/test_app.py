@@ -493,6 +493,29 @@ async def test_articles_are_readable_while_a_big_folder_indexes(tmp_path: Path, 
         assert "200 added" in str(app.query_one("#status-text").render())
 
 
+async def test_a_search_typed_while_a_folder_is_first_indexed_is_answered_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The answer on show follows the articles as they are indexed: a search typed while a
+    new folder is read (here after the first batch) ends with every article that matches."""
+    import accord.index.library as library_module
+
+    monkeypatch.setattr(library_module, "COMMIT_EVERY_FILES", 10)
+    folder = tmp_path / "many"
+    for number in range(600):
+        write(folder / f"{number:03}.txt", f"Report {number} on the summit\n\n" + "Leaders met and talked. " * 40)
+    app = make_app([folder], tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        sync = next(w for w in app.workers if w.group == "sync")
+        await until(pilot, lambda: app.main.deck.panes and app.main.deck.panes[0].view.article is not None, "the first article")
+        # Typed at once (Pilot's key presses wait for the app to go idle, which a sync never does).
+        app.main.action_search()
+        app.main.search_panel.input.value = "summit"
+        assert not sync.is_finished, "the search should be typed before indexing ends"
+        await ready(pilot)
+        await until(pilot, lambda: static_text(app.main.search_panel.status).startswith("600 articles match"),
+                    "the whole answer")
+
+
 async def test_the_article_list_scrolls_through_many_articles_and_takes_clicks(tmp_path: Path) -> None:
     folder = tmp_path / "many"
     for number in range(300):

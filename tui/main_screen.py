@@ -163,6 +163,7 @@ class MainScreen(Screen):
         self.deck.add_articles(message.ids)
         if message.reindexed:
             self.deck.reload(message.ids)
+            self.search_panel.articles_changed()
         self.status.articles = len(self.deck.ids)
         self._refresh_list()
         if not self._annotations_started:
@@ -208,6 +209,8 @@ class MainScreen(Screen):
             return
         report = message.report
         assert report is not None
+        if report.removed:
+            self.search_panel.articles_changed()
         for warning in report.warnings[:5]:
             self.notify(str(warning), title="Skipped", severity="warning", markup=False)
         if len(report.warnings) > 5:

@@ -107,6 +107,12 @@ class SearchPanel(LateChildren, Vertical):
         else:
             self._search(query, self.shown_ids())
 
+    def articles_changed(self) -> None:
+        """Articles were indexed, changed or removed since the answer on show: ask again (a
+        search typed while a folder is first indexed kept its "no articles match")."""
+        if self.query_text.strip():
+            self.run_query(self.query_text)
+
     def refresh_answer(self) -> None:
         """The claims or annotations changed: a query with filters has a new answer."""
         from accord.index.claim_query import has_filters  # the filters' module loads with the first search
