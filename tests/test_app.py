@@ -474,18 +474,28 @@ async def test_enter_with_no_hits_keeps_the_search_bar_open(app: AccordApp) -> N
         assert panel.display and "no articles match" in str(panel.query_one("#search-status").render())
 
 
-async def test_articles_are_readable_while_a_big_folder_indexes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def big_folder_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: int) -> AccordApp:
+    """A reader opening `files` new reports on a summit, committed ten at a time."""
     import accord.index.library as library_module
 
     monkeypatch.setattr(library_module, "COMMIT_EVERY_FILES", 10)
     folder = tmp_path / "many"
-    for number in range(200):
+    for number in range(files):
         write(folder / f"{number:03}.txt", f"Report {number} on the summit\n\n" + "Leaders met and talked. " * 40)
-    app = make_app([folder], tmp_path / "ws")
+    return make_app([folder], tmp_path / "ws")
+
+
+async def until_first_article_while_indexing(pilot) -> None:
+    app = pilot.app
+    sync = next(w for w in app.workers if w.group == "sync")
+    await until(pilot, lambda: app.main.deck.panes and app.main.deck.panes[0].view.article is not None, "the first article")
+    assert not sync.is_finished, "the first article should be readable before indexing ends"
+
+
+async def test_articles_are_readable_while_a_big_folder_indexes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = big_folder_app(tmp_path, monkeypatch, 200)
     async with app.run_test(size=SIZE) as pilot:
-        sync = next(w for w in app.workers if w.group == "sync")
-        await until(pilot, lambda: app.main.deck.panes and app.main.deck.panes[0].view.article is not None, "the first article")
-        assert not sync.is_finished, "the first article should be readable before indexing ends"
+        await until_first_article_while_indexing(pilot)
         await until(pilot, lambda: any(bar.display for bar in app.query("#progress")), "the progress bar")
         await ready(pilot)
         assert len(app.main.deck.ids) == 200
@@ -497,16 +507,10 @@ async def test_a_search_typed_while_a_folder_is_first_indexed_is_answered_again(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The answer on show follows the articles as they are indexed: a search typed while a
     new folder is read (here after the first batch) ends with every article that matches."""
-    import accord.index.library as library_module
-
-    monkeypatch.setattr(library_module, "COMMIT_EVERY_FILES", 10)
-    folder = tmp_path / "many"
-    for number in range(600):
-        write(folder / f"{number:03}.txt", f"Report {number} on the summit\n\n" + "Leaders met and talked. " * 40)
-    app = make_app([folder], tmp_path / "ws")
+    app = big_folder_app(tmp_path, monkeypatch, 600)
     async with app.run_test(size=SIZE) as pilot:
+        await until_first_article_while_indexing(pilot)
         sync = next(w for w in app.workers if w.group == "sync")
-        await until(pilot, lambda: app.main.deck.panes and app.main.deck.panes[0].view.article is not None, "the first article")
         # Typed at once (Pilot's key presses wait for the app to go idle, which a sync never does).
         app.main.action_search()
         app.main.search_panel.input.value = "summit"
