@@ -53,8 +53,8 @@ def read_known(desk: "Desk", paths: list[str]) -> EarlyRead["KnownArticles"]:
     that gives up the interpreter lock at every directory entry, and beside the import it
     took ~150 ms where the two take ~135 ms one after the other (the catalog's reads, a few
     queries, overlap the import well). A tree that takes longer than DISCOVERY_BUDGET to
-    walk (a home folder, a slow mount) is walked in the thread instead, so the screen is
-    never held up by it: the first frame waits for the read at most its own while."""
+    walk (a home folder, a slow mount) is walked in the thread instead, as it was before,
+    so the screen is never held up by it (compose waits for the read at most KNOWN_WAIT)."""
     try:
         files = discover_files(paths, deadline=time.monotonic() + DISCOVERY_BUDGET)
     except TimeoutError:
