@@ -103,6 +103,23 @@ def test_the_first_frames_read_finds_the_files_first_and_reads_the_catalog_in_it
     assert seen(read_known(desk, paths).result(5)) == seen(desk.known(paths, FIRST_SUMMARIES, FIRST_ARTICLES))
 
 
+def test_a_sync_checks_the_catalog_whole_once(tmp_path: Path, seeds_dir: Path, monkeypatch) -> None:
+    """The reading library checks every page of the catalog before the sync; the sync's own
+    writer library does not check it a second time."""
+    import accord.index.catalog as catalog_module
+
+    checks: list[int] = []
+    original = catalog_module._intact
+    monkeypatch.setattr(catalog_module, "_intact", lambda db: (checks.append(1), original(db))[1])
+    workspace = Workspace(tmp_path / "ws")
+    with Desk(workspace) as first:
+        first.sync([str(seeds_dir)])
+    checks.clear()
+    with Desk(workspace) as desk:
+        assert desk.sync([str(seeds_dir)]).unchanged == 5
+        assert checks == [1]
+
+
 def test_sync_reports_each_committed_batch_and_forgets_stale_copies(desk: Desk, tmp_path: Path) -> None:
     path = write(tmp_path / "news" / "a.txt", "Floods in Valmora\n\nThe river rose two metres.\n")
     batches: list[list[str]] = []
