@@ -1,5 +1,5 @@
 """`python -m accord` runs the same entry point as the `accord` command."""
 
-from accord.tui.cli import main
+from accord.tui.start import main
 
 raise SystemExit(main())

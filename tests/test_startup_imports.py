@@ -10,7 +10,7 @@ import sys
 
 # What `accord` imports before the reader's first frame: the command line, the app and
 # the main screen with everything it composes.
-STARTUP = "import accord.tui.cli, accord.tui.launch, accord.tui.app"
+STARTUP = "import accord.tui.start, accord.tui.cli, accord.tui.launch, accord.tui.app"
 
 LATER = [
     "accord.index.claims.engine",  # the first claims run, after the sync

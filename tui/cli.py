@@ -23,7 +23,7 @@ from accord.index.desk import BRIEFING_FORMATS, Desk
 from accord.index.errors import AccordError
 from accord.index.safe_text import json_text, printable, printable_line, printable_same_length
 from accord.index.workspace import Workspace, config_path
-from accord.tui import serve
+from accord.tui import runtime_tuning, serve
 
 from .cli_sync import ensure_articles, sync
 
@@ -189,6 +189,8 @@ def _first_word(argv: list[str]) -> str | None:
 
 def _run(args: argparse.Namespace, err: Console) -> int:
     workspace = Workspace.resolve(getattr(args, "workspace", None))
+    if args.command != "read":
+        runtime_tuning.resume_collector()  # paused for a reader's first frame (tui/start.py), not for a command
     if args.command == "info":
         return _info(workspace)
     if args.command == "serve":

@@ -103,6 +103,7 @@ class MainScreen(Screen):
                 f"{key(app, 'others_say')} others say · {keys(app, 'next_shared', 'next_single', 'next_conflict')} jump")
 
     def on_mount(self) -> None:
+        self.call_after_refresh(runtime_tuning.resume_collector)  # once the first frame is painted
         self.status.message = "opening…"
         self._opening += 1
         self._sync(self.paths, self._opening, self._known)
