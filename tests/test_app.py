@@ -35,7 +35,7 @@ async def test_articles_side_by_side_with_headers(app: AccordApp) -> None:
         assert len({p.article_id for p in panes}) == 2
         assert app.main.deck.slots == app.main.deck.ids[:2]
         first = panes[0].view.article
-        header = panes[0].query_one(".pane-title").render()
+        header = panes[0].header.render()
         assert first.title[:20] in str(header)
         assert first.text[:30] in visible_text(panes[0]).replace("\n", " ")
         assert len(app.main.deck.ids) == 5
@@ -442,7 +442,7 @@ async def test_untrusted_text_is_shown_literally(tmp_path: Path) -> None:
             for segment in pane.view.render_line(y):
                 style = segment.style
                 assert style is None or not style.link, "article text must never become a link"
-        title = str(pane.query_one(".pane-title").render())
+        title = str(pane.header.render())
         assert "[bold red]x[/]" in title and "[link=https://evil.example]" in title
         await pilot.press("slash")
         await type_text(pilot, "markup")

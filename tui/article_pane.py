@@ -5,12 +5,35 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Static
+from textual.widget import Widget
 
 from accord.index.model import Article
 
 from .article_view import ArticleView
 from .layout import printable
+
+
+class PaneHeader(Widget):
+    """The article's title and, below it, its outlet, place, date and position: one widget
+    (as two Statics each cost the first frame a widget to mount). Untrusted text: never markup."""
+
+    COMPONENT_CLASSES = {"pane-header--title", "pane-header--meta"}
+
+    def __init__(self) -> None:
+        super().__init__(classes="pane-header")
+        self.title = ""
+        self.meta = ""
+
+    def set(self, title: str, meta: str) -> None:
+        self.title, self.meta = title, meta
+        self.refresh()
+
+    def render(self) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        text.append(printable(self.title), self.get_component_rich_style("pane-header--title"))
+        text.append("\n")
+        text.append(printable(self.meta), self.get_component_rich_style("pane-header--meta"))
+        return text
 
 
 class ArticlePane(Vertical):
@@ -25,8 +48,7 @@ class ArticlePane(Vertical):
         self._first = (article, position) if article is not None else None
 
     def compose(self) -> ComposeResult:
-        yield Static(classes="pane-title")
-        yield Static(classes="pane-meta")
+        yield PaneHeader()
         yield ArticleView()
 
     def on_mount(self) -> None:
@@ -39,19 +61,21 @@ class ArticlePane(Vertical):
     def view(self) -> ArticleView:
         return self.query_one(ArticleView)
 
+    @property
+    def header(self) -> PaneHeader:
+        return self.query_one(PaneHeader)
+
     def show(self, article: Article, sentence: int = 0, *, position: str = "") -> None:
         self.article_id = article.id
-        self.query_one(".pane-title", Static).update(Text(printable(article.title), no_wrap=True, overflow="ellipsis"))
         meta = [article.source, article.date.isoformat() if article.date else "undated"]
         if article.place:
             meta.insert(1, article.place)
         if position:
             meta.append(position)
-        self.query_one(".pane-meta", Static).update(Text(printable(" · ".join(meta)), no_wrap=True, overflow="ellipsis"))
+        self.header.set(article.title, " · ".join(meta))
         self.view.show(article, sentence)
 
     def show_message(self, message: str) -> None:
         self.article_id = None
-        self.query_one(".pane-title", Static).update(Text(""))
-        self.query_one(".pane-meta", Static).update(Text(""))
+        self.header.set("", "")
         self.view.show(None, placeholder=message)
