@@ -30,6 +30,9 @@ def shorten(text: str, width: int) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
+DIALOG_CSS = "annotations.tcss"  # read when one of these dialogs first opens, not for the first frame
+
+
 class TagSuggester(Suggester):
     """Completes the tag being typed (the last one after a comma or space) from the
     tags already in use, most recently used first."""
@@ -52,6 +55,8 @@ class TagSuggester(Suggester):
 
 class TagScreen(ModalScreen[tuple[str, ...] | None]):
     """Tags for a passage: several at once, separated by commas or spaces."""
+
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel_tags")]
 
@@ -87,6 +92,8 @@ class TagScreen(ModalScreen[tuple[str, ...] | None]):
 
 class NoteScreen(ModalScreen[str | None]):
     """A multi-line Markdown note for a passage."""
+
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save note", id="save_note"),
@@ -129,6 +136,8 @@ class Listed:
 class AnnotationsScreen(ModalScreen[Placed | None]):
     """Every annotation in view, filterable (`tag:x`, `outlet:x`, words) and sortable;
     Enter answers with the passage to jump to; edits go to `on_edit`."""
+
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS = [
         Binding("escape", "close", "Close annotations", id="close_annotations"),
@@ -257,6 +266,8 @@ class AnnotationsScreen(ModalScreen[Placed | None]):
 class OrphansScreen(ModalScreen[Annotation | None]):
     """Annotations whose passage is gone from their article's current text. Enter
     picks one to re-attach to a passage chosen in the reader."""
+
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS = [Binding("escape", "close", "Close", id="close_orphans")]
 

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 
 class AccordApp(App[None]):
-    CSS_PATH = ["app.tcss", "annotations.tcss"]
+    CSS_PATH = ["app.tcss"]  # the annotating dialogs read annotations.tcss when one first opens
     TITLE = "Accord"
 
     BINDINGS = [

@@ -17,12 +17,15 @@ from accord.index.briefing import Briefing, with_plain_citations
 from accord.index.desk import Desk
 from accord.index.errors import AccordError
 
+from .annotation_screens import DIALOG_CSS
 from .in_order_input import InOrderInput
 from .keys import key
 from .layout import printable, shown_path
 
 
 class ExportScreen(ModalScreen[None]):
+    CSS_PATH = DIALOG_CSS
+
     BINDINGS = [
         Binding("s,ctrl+s", "save", "Save the briefing", id="save_briefing"),
         Binding("escape,q", "close", "Close the preview", id="close_preview"),
@@ -87,6 +90,8 @@ class ExportScreen(ModalScreen[None]):
 
 
 class SaveAsScreen(ModalScreen[str | None]):
+    CSS_PATH = DIALOG_CSS
+
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel_save")]
 
     def __init__(self, default_path: str) -> None:
@@ -110,6 +115,8 @@ class SaveAsScreen(ModalScreen[str | None]):
 
 
 class ConfirmScreen(ModalScreen[bool]):
+    CSS_PATH = DIALOG_CSS
+
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm_yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm_no"),
