@@ -202,24 +202,23 @@ class Desk:
 
     # Articles ------------------------------------------------------------------------------
 
-    def known_ids(self, paths: Iterable[str]) -> list[str]:
+    def known_ids(self, paths: Iterable[str], files: list[str] | None = None) -> list[str]:
         """Articles of `paths` the workspace already holds, before any sync: enough to
-        show something at once."""
-        files = discover_files(paths)
+        show something at once; `files` when the caller has found the paths' files already
+        (`discover_files`)."""
+        files = discover_files(paths) if files is None else files
         with self._lock:
             return self._opened_library().article_ids(files)
 
     def known(
         self, paths: Iterable[str], summaries: int, articles: int, *, files: list[str] | None = None,
     ) -> KnownArticles:
-        """The known articles of `paths` (see `known_ids`), the summaries of the first
-        `summaries` and the first `articles` loaded; `files` when the caller has found the
-        paths' files already (`discover_files`). A damaged page these reads meet is rebuilt
-        here; one they miss, when the catalog is checked at the desk's next use."""
-        files = discover_files(paths) if files is None else files
+        """The known articles of `paths` (`known_ids`, with its `files`), the summaries of
+        the first `summaries` and the first `articles` loaded. A damaged page these reads
+        meet is rebuilt here; one they miss, when the catalog is checked at the desk's next use."""
+        ids = self.known_ids(paths, files)
         with self._lock:
             library = self._opened_library()
-            ids = library.article_ids(files)
             loaded = {i: a for i in ids[:articles] if (a := library.find(i)) is not None}
             return KnownArticles(ids, library.summaries(ids[:summaries]), loaded)
 
