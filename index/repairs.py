@@ -81,18 +81,47 @@ def split_glued(word: str) -> str | None:
         return f"{acronym.group(1)} {rest}" if vocab.get(rest, _COMMON_RANK) < _COMMON_RANK else None
     if not word.islower():
         return None  # names and mixed case are left alone: "Lockheed", "McDonald"
+    if _inflects_a_known_word(lower, vocab):
+        return None  # "dockworker" where the list has "dockworkers": a word, not two
     splits = [
         (lower[:i], lower[i:])
         for i in range(3, len(lower) - 2)
         if vocab.get(lower[:i], _COMMON_RANK) < _COMMON_RANK
-        and vocab.get(lower[i:], _COMMON_RANK) < _COMMON_RANK
-        and lower[:i] not in _AFFIXES
-        and lower[i:] not in _AFFIXES
+        and (vocab.get(lower[i:], _COMMON_RANK) < _COMMON_RANK or lower[i:] in _AFFIXES)
     ]
-    if len(splits) != 1:
-        return None  # none, or ambiguous
+    # one way to cut it, into two words: "containership" is "container ship" as well
+    # as "containers hip", so it is left alone
+    if len(splits) != 1 or splits[0][0] in _AFFIXES or splits[0][1] in _AFFIXES:
+        return None
     left, right = splits[0]
+    if not _glued_across_words(left, right):
+        return None
     return f"{left} {right}"
+
+
+# Words that begin or end a phrase: glued to a neighbour, they are a scraping fault,
+# never a compound ("batterieswhich", "theirweapons").
+_FUNCTION_WORDS = frozenset("""
+the and but for nor with from into onto over under after before while when where which who whom whose
+that this these those their there them they then than what whether about above below between
+against during without within through toward towards upon among amid since until
+""".split())
+
+
+def _glued_across_words(left: str, right: str) -> bool:
+    """Whether two known words run together are two words that lost the space between
+    them rather than a closed compound the word list lacks ("carmaker", "paywall",
+    "dockworker"). A compound joins a bare stem to a word; a lost space leaves an
+    inflected word before the next ("missilesspecific", "systemsintended") or a
+    function word on one side."""
+    inflected = (left.endswith("s") and not left.endswith("ss")) or left.endswith(("ed", "ing"))
+    return inflected or left in _FUNCTION_WORDS or right in _FUNCTION_WORDS
+
+
+def _inflects_a_known_word(lower: str, vocab: dict[str, int]) -> bool:
+    """The singular of a known plural, or the plural of a known singular."""
+    forms = [lower + "s", lower + "es"] + ([lower[:-1]] if lower.endswith("s") else [])
+    return any(form in vocab for form in forms)
 
 
 # Single words that are legitimately doubled in English prose.

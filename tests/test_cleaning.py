@@ -85,6 +85,20 @@ def test_names_and_real_compounds_are_not_split() -> None:
     assert cleaned.repairs == []
 
 
+def test_closed_compounds_the_word_list_lacks_are_not_split() -> None:
+    # Found by a story written blind (tests/data/claims/port): "no dockworker will be made
+    # redundant" became "no dock worker", which the list knows only as "dockworkers". A compound
+    # joins a bare stem to a word; two words that lost their space leave an inflected word or a
+    # function word at the seam, and a word cut two ways ("container ship", "containers hip") is
+    # left alone.
+    text = "No dockworker, carmaker or chipmaker sits behind the paywall of a livestream on the containership."
+    cleaned = clean([Block(1, text)])
+    assert cleaned.text == text and cleaned.repairs == []
+    glued = clean([Block(1, "Tokyo announcedthat it would ship theirweapons and deliveredmissiles.")])
+    assert glued.text == "Tokyo announced that it would ship their weapons and delivered missiles."
+    assert [r.original for r in glued.repairs] == ["announcedthat", "theirweapons", "deliveredmissiles"]
+
+
 def test_repeated_fragments_are_dropped(seed_articles) -> None:
     text = seed_articles["002"].text
     assert "going to transfer" in text and "to to" not in text
