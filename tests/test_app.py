@@ -191,6 +191,27 @@ async def test_search_as_you_type_then_jump_to_the_passage(app: AccordApp) -> No
         assert pane.view.hits == () and app.main.search_panel.result is None
 
 
+async def test_down_from_the_search_field_walks_the_hits(app: AccordApp) -> None:
+    # The bar's hint says "↓ picks": the field once ran its inherited scroll binding for ↓ and
+    # swallowed the key, so the hits could only be reached with n/N.
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("slash")
+        panel = app.query_one(SearchPanel)
+        await type_text(pilot, "Patriot")
+        await until(pilot, lambda: panel.result is not None and panel.result.query == "Patriot", "results")
+        assert len(panel.result.hits) >= 3
+        await pilot.press("down")
+        assert app.focused is panel.results and panel.results.highlighted == 0
+        await pilot.press("down", "down")
+        assert panel.results.highlighted == 2
+        await pilot.press("enter")
+        await ready(pilot)
+        hit = panel.result.hits[2]
+        pane = next(p for p in app.main.deck.panes if p.article_id == hit.article)
+        assert app.focused is pane.view and pane.view.cursor == hit.sentence
+
+
 async def test_n_and_shift_n_cycle_through_hits(app: AccordApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)

@@ -10,12 +10,18 @@ text field in the reader is this one.
 from __future__ import annotations
 
 from textual import events
+from textual.binding import Binding
 from textual.widgets import Input
+
+
+# The field's own editing actions. Its inherited ones (a scroll view's "down" scrolls) are left
+# to bubble: run here, "down" was swallowed, and the search bar's ↓ never reached its hits.
+_EDITING = frozenset(binding.action for binding in Input.BINDINGS if isinstance(binding, Binding))
 
 
 class InOrderInput(Input):
     async def _on_key(self, event: events.Key) -> None:
-        bindings = self._bindings.key_to_bindings.get(event.key)
+        bindings = [b for b in self._bindings.key_to_bindings.get(event.key, ()) if b.action in _EDITING]
         if not bindings:
             await super()._on_key(event)
             return
