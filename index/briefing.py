@@ -20,7 +20,7 @@ from . import markdown_text as md
 from .annotations import Annotation, Orphan, Placed, sentences_covered
 from .claims.model import Claim, ClaimReport, Discrepancy
 from .model import Article
-from .short_text import shorten
+from .short_text import counted, shorten
 from .support import SINGLE, SupportMap, story_sources
 
 DEFAULT_TITLE = "Briefing"
@@ -84,8 +84,8 @@ def _summary(sources: list[Article], findings: int, orphans: int, today: dt.date
     outlets = len({a.source for a in sources})
     parts = [
         f"Generated {(today or generation_date()).isoformat()} by Accord",
-        f"{_count(len(sources), 'article')} from {_count(outlets, 'outlet')}",
-        _count(findings + orphans, "annotation") + (f" ({orphans} unanchored)" if orphans else ""),
+        f"{counted(len(sources), 'article')} from {counted(outlets, 'outlet')}",
+        counted(findings + orphans, "annotation") + (f" ({orphans} unanchored)" if orphans else ""),
     ]
     return "*" + " · ".join(parts) + ".*"
 
@@ -97,10 +97,6 @@ def generation_date() -> dt.date:
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
     return dt.date.today()
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _sections(placed: list[Placed], wanted: tuple[str, ...]) -> list[tuple[str, list[Placed]]]:

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """ "1 claim", "2 claims", "1 discrepancy", "3 discrepancies" (`plural` where "s" is wrong)."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
 def shorten(text: str, limit: int) -> str:
     """One line of at most `limit` characters, cut at a word with an ellipsis."""
     text = " ".join(text.split())

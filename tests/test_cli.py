@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import write
 
 
@@ -58,6 +59,16 @@ def test_search_scoped_to_a_path(tmp_path: Path) -> None:
     assert [Path(h["path"]).name for h in data["hits"]] == ["a.txt"]
 
 
+def test_text_output_into_a_pipe_is_one_record_per_line() -> None:
+    # Into a pipe or a file the text was wrapped at 80 columns, mid-sentence: grep and pasting broke.
+    lines = accord("claims").stdout.splitlines()
+    sentence = ("The Japanese government announced on Friday that it is preparing to ship domestically produced "
+                "Patriot air defense missiles to the United States")
+    assert any(sentence in line for line in lines)
+    assert not any(line.endswith(" ") for line in lines)
+    assert "1 discrepancy" in lines  # not "1 discrepancies"
+
+
 def test_bad_input_is_one_line_and_a_nonzero_exit(tmp_path: Path) -> None:
     missing = accord("index", str(tmp_path / "missing"), check_ok=False)
     assert missing.returncode == 2
@@ -96,17 +107,19 @@ def test_article_markup_is_printed_literally(tmp_path: Path) -> None:
     assert "\x1b" not in out
 
 
-def test_output_cut_short_by_its_reader_is_not_an_error(tmp_path: Path) -> None:
-    """`accord claims --json | head`: the reader goes away mid-output; no traceback, exit 0."""
+@pytest.mark.parametrize("command", [["claims", "--json"], ["claims"]], ids=["json", "text"])
+def test_output_cut_short_by_its_reader_is_not_an_error(tmp_path: Path, command: list[str]) -> None:
+    """`accord claims | head`: the reader goes away mid-output; no traceback, exit 0 (Rich's
+    console, which prints the text form, ended the process with 1)."""
     import fcntl
     import os
 
     read_end, write_end = os.pipe()
     fcntl.fcntl(write_end, 1031, 4096)  # F_SETPIPE_SZ: a small pipe, so the writer is still writing
-    process = subprocess.Popen([sys.executable, "-m", "accord", "claims", "--json"], stdout=write_end,
+    process = subprocess.Popen([sys.executable, "-m", "accord", *command], stdout=write_end,
                                stderr=subprocess.PIPE, text=True)
     os.close(write_end)
     with os.fdopen(read_end, "rb") as reader:
-        assert reader.readline().strip() == b"{"
+        assert reader.readline().strip() in (b"{", b"13 claims shared by 2+ of 5 sources")
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 0 and "Traceback" not in stderr and "Broken pipe" not in stderr, stderr

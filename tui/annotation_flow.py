@@ -23,6 +23,7 @@ from textual.screen import Screen
 from accord.index.desk import AnnotationChange, Desk, Placement
 from accord.index.errors import AccordError
 from accord.index.model import ArticleSummary
+from accord.index.short_text import counted
 
 from .article_pane import ArticlePane
 from .keys import RECENT_TAG_KEYS, key
@@ -129,7 +130,7 @@ class AnnotationFlow:
         if not placement.count:
             return ""
         unanchored = f" ({len(placement.orphans)} unanchored)" if placement.orphans else ""
-        return f"{placement.count} annotations{unanchored}"
+        return counted(placement.count, "annotation") + unanchored
 
     # Annotating the selection ---------------------------------------------------------------
 

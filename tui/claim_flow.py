@@ -19,6 +19,7 @@ from accord.index.claims import ClaimReport, Member
 from accord.index.decisions import SentenceRef, Verdict
 from accord.index.desk import Desk
 from accord.index.errors import AccordError
+from accord.index.short_text import counted
 from accord.index.support import SupportMap
 
 from . import runtime_tuning
@@ -49,10 +50,6 @@ CLAIM_BINDINGS = [
 
 _JUMP_NAMES = {"shared": "shared", "single": "single-source", "conflict": "conflicting"}
 _DONE = {"confirm": "Confirmed", "reject": "Taken out of its claim", "link": "Linked"}
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 class ClaimFlow:
@@ -132,7 +129,7 @@ class ClaimFlow:
         if report is None:
             return
         stale = f", {len(report.stale_decisions)} stale decisions" if report.stale_decisions else ""
-        claims, conflicts = _count(len(report.claims), 'claim'), _count(len(report.discrepancies), 'conflict')
+        claims, conflicts = counted(len(report.claims), 'claim'), counted(len(report.discrepancies), 'conflict')
         counts = f"{claims}, {len(report.single_source)} single-source, {conflicts}"
         self._status(Part(f"{counts} (threshold {self.desk.threshold:.2f}{stale})", counts,
                           f"{claims}, {conflicts}", claims))

@@ -21,10 +21,12 @@ from accord.index.claims import DEFAULT_THRESHOLD
 from accord.index.config import load_config
 from accord.index.desk import BRIEFING_FORMATS, Desk
 from accord.index.errors import AccordError
+from accord.index.short_text import counted
 from accord.index.safe_text import json_text, printable, printable_line, printable_same_length
 from accord.index.workspace import Workspace, config_path
 from accord.tui import runtime_tuning, serve
 
+from .cli_output import output_console
 from .cli_sync import ensure_articles, sync
 
 COMMANDS = ("read", "index", "search", "claims", "note", "export", "info", "serve")
@@ -230,7 +232,7 @@ def _search(desk: Desk, args: argparse.Namespace, err: Console) -> int:
     if args.json:
         print(json_text(result.to_json()))
         return 0
-    out = Console(highlight=False, soft_wrap=False)
+    out = output_console()
     if not result.hits:
         out.print(Text(f"no hits for {printable_line(args.query)}"))
         return 0
@@ -258,16 +260,16 @@ def _claims(desk: Desk, args: argparse.Namespace, err: Console) -> int:
     if args.json:
         print(json_text(report.to_json()))
         return 0
-    out = Console(highlight=False, soft_wrap=False)
-    out.print(Text(f"{len(report.claims)} claims shared by {min_sources}+ of {report.sources} sources", style="bold"))
+    out = output_console()
+    out.print(Text(f"{counted(len(report.claims), 'claim')} shared by {min_sources}+ of {report.sources} sources", style="bold"))
     for claim in report.claims:
         out.print(Text.assemble((f"{claim.id} ", "bold"), f"{claim.support} sources, {claim.independent} independent"))
         for member in claim.members:
             out.print(Text.assemble("   ", (printable_line(member.source), "cyan"), ": ", printable_line(member.text)))
-    out.print(Text(f"\n{len(report.single_source)} single-source sentences", style="bold"))
+    out.print(Text("\n" + counted(len(report.single_source), "single-source sentence"), style="bold"))
     for member in report.single_source:
         out.print(Text.assemble("   ", (printable_line(member.source), "cyan"), ": ", printable_line(member.text)))
-    out.print(Text(f"\n{len(report.discrepancies)} discrepancies", style="bold"))
+    out.print(Text("\n" + counted(len(report.discrepancies), "discrepancy", "discrepancies"), style="bold"))
     for discrepancy in report.discrepancies:
         out.print(Text(printable_line(f"   {discrepancy.kind}: {' vs '.join(discrepancy.variants)}")))
         for member in discrepancy.members:

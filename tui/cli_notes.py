@@ -24,6 +24,7 @@ from accord.index.model import Article
 from accord.index.safe_text import json_text, printable, printable_line
 from accord.index.short_text import shorten
 
+from .cli_output import output_console
 from .cli_sync import ensure_articles, sync
 
 ID_PREFIX_MIN = 4
@@ -213,4 +214,4 @@ def _tags(given: list[str]) -> tuple[str, ...]:
 
 
 def _out() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    return output_console()
