@@ -83,6 +83,12 @@ def test_bad_input_is_one_line_and_a_nonzero_exit(tmp_path: Path) -> None:
     assert bad_query.returncode == 2
     assert bad_query.stderr.strip().splitlines() == ["accord: error: unclosed quote in '\"unclosed'"]
 
+    # a bad option value too: one line naming the command, not argparse's whole usage first
+    bad_option = accord("claims", "--threshold", "2", check_ok=False)
+    assert bad_option.returncode == 2
+    assert bad_option.stderr.splitlines() == [
+        "accord claims: error: argument --threshold: the threshold must be above 0 and at most 1 (see accord claims --help)"]
+
 
 def test_bad_files_are_skipped_with_a_warning_naming_them(tmp_path: Path) -> None:
     folder = tmp_path / "mixed"

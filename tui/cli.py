@@ -12,6 +12,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from rich.console import Console
 from rich.text import Text
@@ -32,12 +33,21 @@ from .cli_sync import ensure_articles, sync
 COMMANDS = ("read", "index", "search", "claims", "note", "export", "info", "serve")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a bad option or value given as one line, as every other bad input is
+    (argparse prints its whole usage first)."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(printable_line(f"{self.prog}: error: {message} (see {self.prog} --help)") + "\n")
+        raise SystemExit(2)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--workspace", metavar="DIR", default=argparse.SUPPRESS,  # so a subcommand keeps one given before it
                         help="where the index and annotations live (default: $ACCORD_HOME or the user data dir)")
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="accord",
         description="A terminal briefing reader: news reports side by side, shared claims, search, annotated briefings.",
         parents=[common],
