@@ -299,6 +299,13 @@ async def test_export_preview_renders_and_saves_without_overwriting(app: AccordA
         await pilot.press("enter")
         await until(pilot, page.exists, "the HTML briefing")
         assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+        # A folder is no file to replace: said at once, not "Replace it?" then "Is a directory".
+        await pilot.press("s")
+        await dialog(pilot, app, SaveAsScreen, "the file name prompt")
+        app.screen.query_one(Input).value = str(tmp_path)
+        await pilot.press("enter")
+        await until(pilot, lambda: any("is a folder" in n.message for n in app._notifications), "the folder notice")
+        assert not isinstance(app.screen, ConfirmScreen)
 
 
 async def test_the_save_prompt_applies_a_fast_typists_keys_in_order(app: AccordApp, tmp_path: Path) -> None:

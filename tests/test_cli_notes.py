@@ -331,6 +331,12 @@ def test_export_to_a_file_refuses_to_overwrite_without_force(tmp_path: Path, ws:
     assert headings(target.read_text(encoding="utf-8"))[0] == ("h1", "Second")
     assert sorted(p.name for p in target.parent.iterdir()) == ["briefing.md"]  # no temporary file left behind
 
+    # a folder is no file to replace: --force once only led to "Is a directory"
+    for force in ([], ["--force"]):
+        folder = accord("export", "-o", str(target.parent), *force, "--workspace", ws, ok=False)
+        assert one_line_error(folder, 1) == f"accord: error: {target.parent} is a folder: give the briefing a file name in it"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["briefing.md"]
+
 
 def test_export_html_escapes_notes(tmp_path: Path, ws: str, unn: str) -> None:
     accord("note", "add", unn, "--quote", HISTORIC, "--note", "Watch <script>alert('x')</script> this",
