@@ -91,7 +91,7 @@ class TagScreen(ModalScreen[tuple[str, ...] | None]):
 
 
 class NoteScreen(ModalScreen[str | None]):
-    """A multi-line Markdown note for a passage."""
+    """A multi-line note for a passage (plain text: the briefing shows it as typed)."""
 
     CSS_PATH = DIALOG_CSS
 
@@ -108,7 +108,7 @@ class NoteScreen(ModalScreen[str | None]):
         with Vertical(id="note-dialog", classes="annotation-dialog"):
             yield Static(Text(f"Note on “{shorten(self.quote, 160)}”"), classes="dialog-heading")
             yield TextArea(self.note, id="note-editor", soft_wrap=True, tab_behavior="focus")
-            yield Static(Text(f"Markdown · {key(self.app, 'save_note')} saves · {key(self.app, 'cancel_note')} cancels"),
+            yield Static(Text(f"Plain text, shown as typed · {key(self.app, 'save_note')} saves · {key(self.app, 'cancel_note')} cancels"),
                          classes="dialog-hint")
 
     def on_mount(self) -> None:
