@@ -172,6 +172,9 @@ def test_tags_are_normalised(ws: str, unn: str) -> None:
 
     bad = accord("note", "add", unn, "--quote", HISTORIC, "--tag", "a@b", "--workspace", ws, ok=False)
     assert "'a@b' is not a tag" in one_line_error(bad, 1)
+    for empty in ("", "###"):  # a --tag naming no tag once added an untagged annotation, exit 0
+        nothing = accord("note", "add", unn, "--quote", "Ukraine", "--tag", empty, "--workspace", ws, ok=False)
+        assert one_line_error(nothing, 1) == f"accord: error: --tag {empty!r} names no tag: use letters, digits and - _ . / : +"
     assert len(note_list(ws)) == 1
 
 

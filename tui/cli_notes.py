@@ -212,6 +212,9 @@ def _write_stdout(text: str) -> None:
 
 
 def _tags(given: list[str]) -> tuple[str, ...]:
+    for value in given:
+        if not parse_tags(value):  # "", "#", "###": a --tag that names none is a mistake, not no tag
+            raise AccordError(f"--tag {printable_line(repr(value))} names no tag: use letters, digits and - _ . / : +")
     return parse_tags(",".join(given))
 
 
