@@ -211,9 +211,14 @@ async def test_grid_shows_claims_by_outlet_and_enter_jumps(app: AccordApp) -> No
             has = any(m.source == outlet for m in first.members)
             assert (row[column] != "·") == has
         absent = next((c for c in range(TEXT_COLUMNS, len(row)) if row[c] == "·"), None)
+        # j/k/h/l move as the arrows do (the grid once took only the arrows)
+        await pilot.press("j")
+        assert table.cursor_coordinate == (1, TEXT_COLUMNS)
+        await pilot.press("l", "h", "k")
+        assert table.cursor_coordinate == (0, TEXT_COLUMNS)
         # Walk to an outlet that supports the first claim and jump there.
         column = next(c for c in range(TEXT_COLUMNS, len(row)) if row[c] != "·")
-        await pilot.press(*["right"] * (column - TEXT_COLUMNS), "enter")
+        await pilot.press(*["l"] * (column - TEXT_COLUMNS), "enter")
         member = grid.cells[(0, column)]
         await until(pilot, lambda: not isinstance(app.screen, ClaimGridScreen), "the grid to close")
         await until(pilot, lambda: any(p.article_id == member.article and p.view.cursor == member.sentence

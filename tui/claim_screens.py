@@ -32,7 +32,14 @@ class ClaimGridScreen(ModalScreen[Member | None]):
     """Claims as rows, outlets as columns: each cell supports, conflicts or is absent."""
 
     COMPONENT_CLASSES = {"claim-grid--all", "claim-grid--several", "claim-grid--conflict", "claim-grid--absent"}
-    BINDINGS = [Binding("escape,m,q", "close", "Close grid", id="close_grid")]
+    BINDINGS = [
+        Binding("escape,m,q", "close", "Close grid", id="close_grid"),
+        # the reader's own movement keys move in the grid too, as in its lists
+        Binding("j", "move('down')", "Next claim", show=False, id="grid_down"),
+        Binding("k", "move('up')", "Previous claim", show=False, id="grid_up"),
+        Binding("h", "move('left')", "Outlet to the left", show=False, id="grid_left"),
+        Binding("l", "move('right')", "Outlet to the right", show=False, id="grid_right"),
+    ]
 
     def __init__(self, report: ClaimReport, outlets: list[str]) -> None:
         super().__init__()
@@ -118,6 +125,9 @@ class ClaimGridScreen(ModalScreen[Member | None]):
             self.app.bell()
             return
         self.dismiss(member)
+
+    def action_move(self, direction: str) -> None:
+        getattr(self.query_one(DataTable), f"action_cursor_{direction}")()
 
     def action_close(self) -> None:
         self.dismiss(None)
