@@ -156,6 +156,6 @@ def _sentence_hits(
             date=article.date, path=article.path, start=sentence.start, end=sentence.end,
             snippet=article.text[start:end],
             highlights=tuple((max(s, start) - start, min(e, end) - start) for s, e in inside if s < end and e > start),
-            score=score, kind="sentence", sentence=sentence.index,
+            score=score, kind="sentence", sentence=sentence.index, snippet_start=start,
         ))
     return found

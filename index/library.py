@@ -519,6 +519,7 @@ class Library:
             article=article.id, title=article.title, outlet=article.outlet, source=article.source,
             date=article.date, path=article.path, start=start, end=end, snippet=snippet,
             highlights=highlights, score=raw.score, kind=kind, sentence=sentence.index if sentence else None,
+            snippet_start=window_start,
         )
 
 

@@ -108,6 +108,16 @@ class SearchHit:
     score: float
     kind: str  # "sentence" or "article"
     sentence: int | None = None
+    snippet_start: int = 0  # where the snippet starts in Article.text (past `start` when clipped)
+
+    def shown_snippet(self) -> tuple[str, tuple[tuple[int, int], ...]]:
+        """The snippet with "…" where it cuts its passage short (a clipped passage read as a
+        whole quote), and its highlights moved to match."""
+        before = self.snippet_start > self.start
+        after = self.snippet_start + len(self.snippet) < self.end
+        shift = 1 if before else 0
+        text = ("…" if before else "") + self.snippet + ("…" if after else "")
+        return text, tuple((s + shift, e + shift) for s, e in self.highlights)
 
     def to_json(self) -> dict:
         return {
@@ -121,6 +131,7 @@ class SearchHit:
             "end": self.end,
             "sentence": self.sentence,
             "snippet": self.snippet,
+            "snippet_start": self.snippet_start,
             "highlights": [list(h) for h in self.highlights],
             "score": round(self.score, 4),
         }

@@ -165,6 +165,25 @@ def test_highlights_are_exactly_the_matched_words_of_each_hit(engine: Library, t
         assert set(spans) == _word_spans(engine, article.text, words)
 
 
+@pytest.mark.parametrize("text", ["patriot missiles", "relax", "hayashi"])
+def test_a_clipped_snippet_is_shown_with_an_ellipsis_where_it_was_cut(library: Library, seeds_dir: Path,
+                                                                      text: str) -> None:
+    # A clipped passage read as a whole quote: the reader and `accord search` mark each cut.
+    library.sync([seeds_dir])
+    hits = library.search(text, limit=20).hits
+    assert hits
+    for hit in hits:
+        article = library.article(hit.article)
+        assert article.text[hit.snippet_start : hit.snippet_start + len(hit.snippet)] == hit.snippet
+        shown, highlights = hit.shown_snippet()
+        assert shown.startswith("…") == (hit.snippet_start > hit.start)
+        assert shown.endswith("…") == (hit.snippet_start + len(hit.snippet) < hit.end)
+        assert [shown[s:e] for s, e in highlights] == [hit.snippet[s:e] for s, e in hit.highlights]
+    if text == "relax":  # long sentences: 003's is clipped after the match, 001's before it
+        shown = [h.shown_snippet()[0] for h in hits]
+        assert any(t.startswith("…") for t in shown) and any(t.endswith("…") for t in shown)
+
+
 def test_fuzzy_expansion_is_capped_to_the_most_frequent_words(engine: Library, tmp_path: Path) -> None:
     folder = tmp_path / "many"
     variants = [f"zorb{chr(97 + i)}{chr(97 + j)}" for i in range(10) for j in range(10)]  # 100 words 2 edits apart

@@ -254,8 +254,9 @@ def _search(desk: Desk, args: argparse.Namespace, err: Console) -> int:
         date = hit.date.isoformat() if hit.date else "undated"
         header = Text.assemble((f"{number}. ", "bold"), (printable_line(hit.source), "cyan"),
                                f" · {printable_line(hit.title)} · {date}")
-        snippet = Text(printable_same_length(" ".join(hit.snippet.split("\n"))))
-        for start, end in hit.highlights:
+        shown, highlights = hit.shown_snippet()
+        snippet = Text(printable_same_length(" ".join(shown.split("\n"))))
+        for start, end in highlights:
             snippet.stylize("bold reverse", start, end)
         out.print(header)
         out.print(Text("   ") + snippet)

@@ -307,9 +307,10 @@ class SearchPanel(LateChildren, Vertical):
         date = hit.date.isoformat() if hit.date else "undated"
         line = Text.assemble((printable(hit.source), source_style), f" · {printable(hit.title)} · {date}")
         line.truncate(200)
-        snippet = Text(printable(" ".join(hit.snippet.split())))
+        shown, highlights = hit.shown_snippet()
+        snippet = Text(printable(" ".join(shown.split())))
         # Collapsing whitespace shifts offsets: map the highlights through the original.
-        for start, end in _collapsed_spans(hit.snippet, hit.highlights):
+        for start, end in _collapsed_spans(shown, highlights):
             snippet.stylize(hit_style, start, end)
         return Text.assemble(line, "\n  ", snippet)
 
