@@ -219,6 +219,34 @@ def test_a_rejected_link_splits_a_pair_the_engine_linked(quake) -> None:
                for pair in report.links)
 
 
+@pytest.mark.parametrize("labelled", ["seeds", "court"])
+def test_taking_a_sentence_out_of_a_claim_moves_nothing_else(labelled: str) -> None:
+    # `x` in the reader: the sentence is rejected by every other member of its claim. It once
+    # rearranged half the story's claims (the rejected pairs, scored 0, changed every mean they
+    # were in); now the claim keeps its other members and every other claim stays as it was.
+    articles = (seeds_set() if labelled == "seeds" else story_set(labelled)).articles
+    by_id = {a.id: a for a in articles}
+    base = find_claims(articles)
+
+    def claims(report) -> list[frozenset[tuple[str, int]]]:
+        return [frozenset((m.article, m.sentence) for m in c.members) for c in report.claims]
+
+    for claim in base.claims[:4]:
+        target = claim.members[0]
+        here = SentenceRef.of(by_id[target.article], target.sentence)
+        decisions = [LinkDecision(here, SentenceRef(m.article, m.start, m.text), "reject")
+                     for m in claim.members if m.article != target.article]
+        after = claims(find_claims(articles, decisions=decisions))
+        gone = (target.article, target.sentence)
+        for before in claims(base):
+            if gone not in before:
+                assert before in after  # another claim, untouched
+            elif before == claims(base)[base.claims.index(claim)]:
+                rest = before - {gone}
+                assert rest in after or len({by_id[a].source for a, _ in rest}) < 2  # its other members stay
+        assert not any(gone in c and c & {(m.article, m.sentence) for m in claim.members} - {gone} for c in after)
+
+
 def test_a_reject_beats_a_transitive_chain(quake) -> None:
     a = _ref(quake, "a:Rescue teams pulled 30 survivors")
     b = _ref(quake, "b:Emergency crews rescued 30 people")

@@ -10,20 +10,12 @@ from ..decisions import LinkDecision
 
 class Constraints:
     """The analyst's decisions, resolved to sentence numbers: pairs forced together
-    (must-link, likeness 1.0) and pairs kept apart (cannot-link, likeness 0)."""
+    (must-link, likeness 1.0) and pairs kept apart (cannot-link: never in one claim)."""
 
     def __init__(self) -> None:
         self.must: list[tuple[int, int]] = []
         self.cannot: dict[int, set[int]] = defaultdict(set)
         self.stale: list[LinkDecision] = []
-
-    def apart(self, left: set[int], right: set[int]) -> bool:
-        """True if merging the two groups would join a rejected pair."""
-        if not self.cannot:
-            return False
-        if len(left) > len(right):
-            left, right = right, left
-        return any(self.cannot[x] & right for x in left if x in self.cannot)
 
     def among(self, inside: set[int]) -> Constraints:
         """The constraints between `inside` sentences, a story's: its job carries only

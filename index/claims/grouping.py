@@ -18,7 +18,11 @@
    brought wrong links with every other member.
 "Alike on average" is over sentence pairs from different articles: an article's
 sentence is never compared with its own article's.
-The analyst's links come first; a rejected pair never shares a claim.
+The analyst's links come first. A rejected pair never shares a claim, and rejecting is an
+edit of the claims found without it (`kept_apart`): the sentence taken out leaves its claim,
+which keeps its other members, and the rest of the story's claims stay as they were. (Scored 0
+inside the grouping, a rejected pair lowered every mean it was in and changed the order links
+were taken in: taking one sentence out of a claim rearranged half the story's claims.)
 """
 
 from __future__ import annotations
@@ -66,8 +70,6 @@ def story_groups(
         if found is None:
             if article[i] == article[j]:
                 found = 0.0
-            elif constraints.cannot and j in constraints.cannot.get(i, ()):
-                found = 0.0  # the analyst rejected this link
             elif key in must:
                 found = 1.0  # the analyst confirmed it
             else:
@@ -80,8 +82,8 @@ def story_groups(
     pairs.update(must)
     links = [(i, j, similarity(i, j)) for i, j in sorted(pairs)]
     links = [link for link in links if link[2] >= threshold]
-    groups = cover_links(links, similarity, threshold * GROUP_FACTOR, threshold * JOIN_FACTOR, constraints, article)
-    groups = consolidate(groups, links, similarity, threshold * GROUP_FACTOR * MERGE_FACTOR, constraints, article)
+    groups = cover_links(links, similarity, threshold * GROUP_FACTOR, threshold * JOIN_FACTOR, constraints.must, article)
+    groups = consolidate(groups, links, similarity, threshold * GROUP_FACTOR * MERGE_FACTOR, article)
     partners: dict[int, set[int]] = defaultdict(set)
     for i, j in must:
         partners[i].add(j)
@@ -89,6 +91,11 @@ def story_groups(
     groups = [cohesive(g, similarity, article, threshold * COHESION_FACTOR, partners) for g in groups]
     # a claim of two sentences rests on one link alone: it must clear the threshold by a margin
     groups = [g for g in groups if len(g) > 2 or similarity(*sorted(g)) >= threshold + PAIR_MARGIN]
+    if constraints.cannot:
+        cannot = constraints.cannot
+        groups = [kept_apart(g, cannot, partners) for g in groups]
+        groups = [g for n, g in enumerate(groups) if len(g) > 1 and g not in groups[:n]]
+        links = [(i, j, score) for i, j, score in links if j not in cannot.get(i, ())]  # a rejected link is none
     return [g for g in groups if not any(g < other for other in groups)], links, similarity  # inside another: nothing new
 
 
@@ -137,7 +144,7 @@ def alike_to_claim(i: int, group: set[int], similarity: Similarity, article: dic
 
 
 def cover_links(
-    links: list[Link], similarity: Similarity, threshold: float, join: float, constraints: Constraints,
+    links: list[Link], similarity: Similarity, threshold: float, join: float, must: list[tuple[int, int]],
     article: dict[int, str],
 ) -> list[set[int]]:
     """Overlapping claims that keep the links: links are taken strongest first, and
@@ -166,7 +173,7 @@ def cover_links(
         add(number, i)
         add(number, j)
 
-    ordered = [(i, j, 1.0) for i, j in constraints.must] + sorted(links, key=lambda link: (-link[2], link[0], link[1]))
+    ordered = [(i, j, 1.0) for i, j in must] + sorted(links, key=lambda link: (-link[2], link[0], link[1]))
     for i, j, _ in ordered:
         if of[i] & of[j]:
             continue
@@ -175,8 +182,6 @@ def cover_links(
         for a in sorted(of[i]):
             for b in sorted(of[j]):
                 left, right = claims[a], claims[b]
-                if constraints.apart(left, right):
-                    continue
                 mean = _mean(left - right, right - left, similarity, article) if left - right and right - left else 1.0
                 if mean >= threshold and (best is None or mean > best[0]):
                     best = (mean, a, b)
@@ -189,27 +194,20 @@ def cover_links(
             if len(of[sentence]) >= MAX_CLAIMS_PER_SENTENCE:
                 continue
             for c in sorted(of[other]):
-                if constraints.apart({sentence}, claims[c]):
-                    continue
                 alike = alike_to_claim(sentence, claims[c], similarity, article)
                 if alike >= join and (joined is None or alike > joined[0]):
                     joined = (alike, c, sentence)
         if joined is not None:
             add(joined[1], joined[2])
             continue
-        # (3) a claim of their own, unless the analyst kept one of them apart from the
-        # other's claim (a second claim must not bring back a link taken apart)
-        if len(of[i]) < MAX_CLAIMS_PER_SENTENCE and len(of[j]) < MAX_CLAIMS_PER_SENTENCE and not (
-            constraints.cannot and (any(constraints.apart({i}, claims[c]) for c in of[j])
-                                    or any(constraints.apart({j}, claims[c]) for c in of[i]))
-        ):
+        # (3) a claim of their own
+        if len(of[i]) < MAX_CLAIMS_PER_SENTENCE and len(of[j]) < MAX_CLAIMS_PER_SENTENCE:
             new(i, j)
     return [claims[k] for k in sorted(claims)]
 
 
 def consolidate(
-    claims: list[set[int]], links: list[Link], similarity: Similarity, threshold: float, constraints: Constraints,
-    article: dict[int, str],
+    claims: list[set[int]], links: list[Link], similarity: Similarity, threshold: float, article: dict[int, str],
 ) -> list[set[int]]:
     """Claims that state one fact in pieces are merged, the most alike pair first,
     while the two are alike on average (their own members, at `threshold`). Only
@@ -234,7 +232,7 @@ def consolidate(
     def measure(x: int, y: int) -> None:
         a, b = alive[x], alive[y]
         left, right = a - b, b - a
-        if not left or not right or constraints.apart(left, right):
+        if not left or not right:
             return
         mean = _mean(left, right, similarity, article)
         if mean >= threshold:
@@ -257,6 +255,20 @@ def consolidate(
         for z in sorted(near(x)):
             measure(x, z)
     return [alive[n] for n in sorted(alive)]
+
+
+def kept_apart(group: set[int], cannot: dict[int, set[int]], partners: dict[int, set[int]]) -> set[int]:
+    """The claim without the sentences the analyst took out of it: while it holds a
+    rejected pair, the member rejected by the most others leaves (the sentence `x` was
+    pressed on is rejected by every other member), one the analyst linked in last.
+    Nothing else moves."""
+    kept = set(group)
+    while True:
+        against = {m: len(cannot.get(m, set()) & kept) for m in kept}
+        worst = max(sorted(kept), key=lambda m: (against[m], not partners[m] & kept), default=None)
+        if worst is None or not against[worst]:
+            return kept
+        kept.discard(worst)
 
 
 def cohesive(
