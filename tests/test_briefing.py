@@ -347,6 +347,18 @@ def test_shared_single_source_and_disputed_passages(seeds) -> None:
     assert f"⚠ Single source: no other outlet in this briefing reports this ({single.source} only)." in below
     assert "Also reported" not in below
 
+    # a sentence in no claim that is not check-worthy either (no figure, quote or name) is as
+    # single-source: it once had no line at all, and read as corroborated by silence
+    listed = {(m.article, m.sentence) for m in report.single_source} | disputed_sentences | {
+        (m.article, m.sentence) for c in report.claims for m in c.members}
+    plain = next((a.id, s.index) for a in by_id.values() for s in a.sentences if (a.id, s.index) not in listed
+                 and len(a.sentence_text(s.index).split()) > 5 and re.fullmatch(r"[A-Za-z ,.']+", a.sentence_text(s.index)))
+    article = by_id[plain[0]]
+    alone = parse(build_briefing(placed_all([on_sentence(article, plain[1], (), "", id=9)], by_id), [], by_id, report,
+                                 today=TODAY).markdown)
+    below = finding_text(alone, article.sentence_text(plain[1]))
+    assert f"⚠ Single source: no other outlet in this briefing reports this ({article.source} only)." in below
+
     below = finding_text(doc, disputed.text)
     disputed_claim = report.claim_of(disputed.article, disputed.sentence)
     lines = below.split("\n")
