@@ -188,7 +188,7 @@ class _Writer:
             total = story_sources(claim, self.support.report)
             independent = f", {claim.independent} independent" if claim.independent < claim.support else ""
             # a passage stating two facts: each line says which fact the others report
-            fact = f", as “{shorten(_wording_elsewhere(claim, article), 100)}”" if len(claims) > 1 else ""
+            fact = f", as “{shorten(_unquoted(_wording_elsewhere(claim, article)), 100)}”" if len(claims) > 1 else ""
             out.append(md.inline(f"Also reported by {', '.join(others)} ({claim.support} of {total} outlets{independent}){fact}."))
         if not claims and self.support.report.sources > 1:
             # in no claim: its outlet alone says it, check-worthy or not ("This marks a
@@ -197,6 +197,18 @@ class _Writer:
         for discrepancy in discrepancies:
             out.append("**Sources disagree** " + md.inline(f"({discrepancy.kind}): {' vs '.join(discrepancy.variants)}."))
         return [line + ("\\" if n < len(out) - 1 else "") for n, line in enumerate(out)] + ([""] if out else [])
+
+
+_QUOTES = "\"“”‘’'«»"
+
+
+def _unquoted(text: str) -> str:
+    """A wording that is a quotation, without its own quote marks: the line puts it in quotes
+    (it read ““And it will contribute…””)."""
+    body = text.strip().rstrip(".")  # a quotation may close before its full stop or after it
+    if len(body) > 2 and body[0] in _QUOTES and body[-1] in _QUOTES:  # '"Yes," he said' is not one
+        return body[1:-1].strip()
+    return text.strip()
 
 
 def _wording_elsewhere(claim: Claim, article: Article) -> str:

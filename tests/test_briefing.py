@@ -541,6 +541,27 @@ def test_also_reported_by_names_only_other_outlets() -> None:
     assert "Daily A" not in below.split("Also reported by", 1)[1].split(")", 1)[0]
 
 
+def test_a_second_fact_worded_as_a_quotation_is_quoted_once() -> None:
+    """A two-fact passage's lines say each fact "as" another outlet words it: a wording that is
+    itself a quotation read ““And it will contribute…””."""
+    from accord.index.claims import Claim, ClaimReport, Member
+
+    texts = {"a": "The minister said peace matters, and the deal is good.",
+             "b": "\u201cPeace matters.\u201d", "c": "\u201cThe deal is good,\u201d he said."}
+    outlets = {"a": "Daily A", "b": "Herald B", "c": "Wire C"}
+    articles = {i: make_article(t, id=i, outlet=outlets[i]) for i, t in texts.items()}
+    members = {i: Member(i, 0, 0, len(t), t, outlets[i]) for i, t in texts.items()}
+    claims = [Claim("c1", [members["a"], members["b"]], support=2, independent=2, strength=0.9, wording=texts["b"],
+                    story_sources=3),
+              Claim("c2", [members["a"], members["c"]], support=2, independent=2, strength=0.8, wording=texts["c"],
+                    story_sources=3)]
+    report = ClaimReport(claims, [], [], sources=3)
+    placed = placed_all([on_sentence(articles["a"], 0, id=1)], articles)
+    below = finding_text(parse(build_briefing(placed, [], articles, report, today=TODAY).markdown), texts["a"])
+    assert "as \u201cPeace matters.\u201d" in below  # one pair of quotes
+    assert "as \u201c\u201cThe deal is good,\u201d he said.\u201d" in below  # not one quotation: kept as written
+
+
 def test_no_control_or_bidi_character_reaches_the_briefing_file() -> None:
     """A briefing is opened with `cat` as often as in a viewer: a note's OSC or bidi override
     must not drive the terminal there either."""

@@ -344,6 +344,7 @@ def test_a_sentence_stating_two_facts_is_corroborated_by_both_claims_in_the_brie
     lines = [line for line in briefing.markdown.splitlines() if line.startswith("Also reported by")]
     facts = [line.split(", as “", 1)[1] for line in lines if ", as “" in line]
     assert len(facts) == len(lines) and len(set(facts)) == len(facts)
+    assert not any(fact[:1] in "\"“”'‘’" for fact in facts)  # a quoted wording is not quoted twice (““And it…””)
 
 
 def test_a_failed_undo_keeps_its_place_below_newer_changes(desk: Desk, monkeypatch) -> None:
