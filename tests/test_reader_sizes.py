@@ -236,6 +236,21 @@ async def test_every_footer_key_has_its_whole_label(app, size) -> None:
                 assert "/ Filter" in bottom and "o Sort" in bottom, bottom
 
 
+async def test_next_hit_is_in_the_footer_only_while_a_search_has_hits(app) -> None:
+    # At 200 columns "n Next hit" stood in the footer with no search to step through.
+    async with app.run_test(size=(200, 50)) as pilot:
+        await ready(pilot)
+        await pilot.pause(0.3)
+        assert "Next hit" not in screen_lines(app)[-1]
+        await pilot.press("slash")
+        await type_text(pilot, "Patriot")
+        await until(pilot, lambda: app.main.search_panel.result is not None and app.main.search_panel.result.hits, "hits")
+        await pilot.press("enter")
+        await until(pilot, lambda: "n Next hit" in screen_lines(app)[-1], "n in the footer")
+        await pilot.press("escape")  # clears the search
+        await until(pilot, lambda: "Next hit" not in screen_lines(app)[-1], "n gone again")
+
+
 def targets_in_reading_order(app, target: str) -> list[tuple[str, int]]:
     support = app.main.desk.support
     return [(article_id, index) for article_id in app.main.deck.ids

@@ -310,6 +310,14 @@ class MainScreen(Screen):
         self.deck.query_text = message.result.query if message.result else ""
         self.deck.set_hits(message.spans)
         self.status.search = self.search_panel.describe()
+        self.refresh_bindings()  # n and N: in the footer only while there are hits
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("next_hit", "previous_hit"):
+            # no search, no hit to step to: off the footer (at 200 columns "n Next hit" stood there idle)
+            panels = self.query(SearchPanel)
+            return bool(panels and panels.first().result and panels.first().result.hits)
+        return True
 
     def on_search_panel_jump(self, message: SearchPanel.Jump) -> None:
         self.deck.show_article(message.hit.article, message.hit.sentence or 0, center=True)
