@@ -137,6 +137,10 @@ class _Writer:
         self.articles = articles
         self.support = support
         self.footnotes: list[str] = []
+        self._stories: dict[str, set[int]] = {}  # article -> the stories its claims are in
+        for claim in support.report.claims if support else ():
+            for member in claim.members:
+                self._stories.setdefault(member.article, set()).add(claim.story)
 
     def finding(self, item: Placed, section: str) -> list[str]:
         annotation = item.annotation
@@ -182,6 +186,7 @@ class _Writer:
         discrepancies: list[Discrepancy] = []
         for entry in entries:
             discrepancies += [d for d in entry.discrepancies if d not in discrepancies]
+        discrepancies += [d for d in self._names_in(article, article.text[item.start : item.end]) if d not in discrepancies]
         out = []
         for claim in claims.values():
             others = sorted({m.source for m in claim.members if m.source != article.source})  # its outlet's other articles too
@@ -197,6 +202,16 @@ class _Writer:
         for discrepancy in discrepancies:
             out.append("**Sources disagree** " + md.inline(f"({discrepancy.kind}): {' vs '.join(discrepancy.variants)}."))
         return [line + ("\\" if n < len(out) - 1 else "") for n, line in enumerate(out)] + ([""] if out else [])
+
+    def _names_in(self, article: Article, text: str) -> list[Discrepancy]:
+        """Name discrepancies of the article's story whose spellings the passage writes: a
+        discrepancy marks the sentences with the rare spelling and one with the usual, yet a
+        passage from a third outlet naming the person ("Yoshimasa Hayashi") needs the caveat too."""
+        assert self.support is not None
+        stories = self._stories.get(article.id, set())
+        return [d for d in self.support.report.discrepancies
+                if d.kind == "name" and stories & {s for m in d.members for s in self._stories.get(m.article, ())}
+                and any(re.search(rf"\b{re.escape(variant)}\b", text) for variant in d.variants)]
 
 
 _QUOTES = "\"“”‘’'«»"

@@ -378,6 +378,27 @@ def test_the_misspelt_spokesman_shows_both_spellings(seeds) -> None:
     assert re.search(r"Sources disagree \(name\): (Hajasi vs Hayashi|Hayashi vs Hajasi)\.", below)
 
 
+def test_a_passage_naming_a_misspelt_person_carries_the_caveat_from_any_outlet(seeds) -> None:
+    # The discrepancy marks the sentences with the rare spelling and one with the usual; a third
+    # outlet's "Yoshimasa Hayashi" passage once went into the briefing without the caveat.
+    by_id, seed, report = seeds
+    marked = {(m.article, m.sentence) for d in report.discrepancies for m in d.members}
+    article = seed["003"]
+    index = next(i for i in range(len(article.sentences))
+                 if "Hayashi" in article.sentence_text(i) and (article.id, i) not in marked)
+    placed = placed_all([on_sentence(article, index, id=1)], by_id)
+    below = finding_text(parse(build_briefing(placed, [], by_id, report, today=TODAY).markdown),
+                         article.sentence_text(index))
+    assert re.search(r"Sources disagree \(name\): (Hajasi vs Hayashi|Hayashi vs Hajasi)\.", below)
+    # a passage naming nobody in a discrepancy gets no such line
+    plain = next(i for i in range(len(article.sentences)) if not re.search(r"Ha[yj]as", article.sentence_text(i))
+                 and (article.id, i) not in marked)
+    placed = placed_all([on_sentence(article, plain, id=2)], by_id)
+    below = finding_text(parse(build_briefing(placed, [], by_id, report, today=TODAY).markdown),
+                         article.sentence_text(plain))
+    assert "Sources disagree" not in below
+
+
 # Escaping: untrusted text stays inert ------------------------------------------------------
 
 PLAIN = "Plain words with nothing special"
