@@ -130,7 +130,9 @@ class ClaimsPanel(LateChildren, Vertical, can_focus=False):
             variants = " vs ".join(printable(v) for v in item.variants)
             return Text.assemble(("⚠", style), f" {item.kind}: {variants}")
         kind = claim_kind(item, self.report)
-        style = self.get_component_rich_style(f"claims-panel--{kind}")
+        # partial: the colour alone; the full style carried the panel's background, which stood
+        # out of the highlight bar on the selected row
+        style = self.get_component_rich_style(f"claims-panel--{kind}", partial=True)
         conflict = bool(discrepancies_of(item, self.report))
         head = Text.assemble(
             (f"{item.id} {item.support}/{story_sources(item, self.report)}", style),
