@@ -223,8 +223,9 @@ def test_the_reader_where_analysts_work(terminal, size, panes) -> None:
     landings: list[tuple[str, str, bool]] = []
     for n in range(3):
         term.keys("d")
-        screen = term.wait_for(lambda s: (found := landing(s)) is not None and found != (landings[-1] if landings else None),
-                               f"d #{n + 1} to land")
+        # the status line can be painted a frame before the pane it names: wait for both
+        screen = term.wait_for(lambda s: (found := landing(s)) is not None and found != (landings[-1] if landings else None)
+                               and f"· {found[1]}/5" in s, f"d #{n + 1} to land, its article's header on screen")
         landings.append(landing(screen))
         assert f"· {landings[-1][1]}/5" in screen  # that article's header is on screen...
         assert "Hajasi" in screen or "Hayashi" in screen  # ...with its spelling of the name
