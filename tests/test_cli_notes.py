@@ -457,3 +457,15 @@ def test_search_finds_annotated_sentences_by_tag_and_note(ws: str, story: Path, 
     assert both and all(h["article"] == unn for h in both)
     text = accord("search", "tag:policy", "--workspace", ws).stdout
     assert text.startswith("2 sentences match tag:policy")
+
+
+def test_a_mistyped_workspace_says_it_is_new_rather_than_showing_no_notes(tmp_path: Path, ws: str, unn: str) -> None:
+    accord("note", "add", unn, "--quote", HISTORIC, "--tag", "policy", "--workspace", ws)
+    typo = tmp_path / "no" / "such" / "ws"
+    listed = accord("note", "list", "--workspace", str(typo))
+    assert listed.stdout.strip() == "no annotations"
+    assert listed.stderr.strip() == f"accord: warning: no workspace at {typo}: a new, empty one is made there"
+    again = accord("note", "list", "--workspace", str(typo))  # it exists now: nothing more to say
+    assert again.stderr == ""
+    assert accord("note", "list", "--workspace", ws).stderr == ""  # the real one, untouched
+    assert len(note_list(ws)) == 1

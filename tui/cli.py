@@ -215,6 +215,9 @@ def _run(args: argparse.Namespace, err: Console) -> int:
     for problem in config.problems:
         err.print(Text(f"accord: warning: {printable_line(problem)}"))
     notice = lambda message: err.print(Text(f"accord: warning: {printable_line(message)}"))  # noqa: E731
+    if _reads_annotations(args) and getattr(args, "workspace", None) and not workspace.root.exists():
+        # a mistyped --workspace made a new, empty one, and the analyst's notes seemed gone
+        notice(f"no workspace at {workspace.root}: a new, empty one is made there")
     with Desk(workspace, config, on_notice=notice) as desk:
         if args.command == "claims":
             return _claims(desk, args, err)
@@ -286,6 +289,10 @@ def _claims(desk: Desk, args: argparse.Namespace, err: Console) -> int:
         for member in discrepancy.members:
             out.print(Text.assemble("      ", (printable_line(member.source), "cyan"), ": ", printable_line(member.text)))
     return 0
+
+
+def _reads_annotations(args: argparse.Namespace) -> bool:
+    return args.command == "export" or (args.command == "note" and args.note_command in ("list", "rm"))
 
 
 def _info(workspace: Workspace) -> int:
