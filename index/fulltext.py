@@ -117,6 +117,24 @@ def _analyzer(stem: bool):
     return chain | WildcardSafeStemFilter(lang="en", cachesize=100_000) if stem else chain
 
 
+# A word and a colon outside quotes name a field: `outlet:UNN`. Not "4:12" (a time) or "http://".
+_FIELD_PREFIX = re.compile(r'(?<![\w."\'])([A-Za-z_]\w*):(?!//)(?=\S)')
+SEARCHABLE_FIELDS = ("title", "outlet", "date", "tag", "note")
+FILTER_FIELDS = ("sources", "single", "conflict")  # claim_query's, answered from the claims
+
+
+def _check_fields(text: str) -> None:
+    """QueryError for a field that does not exist: Whoosh searched `foo:bar` as words and
+    answered "no hits", and a misspelt `otlet:UNN` read as "nothing from UNN"."""
+    unquoted = re.sub(r'"[^"]*"', " ", text)
+    for match in _FIELD_PREFIX.finditer(unquoted):
+        name = match.group(1).lower()
+        if name not in SEARCHABLE_FIELDS + FILTER_FIELDS + ("body",):
+            known = ", ".join(f"{f}:" for f in SEARCHABLE_FIELDS + FILTER_FIELDS)
+            raise QueryError(f"no field {match.group(1)}: in {text!r}: the fields are {known} "
+                             f"(quote the words to search them as text)")
+
+
 def make_schema() -> fields.Schema:
     stemmed = _analyzer(stem=True)
     plain = _analyzer(stem=False)
@@ -845,6 +863,7 @@ class FullTextIndex:
         """Parse the Whoosh query language; raise QueryError with a one-line reason."""
         if text.count('"') % 2:
             raise QueryError(f"unclosed quote in {text!r}")
+        _check_fields(text)
         try:
             parsed = self._parser.parse(_iso_dates_for_whoosh(text))
         except Exception as error:  # noqa: BLE001  Whoosh raises assorted errors for bad syntax

@@ -83,6 +83,14 @@ def test_bad_input_is_one_line_and_a_nonzero_exit(tmp_path: Path) -> None:
     assert bad_query.returncode == 2
     assert bad_query.stderr.strip().splitlines() == ["accord: error: unclosed quote in '\"unclosed'"]
 
+    # a field that does not exist (a typo of outlet:) once answered "no hits", exit 0
+    typo = accord("search", "otlet:UNN", check_ok=False)
+    assert typo.returncode == 2 and typo.stderr.splitlines() == [
+        "accord: error: no field otlet: in 'otlet:UNN': the fields are title:, outlet:, date:, tag:, note:, sources:, "
+        "single:, conflict: (quote the words to search them as text)"]
+    assert accord("search", '"otlet:UNN"').stdout.startswith("no hits")  # quoted: text, searched as such
+    assert accord("search", "outlet:UNN").stdout.startswith("1 article matches outlet:UNN")  # one, singular
+
     # a bad option value too: one line naming the command, not argparse's whole usage first
     bad_option = accord("claims", "--threshold", "2", check_ok=False)
     assert bad_option.returncode == 2

@@ -251,8 +251,9 @@ def _search(desk: Desk, args: argparse.Namespace, err: Console) -> int:
         return 0
     from accord.index import claim_query
 
-    unit = "sentences" if claim_query.has_filters(args.query) else "articles"  # filters pick sentences
-    out.print(Text(f"{result.total} {unit} match {printable_line(args.query)}; best {len(result.hits)}:", style="bold"))
+    unit = "sentence" if claim_query.has_filters(args.query) else "article"  # filters pick sentences
+    verb = "matches" if result.total == 1 else "match"
+    out.print(Text(f"{counted(result.total, unit)} {verb} {printable_line(args.query)}; best {len(result.hits)}:", style="bold"))
     for number, hit in enumerate(result.hits, 1):
         date = hit.date.isoformat() if hit.date else "undated"
         header = Text.assemble((f"{number}. ", "bold"), (printable_line(hit.source), "cyan"),
