@@ -243,8 +243,35 @@ def test_taking_a_sentence_out_of_a_claim_moves_nothing_else(labelled: str) -> N
                 assert before in after  # another claim, untouched
             elif before == claims(base)[base.claims.index(claim)]:
                 rest = before - {gone}
-                assert rest in after or len({by_id[a].source for a, _ in rest}) < 2  # its other members stay
+                # its other members stay, or the part of them that still holds as a claim (a pair
+                # must clear the threshold by its margin; a member unlike the rest leaves)
+                assert rest in after or len({by_id[a].source for a, _ in rest}) < 2 or any(
+                    c < rest for c in after) or len(rest) == 2
         assert not any(gone in c and c & {(m.article, m.sentence) for m in claim.members} - {gone} for c in after)
+        # nothing new: a claim found before, or what is left of one the sentence was in
+        assert all(c in claims(base) or any(gone in b and c <= b - {gone} for b in claims(base)) for c in after)
+
+
+def test_a_link_made_after_taking_a_sentence_out_wins_for_its_pair() -> None:
+    # `x` then `L` back to one member: the later link holds those two together (they once ended
+    # in no claim together: the sentence left its claim with the link's partner still in it).
+    articles = seeds_set().articles
+    by_id = {a.id: a for a in articles}
+    base = find_claims(articles)
+    wide = [c for c in base.claims if len({m.article for m in c.members}) >= 3]
+    assert len(wide) >= 5
+    for claim in wide:
+        x = claim.members[0]
+        here = SentenceRef.of(by_id[x.article], x.sentence)
+        others = [m for m in claim.members if m.article != x.article]
+        refs = [SentenceRef(m.article, m.start, m.text) for m in others]
+        decisions = [LinkDecision(here, ref, "reject") for ref in refs] + [LinkDecision(here, refs[0], "link")]
+        after = find_claims(articles, decisions=decisions)
+        together = [c for c in after.claims if {(x.article, x.sentence), (others[0].article, others[0].sentence)}
+                    <= {(m.article, m.sentence) for m in c.members}]
+        assert together, claim.id
+        for c in together:  # and the other rejections still hold
+            assert not {(m.article, m.sentence) for m in c.members} & {(m.article, m.sentence) for m in others[1:]}
 
 
 def test_a_reject_beats_a_transitive_chain(quake) -> None:

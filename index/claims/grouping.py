@@ -93,8 +93,14 @@ def story_groups(
     groups = [g for g in groups if len(g) > 2 or similarity(*sorted(g)) >= threshold + PAIR_MARGIN]
     if constraints.cannot:
         cannot = constraints.cannot
-        groups = [kept_apart(g, cannot, partners) for g in groups]
-        groups = [g for n, g in enumerate(groups) if len(g) > 1 and g not in groups[:n]]
+        edited = []
+        for group in groups:
+            parts = kept_apart(group, cannot, partners, article)
+            if parts[0] != group:  # what a rejection left must still hold as a claim of its own
+                parts = [cohesive(p, similarity, article, threshold * COHESION_FACTOR, partners) for p in parts]
+                parts = [p for p in parts if len(p) > 2 or (len(p) == 2 and similarity(*sorted(p)) >= threshold + PAIR_MARGIN)]
+            edited += parts
+        groups = [g for n, g in enumerate(edited) if len(g) > 1 and g not in edited[:n]]
         links = [(i, j, score) for i, j, score in links if j not in cannot.get(i, ())]  # a rejected link is none
     return [g for g in groups if not any(g < other for other in groups)], links, similarity  # inside another: nothing new
 
@@ -257,18 +263,31 @@ def consolidate(
     return [alive[n] for n in sorted(alive)]
 
 
-def kept_apart(group: set[int], cannot: dict[int, set[int]], partners: dict[int, set[int]]) -> set[int]:
+def kept_apart(
+    group: set[int], cannot: dict[int, set[int]], partners: dict[int, set[int]], article: dict[int, str]
+) -> list[set[int]]:
     """The claim without the sentences the analyst took out of it: while it holds a
     rejected pair, the member rejected by the most others leaves (the sentence `x` was
-    pressed on is rejected by every other member), one the analyst linked in last.
+    pressed on is rejected by every other member), the one whose leaving keeps the most
+    articles in the claim on a tie. A sentence that leaves keeps the partners the analyst
+    linked it to, as a claim of its own (a link made after a rejection wins over it).
     Nothing else moves."""
     kept = set(group)
+    apart: list[set[int]] = []
     while True:
         against = {m: len(cannot.get(m, set()) & kept) for m in kept}
-        worst = max(sorted(kept), key=lambda m: (against[m], not partners[m] & kept), default=None)
+
+        def rank(m: int) -> tuple[int, int, bool, int]:
+            left = len({article[o] for o in kept if o != m})
+            return against[m], left, not partners[m] & kept, -m
+
+        worst = max(kept, key=rank, default=None)
         if worst is None or not against[worst]:
-            return kept
+            return [kept, *apart]
         kept.discard(worst)
+        linked = partners[worst] & group
+        if linked:
+            apart.append({worst} | linked)
 
 
 def cohesive(
