@@ -195,9 +195,13 @@ class _Writer:
             # a passage stating two facts: each line says which fact the others report
             fact = f", as “{shorten(_unquoted(_wording_elsewhere(claim, article)), 100)}”" if len(claims) > 1 else ""
             out.append(md.inline(f"Also reported by {', '.join(others)} ({claim.support} of {total} outlets{independent}){fact}."))
-        if not claims and self.support.report.sources > 1:
-            # in no claim: its outlet alone says it, check-worthy or not ("This marks a
-            # historic shift" has no figure or quote, yet no other outlet says it either)
+        report = self.support.report
+        # in no claim: its outlet alone says it, check-worthy or not ("This marks a historic
+        # shift" has no figure or quote, yet no other outlet says it either), unless claims of
+        # two outlets were left out of the report (min_sources 3): then only the engine's
+        # single-source list says so
+        alone = report.min_sources <= 2 or (bool(entries) and all(e.kind == SINGLE for e in entries))
+        if not claims and report.sources > 1 and alone:
             out.append("**⚠ Single source:** " + md.inline(f"no other outlet in this briefing reports this ({article.source} only)."))
         for discrepancy in discrepancies:
             out.append("**Sources disagree** " + md.inline(f"({discrepancy.kind}): {' vs '.join(discrepancy.variants)}."))

@@ -225,7 +225,7 @@ def _report(found: list[_StoryFound], min_sources: int, sources: int, stale: lis
     single = [member for _, member in sorted((s for story in found for s in story.single), key=lambda s: s[0])]
     discrepancies = unique([d for story in found for d in story.values]) + [d for story in found for d in story.names]
     links = [link for story in found for link in story.links]
-    return ClaimReport(claims, single, discrepancies, sources, links, stale_decisions=stale)
+    return ClaimReport(claims, single, discrepancies, sources, links, stale_decisions=stale, min_sources=min_sources)
 
 
 def _claim(sentences: StorySentences, group: set[int], similarity: Similarity, families: dict[str, int]) -> Claim | None:

@@ -49,6 +49,7 @@ class ClaimReport:
     sources: int
     links: list[tuple[Member, Member, float]] = field(default_factory=list)
     stale_decisions: list[LinkDecision] = field(default_factory=list)  # naming sentences that are gone
+    min_sources: int = 2  # claims of fewer outlets were left out: a sentence in none may still be shared
     _claim_index: dict[tuple[str, int], list[Claim]] | None = field(default=None, repr=False, compare=False)
 
     def claims_of(self, article_id: str, sentence: int) -> list[Claim]:
