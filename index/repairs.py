@@ -105,17 +105,20 @@ _FUNCTION_WORDS = frozenset("""
 the and but for nor with from into onto over under after before while when where which who whom whose
 that this these those their there them they then than what whether about above below between
 against during without within through toward towards upon among amid since until
+not was has had were will would could should can may might must said says are is been
 """.split())
 
 
 def _glued_across_words(left: str, right: str) -> bool:
     """Whether two known words run together are two words that lost the space between
     them rather than a closed compound the word list lacks ("carmaker", "paywall",
-    "dockworker"). A compound joins a bare stem to a word; a lost space leaves an
-    inflected word before the next ("missilesspecific", "systemsintended") or a
-    function word on one side."""
+    "dockworker"). A compound joins a bare stem to a noun; a lost space leaves an
+    inflected word on one side ("missilesspecific", "peopledied") or a function word
+    ("couldnot", "batterieswhich"). Two bare nouns ("centralbank") look like a compound
+    and are left as written."""
     inflected = (left.endswith("s") and not left.endswith("ss")) or left.endswith(("ed", "ing"))
-    return inflected or left in _FUNCTION_WORDS or right in _FUNCTION_WORDS
+    # a verb after the seam is a clause going on ("peopledied", "judgeruled"), not a compound's head
+    return inflected or right.endswith(("ed", "ing")) or left in _FUNCTION_WORDS or right in _FUNCTION_WORDS
 
 
 def _inflects_a_known_word(lower: str, vocab: dict[str, int]) -> bool:

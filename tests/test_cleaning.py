@@ -97,6 +97,9 @@ def test_closed_compounds_the_word_list_lacks_are_not_split() -> None:
     glued = clean([Block(1, "Tokyo announcedthat it would ship theirweapons and deliveredmissiles.")])
     assert glued.text == "Tokyo announced that it would ship their weapons and delivered missiles."
     assert [r.original for r in glued.repairs] == ["announcedthat", "theirweapons", "deliveredmissiles"]
+    # a verb after the seam, or a modal before it, is a clause going on: still two words
+    verbs = clean([Block(1, "Five peopledied after the judgeruled that they couldnot stay.")])
+    assert verbs.text == "Five people died after the judge ruled that they could not stay."
 
 
 def test_repeated_fragments_are_dropped(seed_articles) -> None:
