@@ -225,8 +225,11 @@ def _unquoted(text: str) -> str:
     """A wording that is a quotation, without its own quote marks: the line puts it in quotes
     (it read ““And it will contribute…””)."""
     body = text.strip().rstrip(".")  # a quotation may close before its full stop or after it
-    if len(body) > 2 and body[0] in _QUOTES and body[-1] in _QUOTES:  # '"Yes," he said' is not one
-        return body[1:-1].strip()
+    inner = body[1:-1]
+    # '"Yes," he said' and '"We strike," they said, "unless paid."' are not one quotation
+    marks_inside = any(q in inner for q in _QUOTES if q not in "'’")  # ’ and ' are apostrophes too
+    if len(body) > 2 and body[0] in _QUOTES and body[-1] in _QUOTES and not marks_inside:
+        return inner.strip()
     return text.strip()
 
 

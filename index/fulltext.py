@@ -121,6 +121,7 @@ def _analyzer(stem: bool):
 _FIELD_PREFIX = re.compile(r'(?<![\w."\'])([A-Za-z_]\w*):(?!//)(?=\S)')
 SEARCHABLE_FIELDS = ("title", "outlet", "date", "tag", "note")
 FILTER_FIELDS = ("sources", "single", "conflict")  # claim_query's, answered from the claims
+_UNLISTED_FIELDS = ("body", "id", "file")  # in the schema, searchable, not worth listing
 
 
 def _check_fields(text: str) -> None:
@@ -128,8 +129,9 @@ def _check_fields(text: str) -> None:
     answered "no hits", and a misspelt `otlet:UNN` read as "nothing from UNN"."""
     unquoted = re.sub(r'"[^"]*"', " ", text)
     for match in _FIELD_PREFIX.finditer(unquoted):
-        name = match.group(1).lower()
-        if name not in SEARCHABLE_FIELDS + FILTER_FIELDS + ("body",):
+        name = match.group(1)
+        # Whoosh's fields are lower case exactly ("Title:" found nothing); the filters take any case
+        if name not in SEARCHABLE_FIELDS + _UNLISTED_FIELDS and name.lower() not in FILTER_FIELDS:
             known = ", ".join(f"{f}:" for f in SEARCHABLE_FIELDS + FILTER_FIELDS)
             raise QueryError(f"no field {match.group(1)}: in {text!r}: the fields are {known} "
                              f"(quote the words to search them as text)")

@@ -594,6 +594,10 @@ def test_a_second_fact_worded_as_a_quotation_is_quoted_once() -> None:
     below = finding_text(parse(build_briefing(placed, [], articles, report, today=TODAY).markdown), texts["a"])
     assert "as \u201cPeace matters.\u201d" in below  # one pair of quotes
     assert "as \u201c\u201cThe deal is good,\u201d he said.\u201d" in below  # not one quotation: kept as written
+    from accord.index.briefing import _unquoted
+
+    assert _unquoted("\u201cWe strike,\u201d they said, \u201cunless paid.\u201d").startswith("\u201cWe strike")  # two
+    assert _unquoted("\"It\u2019s done.\"") == "It\u2019s done."  # an apostrophe is no quotation mark
 
 
 def test_no_control_or_bidi_character_reaches_the_briefing_file() -> None:

@@ -89,6 +89,7 @@ def test_bad_input_is_one_line_and_a_nonzero_exit(tmp_path: Path) -> None:
         "accord: error: no field otlet: in 'otlet:UNN': the fields are title:, outlet:, date:, tag:, note:, sources:, "
         "single:, conflict: (quote the words to search them as text)"]
     assert accord("search", '"otlet:UNN"').stdout.startswith("no hits")  # quoted: text, searched as such
+    assert "no field Title:" in accord("search", "Title:patriot", check_ok=False).stderr  # fields are lower case
     assert accord("search", "outlet:UNN").stdout.startswith("1 article matches outlet:UNN")  # one, singular
 
     # a bad option value too: one line naming the command, not argparse's whole usage first

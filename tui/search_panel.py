@@ -296,6 +296,7 @@ class SearchPanel(LateChildren, Vertical):
         self.result = None
         self.results.clear_options()
         self.set_status(message, error=True)
+        self.screen.refresh_bindings()  # no hits to step through: n and N leave the footer
 
     def clear(self) -> None:
         self.results.clear_options()
