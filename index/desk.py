@@ -19,7 +19,6 @@ an older answer.
 from __future__ import annotations
 
 import bisect
-import errno
 import os
 import threading
 import time
@@ -689,12 +688,12 @@ class Desk:
 
     @staticmethod
     def check_briefing_target(path: Path, overwrite: bool = False) -> None:
-        """IsADirectoryError when `path` is a folder (no overwrite makes it a file: asking to
+        """AccordError when `path` is a folder (no overwrite makes it a file: asking to
         replace it only led to "Is a directory"); FileExistsError when it exists and
         `overwrite` is not set: a front end may ask before building a long briefing.
         `write_briefing` checks again as it writes."""
         if os.path.isdir(path):
-            raise IsADirectoryError(errno.EISDIR, "a folder, not a file", str(path))
+            raise AccordError(f"{path} is a folder: give the briefing a file name in it")
         if not overwrite and os.path.lexists(path):
             raise FileExistsError(str(path))
 
@@ -706,7 +705,7 @@ class Desk:
         from .atomic_write import write_atomically
         from .briefing import document
 
-        Desk.check_briefing_target(path, overwrite=True)  # a folder
+        Desk.check_briefing_target(path, overwrite=True)  # a folder is refused before anything is written
         written = Desk.briefing_format(path, format)
         write_atomically(path, document(briefing, written), overwrite=overwrite)
         return written

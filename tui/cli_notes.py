@@ -188,8 +188,6 @@ def run_export(desk: Desk, args: argparse.Namespace, err: Console) -> int:
             _write_stdout(printable(Desk.briefing_document(briefing, format)))  # a note's escape sequence must not drive the terminal
             return 0
         Desk.write_briefing(briefing, target, overwrite=args.force, format=format)
-    except IsADirectoryError:  # before FileExistsError: a folder exists too
-        raise AccordError(f"{args.output} is a folder: give the briefing a file name in it") from None
     except FileExistsError:
         raise AccordError(f"{args.output} exists; use --force to overwrite it") from None
     findings = f"{briefing.findings} finding{'' if briefing.findings == 1 else 's'}"

@@ -72,10 +72,6 @@ class ExportScreen(ModalScreen[None]):
         try:
             target.parent.mkdir(parents=True, exist_ok=True)  # the export folder, on first use
             Desk.write_briefing(self.briefing, target, overwrite=overwrite)
-        except IsADirectoryError:  # before OSError, of which it is one
-            self.app.call_from_thread(self.notify, f"{target} is a folder: give the briefing a file name in it",
-                                      title="Not saved", severity="error", markup=False, timeout=15)
-            return
         except FileExistsError:  # before OSError, of which it is one
             self.app.call_from_thread(self.ask_overwrite, path)
             return

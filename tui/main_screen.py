@@ -315,8 +315,8 @@ class MainScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("next_hit", "previous_hit"):
             # no search, no hit to step to: off the footer (at 200 columns "n Next hit" stood there idle)
-            panels = self.query(SearchPanel)
-            return bool(panels and panels.first().result and panels.first().result.hits)
+            panel = next(iter(self.query(SearchPanel)), None)  # None before the screen is composed
+            return bool(panel and panel.result and panel.result.hits)
         return True
 
     def on_search_panel_jump(self, message: SearchPanel.Jump) -> None:
